@@ -1,0 +1,93 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/frontend/wast"
+	"github.com/wasmc/wasmc/internal/wastrun"
+)
+
+var (
+	wastFeatures = &featuresFlag{f: wasm.Default}
+	wastVerbose  bool
+)
+
+var cmdWast = &command{
+	name:      "wast",
+	usageLine: "[-v] [-features list] file...",
+	short:     "run WebAssembly script tests",
+	long: `
+Wast runs WebAssembly script files (.wast, the spec test suite's format).
+Modules must decode and validate; assert_malformed and assert_invalid
+modules must be rejected. Commands that need to execute code (invoke,
+assert_return, assert_trap, ...) are skipped: wasmc has no execution engine
+yet.
+
+It prints "file: P passed, F failed, S skipped" for each file and a total
+line, and exits with status 1 if any check failed.
+
+The -v flag also prints "file:line: reason" for each failed or skipped
+check, and notes how many rejections carried a message other than the
+expected one.
+
+` + featuresHelp,
+	setFlags: func(fs *flag.FlagSet) {
+		fs.BoolVar(&wastVerbose, "v", false, "print failed and skipped checks")
+		wastFeatures.f = wasm.Default
+		fs.Var(wastFeatures, "features", "enabled proposals")
+	},
+	run: runWast,
+}
+
+func runWast(e *env, c *command, files []string) int {
+	if len(files) == 0 {
+		cmdUsage(e.stderr, c)
+		return 2
+	}
+	var total wastrun.Result
+	for _, f := range files {
+		res := wastFile(e, f)
+		total.Passed += res.Passed
+		total.Failed += res.Failed
+		total.Skipped += res.Skipped
+		fmt.Fprintf(e.stdout, "%s: %s\n", f, tally(&res))
+	}
+	fmt.Fprintf(e.stdout, "total: %s\n", tally(&total))
+	if total.Failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// wastFile runs one script; a file that cannot be read or parsed counts as
+// one failure.
+func wastFile(e *env, f string) wastrun.Result {
+	src, err := os.ReadFile(f)
+	var s *wast.Script
+	if err == nil {
+		s, err = wast.Parse(f, src)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stdout, "%v\n", err)
+		return wastrun.Result{Failed: 1}
+	}
+	res := wastrun.Run(s, wastrun.Options{Features: wastFeatures.f})
+	if wastVerbose {
+		for _, c := range res.Checks {
+			if c.Outcome != wastrun.Pass {
+				fmt.Fprintf(e.stdout, "%s:%d: %s: %s\n", f, c.Line, c.Outcome, c.Reason)
+			}
+		}
+		if res.MessageMismatches > 0 {
+			fmt.Fprintf(e.stdout, "%s: note: %d rejections with a message other than expected\n", f, res.MessageMismatches)
+		}
+	}
+	return res
+}
+
+func tally(r *wastrun.Result) string {
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", r.Passed, r.Failed, r.Skipped)
+}

@@ -1,0 +1,240 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/wasmc/wasmc/frontend/binary"
+	"github.com/wasmc/wasmc/frontend/wasm"
+)
+
+// maxLocals bounds the locals of one function (parameters included). The
+// spec allows up to 2^32-1, but engines cap it; the cap also keeps the
+// expanded local list from being sized by an untrusted count.
+const maxLocals = 50000
+
+// funcValidator holds the state of the validation algorithm. Validators are
+// pooled so that the stacks are reused across functions and modules.
+type funcValidator struct {
+	c       *moduleCtx
+	funcIdx int // -1 for constant expressions
+	r       *binary.InstrReader
+	rFeat   wasm.Features
+	in      wasm.Instr
+
+	vals    []wasm.ValType
+	ctrls   []ctrlFrame
+	arena   []wasm.ValType // one-element block types, see single
+	results []wasm.ValType // the function's results
+
+	locals    []wasm.ValType
+	localInit []bool   // only maintained when needInit
+	inits     []uint32 // locals initialised inside open frames
+	needInit  bool
+
+	// Constant expressions: the global index bound and the expected type.
+	constMode  bool
+	numGlobals uint32
+	want1      [1]wasm.ValType
+	want2      [2]wasm.ValType
+	constRes   [1]wasm.ValType
+	scratch    []wasm.ValType
+}
+
+var validatorPool = sync.Pool{New: func() any { return new(funcValidator) }}
+
+func getValidator(c *moduleCtx, code []byte, base uint32) *funcValidator {
+	v := validatorPool.Get().(*funcValidator)
+	v.c = c
+	if v.r == nil || v.rFeat != c.features {
+		v.r = binary.NewInstrReader(code, base, c.features)
+		v.rFeat = c.features
+	} else {
+		v.r.Reset(code, base)
+	}
+	v.vals = v.vals[:0]
+	v.ctrls = v.ctrls[:0]
+	v.arena = v.arena[:0]
+	v.inits = v.inits[:0]
+	v.locals = v.locals[:0]
+	v.needInit = false
+	v.constMode = false
+	return v
+}
+
+func putValidator(v *funcValidator) {
+	// Drop references into the module so the pool does not keep it alive.
+	v.c = nil
+	v.results = nil
+	v.r.Reset(nil, 0)
+	validatorPool.Put(v)
+}
+
+// validateFunc checks the body of function funcIdx (imports first in the
+// index space) whose code is code.
+func (c *moduleCtx) validateFunc(funcIdx uint32, code *wasm.Code) error {
+	v := getValidator(c, code.Body, code.Offset)
+	defer putValidator(v)
+	v.funcIdx = int(funcIdx)
+	if uint64(funcIdx) >= uint64(len(c.funcs)) {
+		return v.failf(code.Offset, "unknown function %d", funcIdx)
+	}
+	ft, ok := c.funcTypeOf(c.funcs[funcIdx])
+	if !ok {
+		return v.failf(code.Offset, "non-function type %d", c.funcs[funcIdx])
+	}
+	if err := v.setupLocals(ft, code); err != nil {
+		return err
+	}
+	v.results = ft.Results
+	v.pushCtrl(kindFunc, nil, ft.Results, 0)
+	return v.run()
+}
+
+func (v *funcValidator) setupLocals(ft *wasm.FuncType, code *wasm.Code) error {
+	v.locals = append(v.locals, ft.Params...)
+	total := uint64(len(ft.Params))
+	for _, le := range code.Locals {
+		total += uint64(le.Count)
+		if total > maxLocals {
+			return &wasm.Error{Kind: wasm.Malformed, Offset: int(code.Offset), Func: v.funcIdx, Msg: "too many locals"}
+		}
+		if err := v.checkType(le.Type, code.Offset); err != nil {
+			return err
+		}
+		if !le.Type.Defaultable() {
+			v.needInit = true
+		}
+		for i := uint32(0); i < le.Count; i++ {
+			v.locals = append(v.locals, le.Type)
+		}
+	}
+	if v.needInit {
+		if cap(v.localInit) < len(v.locals) {
+			v.localInit = make([]bool, len(v.locals))
+		}
+		v.localInit = v.localInit[:len(v.locals)]
+		for i, t := range v.locals {
+			v.localInit[i] = i < len(ft.Params) || t.Defaultable()
+		}
+	}
+	return nil
+}
+
+// run validates instructions until the outermost frame is closed.
+func (v *funcValidator) run() error {
+	for len(v.ctrls) > 0 {
+		if v.r.AtEnd() {
+			return v.malformedf(v.r.Offset(), "END opcode expected")
+		}
+		if err := v.r.Next(&v.in); err != nil {
+			return v.wrap(err)
+		}
+		if err := v.step(&v.in); err != nil {
+			return err
+		}
+	}
+	if !v.r.AtEnd() {
+		return v.malformedf(v.r.Offset(), "section size mismatch")
+	}
+	return nil
+}
+
+// step validates one instruction.
+func (v *funcValidator) step(in *wasm.Instr) error {
+	if v.constMode {
+		if !v.isConstInstr(in) {
+			return v.failf(in.Offset, "constant expression required")
+		}
+		if in.Op == 0x23 {
+			if err := v.constGlobalCheck(in); err != nil {
+				return err
+			}
+		}
+	}
+	d := descOf(in.Op)
+	if d != nil && d.sig {
+		return v.stepSig(in, d)
+	}
+	switch in.Op.Prefix() {
+	case wasm.PrefixGC:
+		return v.stepGC(in)
+	case wasm.PrefixMisc:
+		return v.stepMisc(in)
+	case 0:
+	default:
+		return v.malformedf(in.Offset, "illegal opcode %s", in.Op)
+	}
+	switch in.Op {
+	case 0x00: // unreachable
+		v.setUnreachable()
+		return nil
+	case 0x02, 0x03, 0x04, 0x06, 0x1f: // block loop if try try_table
+		return v.openBlock(in)
+	case 0x05, 0x0b, 0x07, 0x19, 0x18: // else end catch catch_all delegate
+		return v.closeBlock(in)
+	case 0x08, 0x09, 0x0a: // throw rethrow throw_ref
+		return v.stepThrow(in)
+	case 0x0c, 0x0d, 0x0e, 0xd5, 0xd6: // br br_if br_table br_on_null br_on_non_null
+		return v.stepBranch(in)
+	case 0x0f: // return
+		if err := v.popN(v.results, in.Offset); err != nil {
+			return err
+		}
+		v.setUnreachable()
+		return nil
+	case 0x10, 0x11, 0x12, 0x13, 0x14, 0x15:
+		return v.stepCall(in)
+	case 0x1a, 0x1b, 0x1c: // drop select select-t
+		return v.stepParametric(in)
+	case 0x20, 0x21, 0x22, 0x23, 0x24: // locals, globals
+		return v.stepVariable(in)
+	case 0x25, 0x26: // table.get table.set
+		return v.stepTable(in)
+	case 0x3f, 0x40: // memory.size memory.grow
+		return v.stepMemory(in)
+	case 0xd0, 0xd1, 0xd2, 0xd3, 0xd4:
+		return v.stepRef(in)
+	case 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6:
+		return v.stepCont(in)
+	}
+	return v.malformedf(in.Offset, "illegal opcode %s", in.Op)
+}
+
+func (v *funcValidator) failf(off uint32, format string, args ...any) error {
+	return &wasm.Error{Kind: wasm.Invalid, Offset: int(off), Func: v.funcIdx, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (v *funcValidator) malformedf(off uint32, format string, args ...any) error {
+	return &wasm.Error{Kind: wasm.Malformed, Offset: int(off), Func: v.funcIdx, Msg: fmt.Sprintf(format, args...)}
+}
+
+// wrap attaches the function index to a decoding error.
+func (v *funcValidator) wrap(err error) error {
+	var we *wasm.Error
+	if errors.As(err, &we) {
+		e := *we
+		e.Func = v.funcIdx
+		return &e
+	}
+	return &wasm.Error{Kind: wasm.Malformed, Offset: int(v.r.Offset()), Func: v.funcIdx, Msg: err.Error()}
+}
+
+// checkType checks the type indices in t, reporting at off.
+func (v *funcValidator) checkType(t wasm.ValType, off uint32) error {
+	if t.Kind != wasm.KindRef {
+		return nil
+	}
+	if err := v.c.checkValType(t); err != nil {
+		var we *wasm.Error
+		if errors.As(err, &we) {
+			e := *we
+			e.Offset = int(off)
+			e.Func = v.funcIdx
+			return &e
+		}
+		return err
+	}
+	return nil
+}
