@@ -494,7 +494,7 @@ func (ir *InstrReader) handlers(in *wasm.Instr) error {
 			}
 			h.Switch = true
 		default:
-			return r.errAt(r.pos-1, "malformed handler clause")
+			return r.errAt(r.pos-1, "ON opcode expected")
 		}
 		hs = append(hs, h)
 	}

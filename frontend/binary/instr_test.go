@@ -221,7 +221,7 @@ func TestInstrReaderErrors(t *testing.T) {
 		{"heap type negative", bs(0xd0, 0x80, 0x7f), wasm.All, "malformed heap type"},
 		{"br_on_cast flags", bs(0xfb, 0x18, 4, 0, 0x6e, 0x6e), wasm.All, "malformed br_on_cast flags"},
 		{"catch clause", bs(0x1f, 0x40, 1, 4, 0), wasm.All, "malformed catch clause"},
-		{"handler clause", bs(0xe3, 0, 1, 2, 0), wasm.All, "malformed handler clause"},
+		{"handler clause", bs(0xe3, 0, 1, 2, 0), wasm.All, "ON opcode expected"},
 	}
 	var in wasm.Instr
 	for _, c := range cases {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // This file checks Decode against the binary modules of the official spec
@@ -203,29 +204,6 @@ func binaryModule(e *sexpr) ([]byte, bool) {
 	return nil, false
 }
 
-// testsuiteDir finds ../shared/testsuite beside the repository root.
-func testsuiteDir(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	ts := filepath.Join(dir, "..", "shared", "testsuite")
-	if _, err := os.Stat(ts); err != nil {
-		return ""
-	}
-	return ts
-}
-
 // walkModule decodes every instruction of every function body and constant
 // expression of m, as the validator will, and returns the first error. It
 // also reports what the reference interpreter finds while decoding bodies:
@@ -310,8 +288,8 @@ func featuresFor(rel string) (wasm.Features, bool) {
 }
 
 func TestSpecBinaryModules(t *testing.T) {
-	ts := testsuiteDir(t)
-	if ts == "" {
+	ts, ok := testsuite.Shared()
+	if !ok {
 		t.Skip("../shared/testsuite not found beside the repository")
 	}
 	var files []string

@@ -4,15 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // wazero's module (a dependency in go.mod) ships the spec test scripts of
@@ -34,54 +32,28 @@ var wazeroSuites = []struct {
 	{"typed-function-references", wasm.V2 | wasm.FunctionReferences | wasm.TailCall},
 }
 
-var (
-	wazeroOnce sync.Once
-	wazeroDir  string
-	wazeroErr  error
-)
-
-// wazeroSpectestDir returns wazero's spectest directory from the module
-// cache, failing the test clearly when it is missing.
+// wazeroSpectestDir returns wazero's spectest directory in the module
+// cache, failing the test clearly when it is missing (t nil: "" then).
 func wazeroSpectestDir(t testing.TB) string {
-	wazeroOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/tetratelabs/wazero").Output()
-		if err != nil {
-			wazeroErr = err
-			return
-		}
-		dir := strings.TrimSpace(string(out))
-		if dir == "" {
-			wazeroErr = errors.New("module not downloaded")
-			return
-		}
-		wazeroDir = filepath.Join(dir, "internal", "integration_test", "spectest")
-		if _, err := os.Stat(wazeroDir); err != nil {
-			wazeroErr = err
-		}
-	})
-	if wazeroErr != nil {
+	dir, err := testsuite.WazeroSpecDir()
+	if err != nil {
 		if t != nil {
-			t.Fatalf("wazero spectest data not found (%v): run `go mod download github.com/tetratelabs/wazero`", wazeroErr)
+			t.Fatalf("wazero spectest data not found (%v): run `go mod download github.com/tetratelabs/wazero`", err)
 		}
 		return ""
 	}
-	return wazeroDir
+	return dir
 }
 
-// wazeroWasmFiles lists every .wasm file under wazero's spectest directory.
+// wazeroWasmFiles lists every .wasm file of wazero's spectest data.
 func wazeroWasmFiles(t testing.TB) []string {
-	dir := wazeroSpectestDir(t)
-	if dir == "" {
+	if wazeroSpectestDir(t) == "" {
 		return nil
 	}
-	var files []string
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wasm") {
-			files = append(files, path)
-		}
-		return nil
-	})
-	sort.Strings(files)
+	files, err := testsuite.WazeroBinaries()
+	if err != nil && t != nil {
+		t.Fatal(err)
+	}
 	return files
 }
 

@@ -126,7 +126,9 @@ func (v *funcValidator) setupLocals(ft *wasm.FuncType, code *wasm.Code) error {
 func (v *funcValidator) run() error {
 	for len(v.ctrls) > 0 {
 		if v.r.AtEnd() {
-			return v.malformedf(v.r.Offset(), "END opcode expected")
+			// The body's bytes ran out inside a block (the decoder already
+			// checked that the last byte is an end opcode).
+			return v.malformedf(v.r.Offset(), "unexpected end of section or function")
 		}
 		if err := v.r.Next(&v.in); err != nil {
 			return v.wrap(err)

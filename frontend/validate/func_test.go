@@ -306,7 +306,7 @@ func TestControl(t *testing.T) {
 		{name: "call_ref", body: []byte{0xd2, 1, 0x14, tyVoid}},
 		{name: "call_ref wrong type", body: []byte{0xd2, 1, 0x14, tyI32toI32}, want: "type mismatch"},
 		{name: "return_call_ref", body: []byte{0xd2, 1, 0x15, tyVoid}},
-		{name: "missing end", body: []byte{0x02, 0x40}, want: "END opcode expected"},
+		{name: "missing end", body: []byte{0x02, 0x40}, want: "unexpected end of section or function"},
 		{name: "code after end", body: []byte{0x0b, 0x01}, want: "section size mismatch"},
 	})
 }
