@@ -1,0 +1,59 @@
+package abi
+
+import "github.com/wasmc/wasmc/frontend/wasm"
+
+// Layout gives the offsets of a module's vmctx sections. Every section is an
+// array indexed by the module's own index space (imports first).
+type Layout struct {
+	Memories      uint32 // 8-byte pointers to MemoryRecords
+	Tables        uint32 // 8-byte pointers to TableRecords
+	Globals       uint32 // 8-byte pointers to global cells
+	ImportedFuncs uint32 // ImportSize slots, imported functions only
+	TypeIDs       uint32 // canonical type id of each type index, 8 bytes each
+	FuncRefs      uint32 // a FuncRef record per function (imports included)
+	OwnMemories   uint32 // MemoryRecords of defined memories
+	OwnTables     uint32 // TableRecords of defined tables
+	OwnGlobals    uint32 // cells of defined globals
+	Size          uint32 // total bytes
+}
+
+// NewLayout lays out the vmctx of module m.
+func NewLayout(m *wasm.Module) *Layout {
+	l := &Layout{}
+	off := uint32(0)
+	take := func(n int, size uint32) uint32 {
+		at := off
+		off += uint32(n) * size
+		off = (off + 15) &^ 15
+		return at
+	}
+	l.Memories = take(int(m.NumMemories()), 8)
+	l.Tables = take(int(m.NumTables()), 8)
+	l.Globals = take(int(m.NumGlobals()), 8)
+	l.ImportedFuncs = take(int(m.NumImportedFuncs), ImportSize)
+	l.TypeIDs = take(len(m.Types), 8)
+	l.FuncRefs = take(int(m.NumFuncs()), FuncRefSize)
+	l.OwnMemories = take(len(m.Memories), MemRecSize)
+	l.OwnTables = take(len(m.Tables), TableRecSize)
+	l.OwnGlobals = take(len(m.Globals), GlobalCellSize)
+	l.Size = off
+	return l
+}
+
+// Memory returns the offset of memory i's record pointer.
+func (l *Layout) Memory(i uint32) uint32 { return l.Memories + 8*i }
+
+// Table returns the offset of table i's record pointer.
+func (l *Layout) Table(i uint32) uint32 { return l.Tables + 8*i }
+
+// Global returns the offset of global i's cell pointer.
+func (l *Layout) Global(i uint32) uint32 { return l.Globals + 8*i }
+
+// ImportedFunc returns the offset of imported function i's slot.
+func (l *Layout) ImportedFunc(i uint32) uint32 { return l.ImportedFuncs + ImportSize*i }
+
+// TypeID returns the offset of type i's canonical id.
+func (l *Layout) TypeID(i uint32) uint32 { return l.TypeIDs + 8*i }
+
+// FuncRef returns the offset of function i's FuncRef record.
+func (l *Layout) FuncRef(i uint32) uint32 { return l.FuncRefs + FuncRefSize*i }
