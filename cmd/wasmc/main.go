@@ -24,7 +24,7 @@ type command struct {
 	short     string
 	long      string
 	// setFlags declares the command's flags; run gets the rest of the
-	// arguments and returns the exit status.
+	// arguments, at least one, and returns the exit status.
 	setFlags func(fs *flag.FlagSet)
 	run      func(env *env, c *command, args []string) int
 }
@@ -65,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == flag.ErrHelp {
 			return 0
 		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		cmdUsage(stderr, cmd)
 		return 2
 	}
 	return cmd.run(e, cmd, fs.Args())
@@ -113,6 +117,12 @@ func help(e *env, args []string) int {
 type featuresFlag struct{ f wasm.Features }
 
 func (v *featuresFlag) String() string { return v.f.String() }
+
+// register declares v as fs's -features flag, reset to the default.
+func (v *featuresFlag) register(fs *flag.FlagSet) {
+	v.f = wasm.Default
+	fs.Var(v, "features", "enabled proposals")
+}
 
 func (v *featuresFlag) Set(s string) error {
 	f, err := wasm.ParseFeatures(s)

@@ -21,17 +21,12 @@ checks it against the WebAssembly validation rules, printing "file: ok" or
 
 ` + featuresHelp,
 	setFlags: func(fs *flag.FlagSet) {
-		validateFeatures.f = wasm.Default
-		fs.Var(validateFeatures, "features", "enabled proposals")
+		validateFeatures.register(fs)
 	},
 	run: runValidate,
 }
 
 func runValidate(e *env, c *command, files []string) int {
-	if len(files) == 0 {
-		cmdUsage(e.stderr, c)
-		return 2
-	}
 	status := 0
 	for _, f := range files {
 		if _, _, err := modfile.Load(f, validateFeatures.f); err != nil {

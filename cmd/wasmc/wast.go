@@ -36,17 +36,12 @@ expected one.
 ` + featuresHelp,
 	setFlags: func(fs *flag.FlagSet) {
 		fs.BoolVar(&wastVerbose, "v", false, "print failed and skipped checks")
-		wastFeatures.f = wasm.Default
-		fs.Var(wastFeatures, "features", "enabled proposals")
+		wastFeatures.register(fs)
 	},
 	run: runWast,
 }
 
 func runWast(e *env, c *command, files []string) int {
-	if len(files) == 0 {
-		cmdUsage(e.stderr, c)
-		return 2
-	}
 	var total wastrun.Result
 	for _, f := range files {
 		res := wastFile(e, f)

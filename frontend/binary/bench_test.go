@@ -7,14 +7,17 @@ import (
 	"testing"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // largestWasm returns the .wasm file with the most function body bytes in
 // wazero's module (its spectest data and examples): the largest files are
 // mostly debug sections.
 func largestWasm(b *testing.B) []byte {
-	dir := wazeroSpectestDir(b)
-	root := filepath.Join(dir, "..", "..", "..") // the module root
+	root, err := testsuite.WazeroDir()
+	if err != nil {
+		b.Fatal(err)
+	}
 	var best []byte
 	var bestPath string
 	bestCode := 0

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // FuzzDecode decodes arbitrary bytes with arbitrary features and walks the
@@ -14,7 +15,8 @@ import (
 // Nothing may panic, every error must be a Malformed *wasm.Error inside the
 // input, and the kept bytes must be where their offsets say.
 func FuzzDecode(f *testing.F) {
-	for _, path := range wazeroWasmFiles(nil) {
+	files, _ := testsuite.WazeroBinaries() // seeds when present
+	for _, path := range files {
 		if data, err := os.ReadFile(path); err == nil {
 			f.Add(data, uint64(wasm.All))
 		}

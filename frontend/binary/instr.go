@@ -8,13 +8,18 @@ import (
 )
 
 // opEntry is what Next needs of an opcode, kept small so the tables stay
-// in cache; feat is 0 for illegal opcodes (every legal one needs at least
-// MVP).
+// in cache; feat is featIllegal for illegal opcodes (every legal one needs
+// at least MVP), so that one mask test rejects both illegal and disabled
+// opcodes.
 type opEntry struct {
-	feat wasm.Features
-	op   wasm.Opcode
-	imm  wasm.ImmKind
+	feat  wasm.Features
+	op    wasm.Opcode
+	imm   wasm.ImmKind
+	dirty uint16 // immDirty[imm], looked up once here instead of per call
 }
+
+// featIllegal is a feature bit that no reader enables.
+const featIllegal wasm.Features = 1 << 63
 
 // Opcode tables indexed by the first byte and, for the prefixes 0xFB..0xFE,
 // by the sub-opcode.
@@ -24,11 +29,12 @@ var (
 )
 
 func entry(info *wasm.OpInfo) opEntry {
-	return opEntry{feat: info.Feature | wasm.MVP, op: info.Op, imm: info.Imm}
+	return opEntry{feat: info.Feature | wasm.MVP, op: info.Op, imm: info.Imm, dirty: immDirty[info.Imm]}
 }
 
 func init() {
 	for op := wasm.Opcode(0); op < 256; op++ {
+		mainOps[op] = opEntry{feat: featIllegal}
 		if info := wasm.Lookup(op); info != nil {
 			mainOps[op] = entry(info)
 		}
@@ -39,7 +45,7 @@ func init() {
 		for sub := wasm.Opcode(0); sub < 0x400; sub++ {
 			if info := wasm.Lookup(prefix<<16 | sub); info != nil {
 				for len(tab) <= int(sub) {
-					tab = append(tab, opEntry{})
+					tab = append(tab, opEntry{feat: featIllegal})
 				}
 				tab[sub] = entry(info)
 			}
@@ -71,7 +77,12 @@ const (
 	dirtyTypes
 	dirtyCatches
 	dirtyHandlers
+
+	dirtyAll = 1<<iota - 1
 )
+
+// illegalOp is the entry of sub-opcodes beyond a prefix table.
+var illegalOp = opEntry{feat: featIllegal}
 
 // immDirty[k] is the field groups that immediates of kind k set.
 var immDirty = [...]uint16{
@@ -180,37 +191,37 @@ func (ir *InstrReader) Next(in *wasm.Instr) error {
 	}
 	b := r.b[start]
 	r.pos++
-	var e opEntry
-	if b < 0xfb || b == 0xff {
-		e = mainOps[b]
-		// feat is 0 for an illegal opcode.
-		if ir.f&e.feat != e.feat || e.feat == 0 {
-			return r.errAt(start, fmt.Sprintf("illegal opcode %02x", b))
-		}
-	} else {
+	allow := ir.f &^ featIllegal
+	e := &mainOps[b]
+	if b >= 0xfb && b != 0xff {
 		sub, err := r.readU32()
 		if err != nil {
 			return err
 		}
+		e = &illegalOp
 		if tab := prefixOps[b-0xfb]; sub < uint32(len(tab)) {
-			e = tab[sub]
+			e = &tab[sub]
 		}
-		if ir.f&e.feat != e.feat || e.feat == 0 {
+		if allow&e.feat != e.feat {
 			return r.errAt(start, fmt.Sprintf("illegal opcode %02x %02x", b, sub))
 		}
+	} else if allow&e.feat != e.feat {
+		return r.errAt(start, fmt.Sprintf("illegal opcode %02x", b))
 	}
 
 	// Zero the immediates the previous instruction set (all of them when in
 	// is not the Instr it was decoded into), keeping the slices' storage.
 	if in != ir.last {
-		*in = wasm.Instr{Labels: in.Labels[:0], Types: in.Types[:0], Catches: in.Catches[:0], Handlers: in.Handlers[:0]}
+		// Field by field: assigning a whole Instr is a bulk copy with
+		// write barriers for its slices.
+		clearImm(in, dirtyAll)
 		ir.last = in
 	} else if d := ir.dirty; d != 0 {
 		clearImm(in, d)
 	}
 	in.Op = e.op
 	in.Offset = r.base + uint32(start)
-	ir.dirty = immDirty[e.imm]
+	ir.dirty = e.dirty
 
 	var err error
 	switch e.imm {
@@ -225,13 +236,22 @@ func (ir *InstrReader) Next(in *wasm.Instr) error {
 			in.Index, err = r.readU32()
 		}
 	case wasm.ImmI32:
-		var v int32
-		v, err = r.readS32()
-		in.Const = uint64(int64(v))
+		// Multi-byte constants are common: decode short ones inline.
+		if v, ok := r.shortS(4); ok {
+			in.Const = uint64(v)
+		} else {
+			var v int32
+			v, err = r.readS32()
+			in.Const = uint64(int64(v))
+		}
 	case wasm.ImmI64:
-		var v int64
-		v, err = r.readS64()
-		in.Const = uint64(v)
+		if v, ok := r.shortS(9); ok {
+			in.Const = uint64(v)
+		} else {
+			var v int64
+			v, err = r.readS64()
+			in.Const = uint64(v)
+		}
 	case wasm.ImmF32:
 		var s []byte
 		if s, err = r.bytes(4); err == nil {
@@ -316,12 +336,40 @@ func (ir *InstrReader) Next(in *wasm.Instr) error {
 	return err
 }
 
+// shortS reads a signed LEB128 of at most maxBytes bytes, none of which
+// needs readSN's range check (which applies only to the last byte an n-bit
+// encoding may use: maxBytes is 4 for s32, 9 for s64). ok is false, with
+// nothing consumed, when the encoding is longer or the input ends; readSN
+// then decides, with its error messages.
+func (r *reader) shortS(maxBytes int) (int64, bool) {
+	b := r.b[r.pos:]
+	var x int64
+	for i := 0; i < maxBytes && i < len(b); i++ {
+		c := b[i]
+		x |= int64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			r.pos += i + 1
+			// Sign-extend from the 7*(i+1) bits read.
+			s := 64 - 7*(i+1)
+			return x << s >> s, true
+		}
+	}
+	return 0, false
+}
+
 // memArg reads a memory access immediate: flags (alignment, bit 6 for an
 // explicit memory index), the memory index if present, and the offset (u64
 // with memory64, u32 otherwise).
 func (ir *InstrReader) memArg(m *wasm.MemArg) error {
 	r := &ir.r
 	pos := r.pos
+	// Fast path for the usual encoding: one-byte flags without a memory
+	// index and a one-byte offset, valid with any features.
+	if pos+1 < len(r.b) && r.b[pos] < 0x20 && r.b[pos+1] < 0x80 {
+		m.Align, m.Offset = uint32(r.b[pos]), uint64(r.b[pos+1])
+		r.pos += 2
+		return nil
+	}
 	flags, err := r.readU32()
 	if err != nil {
 		return err

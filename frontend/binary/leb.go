@@ -48,6 +48,14 @@ func (r *reader) bytes(n int) ([]byte, error) {
 	return s, nil
 }
 
+// lebByte reads the next byte of a LEB128 number that has n bits left.
+func (r *reader) lebByte(n int) (byte, error) {
+	if n <= 0 {
+		return 0, r.errAt(r.pos, msgTooLong)
+	}
+	return r.byte()
+}
+
 // readUN reads an unsigned LEB128 integer of at most n bits, with the
 // reference interpreter's checks: "integer representation too long" when
 // more than ceil(n/7) bytes are used, "integer too large" when the unused
@@ -55,14 +63,10 @@ func (r *reader) bytes(n int) ([]byte, error) {
 func (r *reader) readUN(n int) (uint64, error) {
 	var x uint64
 	for shift := 0; ; shift += 7 {
-		if n <= 0 {
-			return 0, r.errAt(r.pos, msgTooLong)
+		b, err := r.lebByte(n)
+		if err != nil {
+			return 0, err
 		}
-		if r.pos >= len(r.b) {
-			return 0, r.eof()
-		}
-		b := r.b[r.pos]
-		r.pos++
 		if n < 7 && uint64(b&0x7f) >= 1<<uint(n) {
 			return 0, r.errAt(r.pos-1, msgTooLarge)
 		}
@@ -80,14 +84,10 @@ func (r *reader) readUN(n int) (uint64, error) {
 func (r *reader) readSN(n int) (int64, error) {
 	var x int64
 	for shift := 0; ; shift += 7 {
-		if n <= 0 {
-			return 0, r.errAt(r.pos, msgTooLong)
+		b, err := r.lebByte(n)
+		if err != nil {
+			return 0, err
 		}
-		if r.pos >= len(r.b) {
-			return 0, r.eof()
-		}
-		b := r.b[r.pos]
-		r.pos++
 		if n < 7 {
 			mask := byte((int(-1) << uint(n-1)) & 0x7f)
 			if m := b & mask; m != 0 && m != mask {
@@ -105,13 +105,25 @@ func (r *reader) readSN(n int) (int64, error) {
 	}
 }
 
-// readU32 reads a u32 LEB128.
-func (r *reader) readU32() (uint32, error) {
+// small reads the next byte when it is a whole LEB128 number (below 0x80):
+// the fast path of the readers below.
+func (r *reader) small() (byte, bool) {
 	if r.pos < len(r.b) {
 		if b := r.b[r.pos]; b < 0x80 {
 			r.pos++
-			return uint32(b), nil
+			return b, true
 		}
+	}
+	return 0, false
+}
+
+// signed7 sign-extends a one-byte LEB128 number.
+func signed7(b byte) int8 { return int8(b<<1) >> 1 }
+
+// readU32 reads a u32 LEB128.
+func (r *reader) readU32() (uint32, error) {
+	if b, ok := r.small(); ok {
+		return uint32(b), nil
 	}
 	v, err := r.readUN(32)
 	return uint32(v), err
@@ -119,22 +131,16 @@ func (r *reader) readU32() (uint32, error) {
 
 // readU64 reads a u64 LEB128.
 func (r *reader) readU64() (uint64, error) {
-	if r.pos < len(r.b) {
-		if b := r.b[r.pos]; b < 0x80 {
-			r.pos++
-			return uint64(b), nil
-		}
+	if b, ok := r.small(); ok {
+		return uint64(b), nil
 	}
 	return r.readUN(64)
 }
 
 // readS32 reads an s32 LEB128.
 func (r *reader) readS32() (int32, error) {
-	if r.pos < len(r.b) {
-		if b := r.b[r.pos]; b < 0x80 {
-			r.pos++
-			return int32(int8(b<<1) >> 1), nil
-		}
+	if b, ok := r.small(); ok {
+		return int32(signed7(b)), nil
 	}
 	v, err := r.readSN(32)
 	return int32(v), err
@@ -142,22 +148,16 @@ func (r *reader) readS32() (int32, error) {
 
 // readS33 reads an s33 LEB128 (block types and heap types).
 func (r *reader) readS33() (int64, error) {
-	if r.pos < len(r.b) {
-		if b := r.b[r.pos]; b < 0x80 {
-			r.pos++
-			return int64(int8(b<<1) >> 1), nil
-		}
+	if b, ok := r.small(); ok {
+		return int64(signed7(b)), nil
 	}
 	return r.readSN(33)
 }
 
 // readS64 reads an s64 LEB128.
 func (r *reader) readS64() (int64, error) {
-	if r.pos < len(r.b) {
-		if b := r.b[r.pos]; b < 0x80 {
-			r.pos++
-			return int64(int8(b<<1) >> 1), nil
-		}
+	if b, ok := r.small(); ok {
+		return int64(signed7(b)), nil
 	}
 	return r.readSN(64)
 }
@@ -179,36 +179,23 @@ func (r *reader) zero() error {
 
 // ReadU32 decodes a u32 LEB128 from b, returning the value and the number of
 // bytes used. Errors carry offsets relative to b.
-func ReadU32(b []byte) (uint32, int, error) {
-	r := reader{b: b}
-	v, err := r.readU32()
-	return v, r.pos, err
-}
+func ReadU32(b []byte) (uint32, int, error) { return readFrom(b, (*reader).readU32) }
 
 // ReadS32 decodes an s32 LEB128 from b (see ReadU32).
-func ReadS32(b []byte) (int32, int, error) {
-	r := reader{b: b}
-	v, err := r.readS32()
-	return v, r.pos, err
-}
+func ReadS32(b []byte) (int32, int, error) { return readFrom(b, (*reader).readS32) }
 
 // ReadU64 decodes a u64 LEB128 from b (see ReadU32).
-func ReadU64(b []byte) (uint64, int, error) {
-	r := reader{b: b}
-	v, err := r.readU64()
-	return v, r.pos, err
-}
+func ReadU64(b []byte) (uint64, int, error) { return readFrom(b, (*reader).readU64) }
 
 // ReadS33 decodes an s33 LEB128 from b (see ReadU32).
-func ReadS33(b []byte) (int64, int, error) {
-	r := reader{b: b}
-	v, err := r.readS33()
-	return v, r.pos, err
-}
+func ReadS33(b []byte) (int64, int, error) { return readFrom(b, (*reader).readS33) }
 
 // ReadS64 decodes an s64 LEB128 from b (see ReadU32).
-func ReadS64(b []byte) (int64, int, error) {
+func ReadS64(b []byte) (int64, int, error) { return readFrom(b, (*reader).readS64) }
+
+// readFrom runs one of the readers over b.
+func readFrom[T any](b []byte, read func(*reader) (T, error)) (T, int, error) {
 	r := reader{b: b}
-	v, err := r.readS64()
+	v, err := read(&r)
 	return v, r.pos, err
 }

@@ -211,3 +211,206 @@ func (r *reader) blockType(f wasm.Features, bt *wasm.BlockType) error {
 	*bt = wasm.BlockType{Kind: wasm.BlockIndex, Index: uint32(v)}
 	return nil
 }
+
+// typeUse reads a u32 type index; the reference interpreter takes it as a
+// signed 32-bit number and rejects negative ones.
+func (r *reader) typeUse() (uint32, error) {
+	pos := r.pos
+	v, err := r.readU32()
+	if err == nil && v >= 1<<31 {
+		return 0, r.errAt(pos, "malformed type index")
+	}
+	return v, err
+}
+
+func (d *decoder) subType() error {
+	r := &d.r
+	st := wasm.SubType{Final: true}
+	if r.pos < len(r.b) && (r.b[r.pos] == 0x50 || r.b[r.pos] == 0x4f) { // sub, sub final
+		if !d.f.Has(wasm.GC) {
+			return r.errAt(r.pos, "malformed definition type")
+		}
+		st.Final = r.b[r.pos] == 0x4f
+		r.pos++
+		n, err := r.vecLen()
+		if err != nil {
+			return err
+		}
+		st.Supers = make([]uint32, 0, d.prealloc(n, 1))
+		for i := uint32(0); i < n; i++ {
+			x, err := r.typeUse()
+			if err != nil {
+				return err
+			}
+			st.Supers = append(st.Supers, x)
+		}
+	}
+	pos := r.pos
+	b, err := r.byte()
+	if err != nil {
+		return err
+	}
+	switch {
+	case b == 0x60: // func
+		st.Kind = wasm.CompFunc
+		if st.Func.Params, err = d.resultType(); err != nil {
+			return err
+		}
+		if st.Func.Results, err = d.resultType(); err != nil {
+			return err
+		}
+	case b == 0x5f && d.f.Has(wasm.GC): // struct
+		st.Kind = wasm.CompStruct
+		n, err := r.vecLen()
+		if err != nil {
+			return err
+		}
+		st.Fields = make([]wasm.FieldType, 0, d.prealloc(n, 2))
+		for i := uint32(0); i < n; i++ {
+			ft, err := r.fieldType(d.f)
+			if err != nil {
+				return err
+			}
+			st.Fields = append(st.Fields, ft)
+		}
+	case b == 0x5e && d.f.Has(wasm.GC): // array
+		st.Kind = wasm.CompArray
+		ft, err := r.fieldType(d.f)
+		if err != nil {
+			return err
+		}
+		st.Fields = []wasm.FieldType{ft}
+	case b == 0x5d && d.f.Has(wasm.StackSwitching): // cont
+		st.Kind = wasm.CompCont
+		if st.Cont, err = r.typeUse(); err != nil {
+			return err
+		}
+	default:
+		if b >= 0x80 {
+			r.pos = pos
+			if _, err := r.readS7(); err != nil {
+				return err
+			}
+		}
+		return r.errAt(pos, "malformed definition type")
+	}
+	d.m.Types = append(d.m.Types, st)
+	return nil
+}
+
+func (d *decoder) resultType() ([]wasm.ValType, error) {
+	r := &d.r
+	n, err := r.vecLen()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	ts := make([]wasm.ValType, 0, d.prealloc(n, 1))
+	for i := uint32(0); i < n; i++ {
+		t, err := r.valType(d.f)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
+}
+
+// limits reads limits flags and bounds. Flags: bit 0 has a maximum, bit 1
+// shared (threads, memories only), bit 2 64-bit addresses (memory64), bit 3
+// custom page size (memories only; reported through customPage).
+func (d *decoder) limits(memory bool) (lim wasm.Limits, customPage bool, err error) {
+	r := &d.r
+	pos := r.pos
+	flags, err := r.byte()
+	if err != nil {
+		return lim, false, err
+	}
+	allowed := byte(0x01)
+	if d.f.Has(wasm.Memory64) {
+		allowed |= 0x04
+	}
+	if memory && d.f.Has(wasm.Threads) {
+		allowed |= 0x02
+	}
+	if memory && d.f.Has(wasm.CustomPageSizes) {
+		allowed |= 0x08
+	}
+	if flags&^allowed != 0 {
+		return lim, false, r.errAt(pos, "malformed limits flags")
+	}
+	lim.HasMax = flags&0x01 != 0
+	lim.Shared = flags&0x02 != 0
+	lim.Is64 = flags&0x04 != 0
+	if lim.Min, err = d.limit(); err != nil {
+		return lim, false, err
+	}
+	if lim.HasMax {
+		if lim.Max, err = d.limit(); err != nil {
+			return lim, false, err
+		}
+	}
+	return lim, flags&0x08 != 0, nil
+}
+
+// limit reads a bound of limits: a u64 with memory64 (the validator checks
+// the range of 32-bit limits), a u32 before it.
+func (d *decoder) limit() (uint64, error) {
+	if d.f.Has(wasm.Memory64) {
+		return d.r.readU64()
+	}
+	v, err := d.r.readU32()
+	return uint64(v), err
+}
+
+func (d *decoder) tableType() (wasm.TableType, error) {
+	var tt wasm.TableType
+	var err error
+	if tt.Elem, err = d.r.refType(d.f); err != nil {
+		return tt, err
+	}
+	tt.Limits, _, err = d.limits(false)
+	return tt, err
+}
+
+func (d *decoder) memoryType() (wasm.MemoryType, error) {
+	mt := wasm.MemoryType{PageSizeLog2: 16}
+	lim, custom, err := d.limits(true)
+	if err != nil {
+		return mt, err
+	}
+	mt.Limits = lim
+	if custom {
+		v, err := d.r.readU32()
+		if err != nil {
+			return mt, err
+		}
+		// The page size must fit in a u64; the validator allows only
+		// 2^0 and 2^16.
+		if v >= 64 {
+			return mt, d.r.errAt(d.r.pos-1, "invalid custom page size")
+		}
+		mt.PageSizeLog2 = uint8(v)
+	}
+	return mt, nil
+}
+
+func (d *decoder) globalType() (wasm.GlobalType, error) {
+	var gt wasm.GlobalType
+	var err error
+	if gt.Type, err = d.r.valType(d.f); err != nil {
+		return gt, err
+	}
+	gt.Mutable, err = d.r.mutability()
+	return gt, err
+}
+
+func (d *decoder) tagType() (wasm.TagType, error) {
+	if err := d.r.zero(); err != nil {
+		return wasm.TagType{}, err
+	}
+	x, err := d.r.typeUse()
+	return wasm.TagType{Type: x}, err
+}

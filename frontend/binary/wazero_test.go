@@ -1,7 +1,6 @@
 package binary
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -32,36 +31,14 @@ var wazeroSuites = []struct {
 	{"typed-function-references", wasm.V2 | wasm.FunctionReferences | wasm.TailCall},
 }
 
-// wazeroSpectestDir returns wazero's spectest directory in the module
-// cache, failing the test clearly when it is missing (t nil: "" then).
-func wazeroSpectestDir(t testing.TB) string {
-	dir, err := testsuite.WazeroSpecDir()
-	if err != nil {
-		if t != nil {
-			t.Fatalf("wazero spectest data not found (%v): run `go mod download github.com/tetratelabs/wazero`", err)
-		}
-		return ""
-	}
-	return dir
-}
-
-// wazeroWasmFiles lists every .wasm file of wazero's spectest data.
-func wazeroWasmFiles(t testing.TB) []string {
-	if wazeroSpectestDir(t) == "" {
-		return nil
-	}
-	files, err := testsuite.WazeroBinaries()
-	if err != nil && t != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // TestWazeroSpectestNoPanic decodes every .wasm of the spec test data with
 // every feature enabled and walks the instructions of every module that
 // decodes: nothing may panic.
 func TestWazeroSpectestNoPanic(t *testing.T) {
-	files := wazeroWasmFiles(t)
+	files, err := testsuite.WazeroBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) < 1000 {
 		t.Fatalf("only %d .wasm files in wazero's spectest data", len(files))
 	}
@@ -101,37 +78,23 @@ func checkErr(t *testing.T, path string, err error) {
 	}
 }
 
-type wastJSON struct {
-	Commands []struct {
-		Type       string `json:"type"`
-		Line       int    `json:"line"`
-		Filename   string `json:"filename"`
-		Text       string `json:"text"`
-		ModuleType string `json:"module_type"`
-	} `json:"commands"`
-}
-
 // TestWazeroSpectestExpectations checks each version's expectations: modules
 // (and those of assert_invalid, assert_unlinkable, ...) decode, binary
 // assert_malformed modules fail with the expected message.
 func TestWazeroSpectestExpectations(t *testing.T) {
-	dir := wazeroSpectestDir(t)
+	dir := testsuite.MustWazeroSpecDir(t)
 	for _, s := range wazeroSuites {
 		t.Run(s.dir, func(t *testing.T) {
-			jsons, _ := filepath.Glob(filepath.Join(dir, s.dir, "testdata", "*.json"))
+			jsons := testsuite.Glob(dir, s.dir+"/testdata/*.json")
 			if len(jsons) == 0 {
 				t.Fatal("no .json files")
 			}
 			for _, j := range jsons {
-				raw, err := os.ReadFile(j)
+				cmds, err := testsuite.ReadCommands(j)
 				if err != nil {
 					t.Fatal(err)
 				}
-				var w wastJSON
-				if err := json.Unmarshal(raw, &w); err != nil {
-					t.Fatalf("%s: %v", j, err)
-				}
-				for _, c := range w.Commands {
+				for _, c := range cmds {
 					if !strings.HasSuffix(c.Filename, ".wasm") {
 						continue
 					}

@@ -100,14 +100,56 @@ func (p *parser) importNames(kind wasm.ExternKind) error {
 	return nil
 }
 
-func (p *parser) funcField() error {
-	p.optID()
-	idx := p.idx.funcs
-	p.idx.funcs++
-	if err := p.inlineExports(wasm.ExternFunc, idx); err != nil {
-		return err
+// counter returns the index counter of the definitions of kind.
+func (p *parser) counter(kind wasm.ExternKind) *uint32 {
+	switch kind {
+	case wasm.ExternTable:
+		return &p.idx.tables
+	case wasm.ExternMemory:
+		return &p.idx.mems
+	case wasm.ExternGlobal:
+		return &p.idx.globals
+	case wasm.ExternTag:
+		return &p.idx.tags
 	}
-	imported, err := p.inlineImport(wasm.ExternFunc)
+	return &p.idx.funcs
+}
+
+// fieldHead parses the "$id? (export ...)* (import ...)?" that starts the
+// definition of an item of kind, giving it the next index of that kind.
+func (p *parser) fieldHead(kind wasm.ExternKind) (idx uint32, imported bool, err error) {
+	p.optID()
+	c := p.counter(kind)
+	idx = *c
+	*c++
+	if err := p.inlineExports(kind, idx); err != nil {
+		return idx, false, err
+	}
+	imported, err = p.inlineImport(kind)
+	return idx, imported, err
+}
+
+// importDesc appends the description of an imported table, memory, global
+// or tag (functions need their type use; see funcField and importField).
+func (p *parser) importDesc(kind wasm.ExternKind) (err error) {
+	switch kind {
+	case wasm.ExternTable:
+		p.importSec, err = p.tableType(p.importSec)
+	case wasm.ExternMemory:
+		p.importSec, err = p.memoryType(p.importSec)
+	case wasm.ExternGlobal:
+		p.importSec, err = p.globalType(p.importSec)
+	case wasm.ExternTag:
+		var x uint32
+		if x, err = p.typeUseIndex(nil); err == nil {
+			p.importSec = appendU32(append(p.importSec, 0), x)
+		}
+	}
+	return err
+}
+
+func (p *parser) funcField() error {
+	_, imported, err := p.fieldHead(wasm.ExternFunc)
 	if err != nil {
 		return err
 	}
@@ -265,19 +307,12 @@ func (p *parser) tableType(b []byte) ([]byte, error) {
 }
 
 func (p *parser) tableField() error {
-	p.optID()
-	idx := p.idx.tables
-	p.idx.tables++
-	if err := p.inlineExports(wasm.ExternTable, idx); err != nil {
-		return err
-	}
-	imported, err := p.inlineImport(wasm.ExternTable)
+	idx, imported, err := p.fieldHead(wasm.ExternTable)
 	if err != nil {
 		return err
 	}
 	if imported {
-		p.importSec, err = p.tableType(p.importSec)
-		return err
+		return p.importDesc(wasm.ExternTable)
 	}
 	p.nTables++
 	save := p.pos
@@ -328,11 +363,7 @@ func (p *parser) inlineElemTable(flags byte, table uint32) error {
 		// (ref func) <: funcref) decodes under every feature set.
 		seg.etype = wasm.RefType(false, wasm.HeapFunc)
 	}
-	if flags&4 != 0 {
-		seg.offset = []byte{0x42, 0x00, 0x0b}
-	} else {
-		seg.offset = []byte{0x41, 0x00, 0x0b}
-	}
+	seg.offset = zeroOffset(flags)
 	p.appendElem(&seg)
 	return nil
 }
@@ -371,32 +402,21 @@ func (p *parser) memoryType(b []byte) ([]byte, error) {
 }
 
 func (p *parser) memoryField() error {
-	p.optID()
-	idx := p.idx.mems
-	p.idx.mems++
-	if err := p.inlineExports(wasm.ExternMemory, idx); err != nil {
-		return err
-	}
-	imported, err := p.inlineImport(wasm.ExternMemory)
+	idx, imported, err := p.fieldHead(wasm.ExternMemory)
 	if err != nil {
 		return err
 	}
 	if imported {
-		p.importSec, err = p.memoryType(p.importSec)
-		return err
+		return p.importDesc(wasm.ExternMemory)
 	}
 	p.nMems++
 	save := p.pos
 	flags := p.addrType()
 	if p.form("data") {
 		p.pos += 2
-		var data []byte
-		for p.peek().Kind == TokString {
-			s, err := p.str()
-			if err != nil {
-				return err
-			}
-			data = append(data, s...)
+		data, err := p.strs()
+		if err != nil {
+			return err
 		}
 		if err := p.expect(TokRParen); err != nil {
 			return err
@@ -405,11 +425,7 @@ func (p *parser) memoryField() error {
 		p.memSec = append(p.memSec, flags|1)
 		p.memSec = appendU64(p.memSec, pages)
 		p.memSec = appendU64(p.memSec, pages)
-		off := []byte{0x41, 0x00, 0x0b}
-		if flags&4 != 0 {
-			off[0] = 0x42
-		}
-		p.appendData(idx, off, data)
+		p.appendData(idx, zeroOffset(flags), data)
 		return nil
 	}
 	p.pos = save
@@ -436,19 +452,12 @@ func (p *parser) globalType(b []byte) ([]byte, error) {
 }
 
 func (p *parser) globalField() error {
-	p.optID()
-	idx := p.idx.globals
-	p.idx.globals++
-	if err := p.inlineExports(wasm.ExternGlobal, idx); err != nil {
-		return err
-	}
-	imported, err := p.inlineImport(wasm.ExternGlobal)
+	_, imported, err := p.fieldHead(wasm.ExternGlobal)
 	if err != nil {
 		return err
 	}
 	if imported {
-		p.importSec, err = p.globalType(p.importSec)
-		return err
+		return p.importDesc(wasm.ExternGlobal)
 	}
 	p.nGlobals++
 	if p.globalSec, err = p.globalType(p.globalSec); err != nil {
@@ -459,23 +468,16 @@ func (p *parser) globalField() error {
 }
 
 func (p *parser) tagField() error {
-	p.optID()
-	idx := p.idx.tags
-	p.idx.tags++
-	if err := p.inlineExports(wasm.ExternTag, idx); err != nil {
-		return err
-	}
-	imported, err := p.inlineImport(wasm.ExternTag)
-	if err != nil {
-		return err
-	}
-	x, err := p.typeUseIndex(nil)
+	_, imported, err := p.fieldHead(wasm.ExternTag)
 	if err != nil {
 		return err
 	}
 	if imported {
-		p.importSec = appendU32(append(p.importSec, 0), x)
-		return nil
+		return p.importDesc(wasm.ExternTag)
+	}
+	x, err := p.typeUseIndex(nil)
+	if err != nil {
+		return err
 	}
 	p.nTags++
 	p.tagSec = appendU32(append(p.tagSec, 0), x)
@@ -506,10 +508,8 @@ func (p *parser) importField() error {
 	}
 	p.pos += 2
 	p.optID()
-	var err error
-	switch kind {
-	case wasm.ExternFunc:
-		p.idx.funcs++
+	*p.counter(kind)++
+	if kind == wasm.ExternFunc {
 		u, err := p.parseTypeUse(true)
 		if err != nil {
 			return err
@@ -519,23 +519,7 @@ func (p *parser) importField() error {
 			return err
 		}
 		p.importSec = appendU32(p.importSec, x)
-	case wasm.ExternTable:
-		p.idx.tables++
-		p.importSec, err = p.tableType(p.importSec)
-	case wasm.ExternMemory:
-		p.idx.mems++
-		p.importSec, err = p.memoryType(p.importSec)
-	case wasm.ExternGlobal:
-		p.idx.globals++
-		p.importSec, err = p.globalType(p.importSec)
-	case wasm.ExternTag:
-		p.idx.tags++
-		var x uint32
-		if x, err = p.typeUseIndex(nil); err == nil {
-			p.importSec = appendU32(append(p.importSec, 0), x)
-		}
-	}
-	if err != nil {
+	} else if err := p.importDesc(kind); err != nil {
 		return err
 	}
 	return p.expect(TokRParen)
@@ -551,19 +535,8 @@ func (p *parser) exportField() error {
 	}
 	p.pos++
 	kw := p.next()
-	var kind wasm.ExternKind
-	switch kw.Text {
-	case "func":
-		kind = wasm.ExternFunc
-	case "table":
-		kind = wasm.ExternTable
-	case "memory":
-		kind = wasm.ExternMemory
-	case "global":
-		kind = wasm.ExternGlobal
-	case "tag":
-		kind = wasm.ExternTag
-	default:
+	kind, ok := externKinds[kw.Text]
+	if !ok {
 		p.pos--
 		return p.unexpected()
 	}

@@ -133,17 +133,7 @@ func (p *parser) blockInstr(b []byte, kw string) ([]byte, error) {
 				return nil, p.unexpected()
 			}
 			caught = true
-			if p.next().Text == "catch" {
-				x, err := p.index(&p.tags)
-				if err != nil {
-					return nil, err
-				}
-				b = appendU32(append(b, 0x07), x)
-			} else {
-				catchAll = true
-				b = append(b, 0x19)
-			}
-			if b, err = p.instrs(b); err != nil {
+			if b, catchAll, err = p.legacyCatch(b); err != nil {
 				return nil, err
 			}
 		}
@@ -261,22 +251,11 @@ func (p *parser) folded(b []byte) ([]byte, error) {
 		}
 		p.labels = append(p.labels, label)
 		b = append(b, bt...)
-		if !p.form("then") {
-			return nil, p.unexpected()
-		}
-		p.pos += 2
-		if b, err = p.instrs(b); err != nil {
-			return nil, err
-		}
-		if err := p.expect(TokRParen); err != nil {
+		if b, err = p.clause(b, "then"); err != nil {
 			return nil, err
 		}
 		if p.form("else") {
-			p.pos += 2
-			if b, err = p.instrs(append(b, 0x05)); err != nil {
-				return nil, err
-			}
-			if err := p.expect(TokRParen); err != nil {
+			if b, err = p.clause(append(b, 0x05), "else"); err != nil {
 				return nil, err
 			}
 		}
@@ -314,14 +293,7 @@ func (p *parser) foldedTry(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.form("do") {
-		return nil, p.unexpected()
-	}
-	p.pos += 2
-	if b, err = p.instrs(b); err != nil {
-		return nil, err
-	}
-	if err := p.expect(TokRParen); err != nil {
+	if b, err = p.clause(b, "do"); err != nil {
 		return nil, err
 	}
 	catchAll, caught := false, false
@@ -331,17 +303,7 @@ func (p *parser) foldedTry(b []byte) ([]byte, error) {
 		}
 		caught = true
 		p.pos++
-		if p.next().Text == "catch" {
-			x, err := p.index(&p.tags)
-			if err != nil {
-				return nil, err
-			}
-			b = appendU32(append(b, 0x07), x)
-		} else {
-			catchAll = true
-			b = append(b, 0x19)
-		}
-		if b, err = p.instrs(b); err != nil {
+		if b, catchAll, err = p.legacyCatch(b); err != nil {
 			return nil, err
 		}
 		if err := p.expect(TokRParen); err != nil {
@@ -359,4 +321,35 @@ func (p *parser) foldedTry(b []byte) ([]byte, error) {
 		return b, p.expect(TokRParen)
 	}
 	return append(b, 0x0b), nil
+}
+
+// legacyCatch parses a legacy try's "catch $t instr*" or "catch_all instr*"
+// from its keyword, reporting whether it was catch_all.
+func (p *parser) legacyCatch(b []byte) (_ []byte, catchAll bool, err error) {
+	if p.next().Text == "catch_all" {
+		b = append(b, 0x19)
+		catchAll = true
+	} else {
+		x, err := p.index(&p.tags)
+		if err != nil {
+			return nil, false, err
+		}
+		b = appendU32(append(b, 0x07), x)
+	}
+	b, err = p.instrs(b)
+	return b, catchAll, err
+}
+
+// clause parses a folded instruction's "(kw instr*)" part, such as
+// "(then ...)", appending the instructions.
+func (p *parser) clause(b []byte, kw string) ([]byte, error) {
+	if !p.form(kw) {
+		return nil, p.unexpected()
+	}
+	p.pos += 2
+	b, err := p.instrs(b)
+	if err != nil {
+		return nil, err
+	}
+	return b, p.expect(TokRParen)
 }

@@ -6,8 +6,6 @@ import (
 	"testing"
 )
 
-const suiteDir = "/work/shared/testsuite"
-
 func TestTokenize(t *testing.T) {
 	src := `(module $m ;; line comment
   (; block (; nested ;) comment ;) (@custom "x" (a "b)" c))

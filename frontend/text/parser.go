@@ -557,7 +557,7 @@ func knownKeyword(s string) bool {
 	if structKeywords[s] || len(wasm.ByName(s)) > 0 || strings.HasPrefix(s, "offset=") || strings.HasPrefix(s, "align=") {
 		return true
 	}
-	if _, ok := heapTypes[s]; ok {
+	if _, ok := wasm.HeapTypeByName(s); ok {
 		return true
 	}
 	_, ok := refShorthands[s]

@@ -38,13 +38,41 @@ func (p *parser) offsetExpr() ([]byte, error) {
 		}
 		return b, p.expect(TokRParen)
 	}
+	return p.foldedExpr(nil)
+}
+
+// foldedExpr parses one folded instruction as a constant expression and
+// appends it with its end opcode.
+func (p *parser) foldedExpr(b []byte) ([]byte, error) {
 	p.locals.reset()
 	p.labels = p.labels[:0]
-	b, err := p.folded(nil)
+	b, err := p.folded(b)
 	if err != nil {
 		return nil, err
 	}
 	return append(b, 0x0b), nil
+}
+
+// zeroOffset is the constant offset 0 of the segment of an inline table or
+// memory abbreviation, i64 when the limit flags say 64-bit addresses.
+func zeroOffset(flags byte) []byte {
+	if flags&4 != 0 {
+		return []byte{0x42, 0x00, 0x0b}
+	}
+	return []byte{0x41, 0x00, 0x0b}
+}
+
+// strs concatenates the string literals that follow.
+func (p *parser) strs() ([]byte, error) {
+	var data []byte
+	for p.peek().Kind == TokString {
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		data = append(data, s...)
+	}
+	return data, nil
 }
 
 func (p *parser) elemField() error {
@@ -137,12 +165,9 @@ func (p *parser) elemItems(seg *elemSeg, exprs bool) (int, error) {
 				return 0, err
 			}
 		} else if p.peek().Kind == TokLParen {
-			p.locals.reset()
-			p.labels = p.labels[:0]
-			if seg.exprs, err = p.folded(seg.exprs); err != nil {
+			if seg.exprs, err = p.foldedExpr(seg.exprs); err != nil {
 				return 0, err
 			}
-			seg.exprs = append(seg.exprs, 0x0b)
 		} else {
 			return 0, p.unexpected()
 		}
@@ -248,13 +273,9 @@ func (p *parser) dataField() error {
 		}
 		active = true
 	}
-	var data []byte
-	for p.peek().Kind == TokString {
-		s, err := p.str()
-		if err != nil {
-			return err
-		}
-		data = append(data, s...)
+	data, err := p.strs()
+	if err != nil {
+		return err
 	}
 	if !active {
 		p.nDatas++

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // suiteModule is one module form found in a .wast script.
@@ -20,19 +22,36 @@ type suiteModule struct {
 	start     int // first field token (not quote)
 }
 
-func suiteFiles(t *testing.T) []string {
-	var files []string
+// suiteScript is a tokenized script of ../shared/testsuite.
+type suiteScript struct {
+	name string // relative to the suite
+	toks []Token
+}
+
+// suiteScripts tokenizes the scripts whose modules the text tests parse,
+// skipping the test when the suite is absent.
+func suiteScripts(t *testing.T) []suiteScript {
+	dir := testsuite.SharedOrSkip(t, ".wast scripts")
+	var scripts []suiteScript
 	for _, pat := range []string{"core/*.wast", "core/legacy/*.wast", "core/proposals/threads/*.wast", "stack-switching/*.wast"} {
-		m, err := filepath.Glob(filepath.Join(suiteDir, pat))
-		if err != nil {
-			t.Fatal(err)
+		for _, f := range testsuite.Glob(dir, pat) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, _ := filepath.Rel(dir, f)
+			toks, err := Tokenize(src)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			scripts = append(scripts, suiteScript{name, toks})
 		}
-		files = append(files, m...)
 	}
-	if len(files) == 0 {
-		t.Fatal("no .wast files found in " + suiteDir)
+	if len(scripts) == 0 {
+		t.Fatal("no .wast files found in " + dir)
 	}
-	return files
+	return scripts
 }
 
 // formEnd returns the index just past the form that starts at toks[i].
@@ -106,18 +125,8 @@ func scriptModules(file string, toks []Token) []suiteModule {
 func TestSuiteModules(t *testing.T) {
 	var parsed, parseFail, rejected, acceptedBad, wrongMsg, divergent int
 	var failures []string
-	for _, f := range suiteFiles(t) {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks, err := Tokenize(src)
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
-		name := strings.TrimPrefix(f, suiteDir+"/")
-		for _, m := range scriptModules(name, toks) {
+	for _, s := range suiteScripts(t) {
+		for _, m := range scriptModules(s.name, s.toks) {
 			var err error
 			if m.quote {
 				_, err = ParseModule(m.src)
@@ -171,16 +180,9 @@ func TestSuiteModules(t *testing.T) {
 // and with a token dropped: each must be an error or bytes, never a panic.
 func TestTruncatedModules(t *testing.T) {
 	n := 0
-	for _, f := range suiteFiles(t) {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks, err := Tokenize(src)
-		if err != nil {
-			continue
-		}
-		for _, m := range scriptModules(f, toks) {
+	for _, s := range suiteScripts(t) {
+		toks := s.toks
+		for _, m := range scriptModules(s.name, toks) {
 			if m.quote {
 				for cut := 0; cut < len(m.src); cut += 1 + len(m.src)/8 {
 					ParseModule(m.src[:cut])

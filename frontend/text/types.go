@@ -6,13 +6,6 @@ import (
 	"github.com/wasmc/wasmc/frontend/wasm"
 )
 
-var heapTypes = map[string]wasm.HeapType{
-	"func": wasm.HeapFunc, "extern": wasm.HeapExtern, "any": wasm.HeapAny, "eq": wasm.HeapEq,
-	"i31": wasm.HeapI31, "struct": wasm.HeapStruct, "array": wasm.HeapArray, "exn": wasm.HeapExn,
-	"cont": wasm.HeapCont, "none": wasm.HeapNone, "nofunc": wasm.HeapNoFunc,
-	"noextern": wasm.HeapNoExtern, "noexn": wasm.HeapNoExn, "nocont": wasm.HeapNoCont,
-}
-
 var refShorthands = map[string]wasm.HeapType{
 	"funcref": wasm.HeapFunc, "externref": wasm.HeapExtern, "anyref": wasm.HeapAny,
 	"eqref": wasm.HeapEq, "i31ref": wasm.HeapI31, "structref": wasm.HeapStruct,
@@ -24,7 +17,7 @@ var refShorthands = map[string]wasm.HeapType{
 func (p *parser) heapType() (wasm.HeapType, error) {
 	t := p.peek()
 	if t.Kind == TokKeyword {
-		if h, ok := heapTypes[t.Text]; ok {
+		if h, ok := wasm.HeapTypeByName(t.Text); ok {
 			p.pos++
 			return h, nil
 		}

@@ -2,30 +2,16 @@ package text
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-)
 
-// wazeroSpecDir locates the spec test binaries that wazero ships, which
-// wabt's wast2json produced from the same .wast sources.
-func wazeroSpecDir(t *testing.T) string {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Skipf("go env GOMODCACHE: %v", err)
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "github.com/tetratelabs/wazero@v1.12.0/internal/integration_test/spectest")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("wazero spec testdata not present: %v", err)
-	}
-	return dir
-}
+	"github.com/wasmc/wasmc/internal/testsuite"
+)
 
 func stripCustom(b []byte) []byte {
 	out := append([]byte(nil), b[:8]...)
@@ -57,9 +43,14 @@ func sections(b []byte) map[byte][]byte {
 	return m
 }
 
+// TestWazeroBinaries compares the encoding of the text modules of wazero's
+// copies of the spec scripts with the binaries wabt's wast2json produced
+// from them.
 func TestWazeroBinaries(t *testing.T) {
-	root := wazeroSpecDir(t)
-	jsons, _ := filepath.Glob(filepath.Join(root, "*/testdata/*.json"))
+	jsons, err := testsuite.WazeroScripts()
+	if err != nil {
+		t.Fatal(err)
+	}
 	// v1 is the MVP suite, whose "(data $m ...)" named a memory, not the
 	// segment: it is not WebAssembly 3.0 text.
 	jsons = slices.DeleteFunc(jsons, func(f string) bool { return strings.Contains(f, "/v1/") })
@@ -67,20 +58,9 @@ func TestWazeroBinaries(t *testing.T) {
 	diffSecs := map[string]int{}
 	var examples []string
 	for _, jf := range jsons {
-		var script struct {
-			Commands []struct {
-				Type       string `json:"type"`
-				Line       int    `json:"line"`
-				Filename   string `json:"filename"`
-				ModuleType string `json:"module_type"`
-			} `json:"commands"`
-		}
-		data, err := os.ReadFile(jf)
+		cmds, err := testsuite.ReadCommands(jf)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if err := json.Unmarshal(data, &script); err != nil {
-			t.Fatalf("%s: %v", jf, err)
 		}
 		src, err := os.ReadFile(strings.TrimSuffix(jf, ".json") + ".wast")
 		if err != nil {
@@ -92,7 +72,7 @@ func TestWazeroBinaries(t *testing.T) {
 			continue
 		}
 		byLine := modulesByLine(toks)
-		for _, c := range script.Commands {
+		for _, c := range cmds {
 			if !strings.HasSuffix(c.Filename, ".wasm") || c.Type == "assert_malformed" {
 				continue
 			}

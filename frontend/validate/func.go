@@ -21,6 +21,7 @@ type funcValidator struct {
 	funcIdx int // -1 for constant expressions
 	r       *binary.InstrReader
 	rFeat   wasm.Features
+	code    []byte // what r reads
 	in      wasm.Instr
 
 	vals    []wasm.ValType
@@ -46,7 +47,14 @@ var validatorPool = sync.Pool{New: func() any { return new(funcValidator) }}
 
 func getValidator(c *moduleCtx, code []byte, base uint32) *funcValidator {
 	v := validatorPool.Get().(*funcValidator)
+	v.reset(c, code, base)
+	return v
+}
+
+// reset prepares v for the code at module offset base, keeping its storage.
+func (v *funcValidator) reset(c *moduleCtx, code []byte, base uint32) {
 	v.c = c
+	v.code = code
 	if v.r == nil || v.rFeat != c.features {
 		v.r = binary.NewInstrReader(code, base, c.features)
 		v.rFeat = c.features
@@ -60,22 +68,21 @@ func getValidator(c *moduleCtx, code []byte, base uint32) *funcValidator {
 	v.locals = v.locals[:0]
 	v.needInit = false
 	v.constMode = false
-	return v
 }
 
 func putValidator(v *funcValidator) {
 	// Drop references into the module so the pool does not keep it alive.
 	v.c = nil
+	v.code = nil
 	v.results = nil
 	v.r.Reset(nil, 0)
 	validatorPool.Put(v)
 }
 
 // validateFunc checks the body of function funcIdx (imports first in the
-// index space) whose code is code.
-func (c *moduleCtx) validateFunc(funcIdx uint32, code *wasm.Code) error {
-	v := getValidator(c, code.Body, code.Offset)
-	defer putValidator(v)
+// index space) whose code is code, with v reset to code.
+func (v *funcValidator) validateFunc(funcIdx uint32, code *wasm.Code) error {
+	c := v.c
 	v.funcIdx = int(funcIdx)
 	if uint64(funcIdx) >= uint64(len(c.funcs)) {
 		return v.failf(code.Offset, "unknown function %d", funcIdx)
@@ -124,6 +131,11 @@ func (v *funcValidator) setupLocals(ft *wasm.FuncType, code *wasm.Code) error {
 
 // run validates instructions until the outermost frame is closed.
 func (v *funcValidator) run() error {
+	// Fast path for the offsets of active segments, of which large modules
+	// have tens of thousands.
+	if v.constMode && v.plainConst() {
+		return nil
+	}
 	for len(v.ctrls) > 0 {
 		if v.r.AtEnd() {
 			// The body's bytes ran out inside a block (the decoder already
@@ -143,6 +155,27 @@ func (v *funcValidator) run() error {
 	return nil
 }
 
+// plainConst reports whether the constant expression is exactly "i32.const
+// n end" or "i64.const n end" of the expected type, which is valid.
+func (v *funcValidator) plainConst() bool {
+	code := v.code
+	if len(code) < 3 || code[len(code)-1] != 0x0b || len(v.results) != 1 {
+		return false
+	}
+	imm := code[1 : len(code)-1]
+	var n int
+	var err error
+	switch {
+	case code[0] == 0x41 && v.results[0] == wasm.I32:
+		_, n, err = binary.ReadS32(imm)
+	case code[0] == 0x42 && v.results[0] == wasm.I64:
+		_, n, err = binary.ReadS64(imm)
+	default:
+		return false
+	}
+	return err == nil && n == len(imm)
+}
+
 // step validates one instruction.
 func (v *funcValidator) step(in *wasm.Instr) error {
 	if v.constMode {
@@ -155,7 +188,17 @@ func (v *funcValidator) step(in *wasm.Instr) error {
 			}
 		}
 	}
-	d := descOf(in.Op)
+	var d *opDesc
+	if in.Op < 256 {
+		// Fast path for local.get, local.set and local.tee, a quarter of
+		// all instructions; stepVariable handles what it does not.
+		if in.Op-0x20 <= 2 && v.stepLocal(in) {
+			return nil
+		}
+		d = &mainDescs[in.Op]
+	} else {
+		d = descOf(in.Op)
+	}
 	if d != nil && d.sig {
 		return v.stepSig(in, d)
 	}
@@ -202,6 +245,29 @@ func (v *funcValidator) step(in *wasm.Instr) error {
 		return v.stepCont(in)
 	}
 	return v.malformedf(in.Offset, "illegal opcode %s", in.Op)
+}
+
+// stepLocal types local.get, local.set or local.tee when no initialisation
+// is tracked, the local exists and, for set and tee, the operand is on the
+// stack with exactly the local's type. It reports whether it did.
+func (v *funcValidator) stepLocal(in *wasm.Instr) bool {
+	x := in.Index
+	if v.needInit || uint64(x) >= uint64(len(v.locals)) {
+		return false
+	}
+	t := v.locals[x]
+	if in.Op == 0x20 {
+		v.vals = append(v.vals, t)
+		return true
+	}
+	n := len(v.vals)
+	if n <= v.ctrls[len(v.ctrls)-1].height || v.vals[n-1] != t {
+		return false
+	}
+	if in.Op == 0x21 { // local.tee leaves the operand, of type t, in place
+		v.vals = v.vals[:n-1]
+	}
+	return true
 }
 
 func (v *funcValidator) failf(off uint32, format string, args ...any) error {

@@ -16,7 +16,7 @@ func (v *funcValidator) contType(idx uint32, off uint32) (*wasm.FuncType, error)
 
 // funcSubtype reports whether [p1] -> [r1] <: [p2] -> [r2].
 func (v *funcValidator) funcSubtype(p1, r1, p2, r2 []wasm.ValType) bool {
-	return v.matchTypes(p2, p1) && v.matchTypes(r1, r2)
+	return v.c.subtypes(p2, p1) && v.c.subtypes(r1, r2)
 }
 
 // stepCont handles the stack switching instructions.
@@ -126,7 +126,7 @@ func (v *funcValidator) checkHandlers(hs []wasm.Handler, results []wasm.ValType,
 		if !v.funcSubtype(tt.Results, results, ct.Params, ct.Results) {
 			return v.failf(off, "type mismatch in continuation type")
 		}
-		if !v.matchTypes(tt.Params, lt[:len(lt)-1]) {
+		if !v.c.subtypes(tt.Params, lt[:len(lt)-1]) {
 			return v.failf(off, "type mismatch: handler requires %s but label has %s", typesString(tt.Params), typesString(lt))
 		}
 	}
@@ -154,7 +154,7 @@ func (v *funcValidator) stepSwitch(in *wasm.Instr) error {
 	if len(tt.Params) != 0 {
 		return v.failf(off, "type mismatch in switch tag")
 	}
-	if !v.matchTypes(ft.Results, tt.Results) || !v.matchTypes(tt.Results, ft2.Results) {
+	if !v.c.subtypes(ft.Results, tt.Results) || !v.c.subtypes(tt.Results, ft2.Results) {
 		return v.failf(off, "type mismatch in continuation types")
 	}
 	if err := v.pop1(refTo(true, x), off); err != nil {

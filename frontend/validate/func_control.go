@@ -1,6 +1,10 @@
 package validate
 
-import "github.com/wasmc/wasmc/frontend/wasm"
+import (
+	"slices"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+)
 
 // blockSig resolves a block type to its parameter and result types.
 func (v *funcValidator) blockSig(bt *wasm.BlockType, off uint32) (params, results []wasm.ValType, err error) {
@@ -78,7 +82,7 @@ func (v *funcValidator) checkCatch(c *wasm.Catch, off uint32) error {
 		v.want1[0] = wasm.RefType(false, wasm.HeapExn)
 		got = v.want1[:]
 	}
-	if !v.matchTypes(got, lt) {
+	if !v.c.subtypes(got, lt) {
 		return v.failf(off, "type mismatch: catch handler requires %s but label has %s", typesString(lt), typesString(got))
 	}
 	return nil
@@ -92,7 +96,7 @@ func (v *funcValidator) closeBlock(in *wasm.Instr) error {
 		if err := v.checkFrameEnd(in.Offset); err != nil {
 			return err
 		}
-		if f.kind == kindIf && !v.matchTypes(f.params, f.results) {
+		if f.kind == kindIf && !v.c.subtypes(f.params, f.results) {
 			// The missing else passes the parameters through.
 			return v.failf(in.Offset, "type mismatch: if without else requires %s but has %s",
 				typesString(f.results), typesString(f.params))
@@ -179,14 +183,10 @@ func (v *funcValidator) stepBranch(in *wasm.Instr) error {
 		if err := v.pop1(wasm.I32, off); err != nil {
 			return err
 		}
-		lt := lf.labelTypes()
-		if err := v.popN(lt, off); err != nil {
-			return err
-		}
-		v.pushAll(lt)
+		return v.passThrough(lf.labelTypes(), off)
 	case 0x0e: // br_table
 		return v.brTable(in)
-	case 0xd5: // br_on_null
+	case 0xd5, 0xd6: // br_on_null, br_on_non_null
 		lf, err := v.label(in.Index, off)
 		if err != nil {
 			return err
@@ -195,31 +195,21 @@ func (v *funcValidator) stepBranch(in *wasm.Instr) error {
 		if err != nil {
 			return err
 		}
-		lt := lf.labelTypes()
-		if err := v.popN(lt, off); err != nil {
-			return err
-		}
-		v.pushAll(lt)
-		v.push(wasm.RefType(false, rt.Heap))
-	case 0xd6: // br_on_non_null
-		lf, err := v.label(in.Index, off)
-		if err != nil {
-			return err
-		}
-		rt, err := v.popRef(off)
-		if err != nil {
-			return err
-		}
-		lt := lf.labelTypes()
 		nn := wasm.RefType(false, rt.Heap)
-		if len(lt) == 0 || !v.matches(nn, lt[len(lt)-1]) {
-			return v.failf(off, "type mismatch: instruction requires type %s but label has %s", nn, typesString(lt))
+		if in.Op == 0xd5 {
+			// The label takes the other operands; the reference stays.
+			if err := v.passThrough(lf.labelTypes(), off); err != nil {
+				return err
+			}
+			v.push(nn)
+			return nil
 		}
-		ts0 := lt[:len(lt)-1]
-		if err := v.popN(ts0, off); err != nil {
+		// The label takes the non-null reference after the other operands.
+		ts0, err := v.labelBefore(lf.labelTypes(), nn, off)
+		if err != nil {
 			return err
 		}
-		v.pushAll(ts0)
+		return v.passThrough(ts0, off)
 	}
 	return nil
 }
@@ -243,7 +233,7 @@ func (v *funcValidator) brTable(in *wasm.Instr) error {
 			return err
 		}
 		lt := lf.labelTypes()
-		if len(lt) != len(dt) || (!v.c.features.Has(wasm.ReferenceTypes) && !sameTypes(lt, dt)) {
+		if len(lt) != len(dt) || (!v.c.features.Has(wasm.ReferenceTypes) && !slices.Equal(lt, dt)) {
 			// 1.0 required identical label types; since 2.0 each label only
 			// has to accept the operands, which matters in unreachable code.
 			return v.failf(off, "type mismatch: br_table label %d has %s but default label has %s", l, typesString(lt), typesString(dt))
@@ -300,7 +290,7 @@ func (v *funcValidator) stepCall(in *wasm.Instr) error {
 	}
 	switch in.Op {
 	case 0x12, 0x13, 0x15: // tail calls
-		if !v.matchTypes(ft.Results, v.results) {
+		if !v.c.subtypes(ft.Results, v.results) {
 			return v.failf(off, "type mismatch: current function requires result type %s but callee returns %s",
 				typesString(v.results), typesString(ft.Results))
 		}
@@ -363,16 +353,4 @@ func (v *funcValidator) tagType(idx uint32, off uint32) (*wasm.FuncType, error) 
 		return nil, v.failf(off, "unknown tag %d", idx)
 	}
 	return v.funcType(v.c.tags[idx], off)
-}
-
-func sameTypes(a, b []wasm.ValType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -118,18 +118,16 @@ func (v *funcValidator) brOnCast(in *wasm.Instr) error {
 	if in.Op&0xffff == 0x19 { // br_on_cast_fail
 		branch, fall = diff, rt2
 	}
-	lt := lf.labelTypes()
-	if len(lt) == 0 || !v.matches(branch, lt[len(lt)-1]) {
-		return v.failf(off, "type mismatch: instruction requires type %s but label has %s", branch, typesString(lt))
+	ts0, err := v.labelBefore(lf.labelTypes(), branch, off)
+	if err != nil {
+		return err
 	}
-	ts0 := lt[:len(lt)-1]
 	if err := v.pop1(rt1, off); err != nil {
 		return err
 	}
-	if err := v.popN(ts0, off); err != nil {
+	if err := v.passThrough(ts0, off); err != nil {
 		return err
 	}
-	v.pushAll(ts0)
 	v.push(fall)
 	return nil
 }

@@ -14,6 +14,7 @@ type opDesc struct {
 	results []wasm.ValType
 	imm     wasm.ImmKind
 	sig     bool  // typed generically from params and results
+	numeric bool  // params and results are numeric or vector types only
 	atomic  bool  // alignment must be exactly natural
 	align   uint8 // natural alignment (log2) of a memory access
 	lanes   uint8 // bound of the lane immediate(s)
@@ -82,6 +83,10 @@ func makeDesc(info *wasm.OpInfo) opDesc {
 	}
 	for i := 0; i < len(results); i++ {
 		d.results = append(d.results, wasm.SigType(results[i]))
+	}
+	d.numeric = true
+	for _, t := range append(append(d.params[0], d.params[1]...), d.results...) {
+		d.numeric = d.numeric && t.Kind != wasm.KindRef
 	}
 	switch info.Imm {
 	case wasm.ImmMemArg, wasm.ImmMemArgLane:
@@ -182,7 +187,24 @@ func (v *funcValidator) stepSig(in *wasm.Instr, d *opDesc) error {
 			}
 		}
 	}
-	if err := v.popN(d.params[a], in.Offset); err != nil {
+	ps := d.params[a]
+	// Fast path for numeric signatures with all operands on the stack (the
+	// bulk of all instructions): compare kinds in place, no calls.
+	if n, k := len(v.vals), len(ps); d.numeric && n-v.ctrls[len(v.ctrls)-1].height >= k {
+		got := v.vals[n-k : n]
+		for i, w := range ps {
+			if g := got[i].Kind; g != w.Kind && g != wasm.KindBot {
+				return v.stackMismatch(ps, in.Offset)
+			}
+		}
+		if len(d.results) == 1 {
+			v.vals = append(v.vals[:n-k], d.results[0])
+		} else {
+			v.vals = append(v.vals[:n-k], d.results...)
+		}
+		return nil
+	}
+	if err := v.popN(ps, in.Offset); err != nil {
 		return err
 	}
 	v.pushAll(d.results)

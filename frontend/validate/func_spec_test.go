@@ -1,46 +1,21 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wasmc/wasmc/frontend/binary"
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // This file runs decode+validate over the pre-built binaries of wazero's
 // copies of the spec test suites (wast2json output): modules the scripts
 // load must be accepted, assert_invalid ones rejected as Invalid with the
 // expected message, and binary assert_malformed ones rejected.
-
-type wastJSON struct {
-	Commands []struct {
-		Type       string `json:"type"`
-		Line       int    `json:"line"`
-		Filename   string `json:"filename"`
-		Text       string `json:"text"`
-		ModuleType string `json:"module_type"`
-	} `json:"commands"`
-}
-
-// wazeroSpecDir locates wazero's spec test data in the module cache.
-func wazeroSpecDir(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatalf("go env GOMODCACHE: %v", err)
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "github.com/tetratelabs/wazero@v1.12.0/internal/integration_test/spectest")
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("wazero spec tests not found: %v", err)
-	}
-	return dir
-}
 
 // suiteFeatures picks the feature set each of wazero's suites was written
 // for: the old suites predate rules that later versions relaxed.
@@ -74,25 +49,21 @@ var knownDifferences = map[string]string{
 const immutableWording = "the 3.0 suite says \"immutable global\", older ones \"global is immutable\""
 
 func TestWazeroSpecBinaries(t *testing.T) {
-	root := wazeroSpecDir(t)
-	files, _ := filepath.Glob(filepath.Join(root, "*", "testdata", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no .json files")
+	root := testsuite.MustWazeroSpecDir(t)
+	files, err := testsuite.WazeroScripts()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var valid, invalid, malformed, failed int
 	for _, path := range files {
 		rel, _ := filepath.Rel(root, path)
 		suite := strings.Split(rel, string(filepath.Separator))[0]
 		f := suiteFeatures(suite)
-		data, err := os.ReadFile(path)
+		cmds, err := testsuite.ReadCommands(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var script wastJSON
-		if err := json.Unmarshal(data, &script); err != nil {
-			t.Fatalf("%s: %v", rel, err)
-		}
-		for _, c := range script.Commands {
+		for _, c := range cmds {
 			if c.Filename == "" || !strings.HasSuffix(c.Filename, ".wasm") {
 				continue
 			}
@@ -153,13 +124,11 @@ func checkSpec(kind string, err error, want string) bool {
 // BenchmarkValidate measures decoding plus validation of a real program
 // (cargo-wasi's WASI test binary from wazero's test data).
 func BenchmarkValidate(b *testing.B) {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	dir, err := testsuite.WazeroDir()
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(strings.TrimSpace(string(out)),
-		"github.com/tetratelabs/wazero@v1.12.0/imports/wasi_snapshot_preview1/testdata/cargo-wasi/wasi.wasm")
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(filepath.Join(dir, "imports/wasi_snapshot_preview1/testdata/cargo-wasi/wasi.wasm"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -231,15 +231,21 @@ func typesString(ts []wasm.ValType) string {
 	return b.String()
 }
 
-// matchTypes reports whether every got[i] <: want[i], with equal lengths.
-func (v *funcValidator) matchTypes(got, want []wasm.ValType) bool {
-	if len(got) != len(want) {
-		return false
+// passThrough checks that the top of the stack matches ts and retypes it as
+// ts: the operands a conditional branch leaves when it falls through.
+func (v *funcValidator) passThrough(ts []wasm.ValType, off uint32) error {
+	if err := v.popN(ts, off); err != nil {
+		return err
 	}
-	for i := range got {
-		if !v.matches(got[i], want[i]) {
-			return false
-		}
+	v.pushAll(ts)
+	return nil
+}
+
+// labelBefore checks that a label's types lt end with a supertype of last,
+// the value a conditional branch adds, and returns the types before it.
+func (v *funcValidator) labelBefore(lt []wasm.ValType, last wasm.ValType, off uint32) ([]wasm.ValType, error) {
+	if len(lt) == 0 || !v.matches(last, lt[len(lt)-1]) {
+		return nil, v.failf(off, "type mismatch: instruction requires type %s but label has %s", last, typesString(lt))
 	}
-	return true
+	return lt[:len(lt)-1], nil
 }

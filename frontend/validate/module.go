@@ -28,12 +28,7 @@ func Module(m *wasm.Module, f wasm.Features) error {
 			return err
 		}
 	}
-	for i := range m.Codes {
-		if err := c.validateFunc(m.NumImportedFuncs+uint32(i), &m.Codes[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.validateBodies()
 }
 
 // checkImports checks the imported entities and starts the index spaces.

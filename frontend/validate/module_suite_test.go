@@ -13,6 +13,7 @@ import (
 	"github.com/wasmc/wasmc/frontend/validate"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/frontend/wast"
+	"github.com/wasmc/wasmc/internal/testsuite"
 )
 
 // This file checks validation against the WebAssembly 3.0 and proposal .wast
@@ -21,18 +22,6 @@ import (
 // message. (wazero's pre-built binaries of older suites are covered by
 // TestWazeroSpecBinaries.) It is an external test so that wast may import
 // this package.
-
-func testsuiteDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("WASMC_TESTSUITE")
-	if dir == "" {
-		dir = "/work/shared/testsuite"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "core")); err != nil {
-		t.Fatalf("spec test suite not found (set WASMC_TESTSUITE): %v", err)
-	}
-	return dir
-}
 
 func encodeModule(m *wast.Module) ([]byte, error) {
 	switch m.Kind {
@@ -46,7 +35,7 @@ func encodeModule(m *wast.Module) ([]byte, error) {
 }
 
 func TestSpecSuiteValidation(t *testing.T) {
-	root := testsuiteDir(t)
+	root := testsuite.SharedOrSkip(t, "3.0 .wast scripts")
 	suites := []struct {
 		glob string
 		feat wasm.Features

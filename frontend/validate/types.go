@@ -155,14 +155,14 @@ func (ts *typeSpace) canonSubtype(a, b uint32) bool {
 
 // bottomOf returns the bottom heap type of h's hierarchy (h abstract).
 func bottomOf(h wasm.HeapType) wasm.HeapType {
-	switch h {
-	case wasm.HeapFunc, wasm.HeapNoFunc:
+	switch topOf(h) {
+	case wasm.HeapFunc:
 		return wasm.HeapNoFunc
-	case wasm.HeapExtern, wasm.HeapNoExtern:
+	case wasm.HeapExtern:
 		return wasm.HeapNoExtern
-	case wasm.HeapExn, wasm.HeapNoExn:
+	case wasm.HeapExn:
 		return wasm.HeapNoExn
-	case wasm.HeapCont, wasm.HeapNoCont:
+	case wasm.HeapCont:
 		return wasm.HeapNoCont
 	}
 	return wasm.HeapNone
@@ -177,6 +177,11 @@ func (c *moduleCtx) topHeap(h wasm.HeapType) wasm.HeapType {
 		}
 		h = abstractOf[c.types.info[c.types.canon[h]].kind]
 	}
+	return topOf(h)
+}
+
+// topOf returns the top of an abstract heap type's hierarchy, or HeapBot.
+func topOf(h wasm.HeapType) wasm.HeapType {
 	switch h {
 	case wasm.HeapFunc, wasm.HeapNoFunc:
 		return wasm.HeapFunc
@@ -412,7 +417,7 @@ func (c *moduleCtx) matchComp(a, b *wasm.SubType) bool {
 	}
 	switch a.Kind {
 	case wasm.CompFunc:
-		return c.matchResults(b.Func.Params, a.Func.Params) && c.matchResults(a.Func.Results, b.Func.Results)
+		return c.subtypes(b.Func.Params, a.Func.Params) && c.subtypes(a.Func.Results, b.Func.Results)
 	case wasm.CompStruct, wasm.CompArray:
 		if len(a.Fields) < len(b.Fields) || (a.Kind == wasm.CompArray && len(a.Fields) != len(b.Fields)) {
 			return false
@@ -429,7 +434,9 @@ func (c *moduleCtx) matchComp(a, b *wasm.SubType) bool {
 	return false
 }
 
-func (c *moduleCtx) matchResults(a, b []wasm.ValType) bool {
+// subtypes reports whether a and b have the same length and every
+// a[i] <: b[i].
+func (c *moduleCtx) subtypes(a, b []wasm.ValType) bool {
 	if len(a) != len(b) {
 		return false
 	}

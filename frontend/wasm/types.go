@@ -59,6 +59,25 @@ var heapNames = map[HeapType]string{
 	HeapBot: "bot",
 }
 
+// heapByName inverts heapNames for the text format's keywords (the
+// validator's bottom type has none).
+var heapByName = func() map[string]HeapType {
+	m := make(map[string]HeapType, len(heapNames))
+	for h, s := range heapNames {
+		if h != HeapBot {
+			m[s] = h
+		}
+	}
+	return m
+}()
+
+// HeapTypeByName returns the abstract heap type a text keyword names
+// ("func", "extern", "any", ..., "nocont").
+func HeapTypeByName(name string) (HeapType, bool) {
+	h, ok := heapByName[name]
+	return h, ok
+}
+
 func (h HeapType) String() string {
 	if h >= 0 {
 		return fmt.Sprint(uint32(h))

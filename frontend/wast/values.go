@@ -7,13 +7,6 @@ import (
 	"github.com/wasmc/wasmc/frontend/wasm"
 )
 
-var heapTypes = map[string]wasm.HeapType{
-	"func": wasm.HeapFunc, "extern": wasm.HeapExtern, "any": wasm.HeapAny, "eq": wasm.HeapEq,
-	"i31": wasm.HeapI31, "struct": wasm.HeapStruct, "array": wasm.HeapArray, "exn": wasm.HeapExn,
-	"cont": wasm.HeapCont, "none": wasm.HeapNone, "nofunc": wasm.HeapNoFunc,
-	"noextern": wasm.HeapNoExtern, "noexn": wasm.HeapNoExn, "nocont": wasm.HeapNoCont,
-}
-
 // refTypePatterns are the results (ref.T) that match any reference of an
 // abstract heap type.
 var refTypePatterns = map[string]wasm.HeapType{
@@ -169,7 +162,7 @@ func (p *parser) number(dst *uint64, parse func(string) (uint64, error)) error {
 // heapType reads the heap type of ref.null: an abstract type or an index.
 func (p *parser) heapType() (wasm.HeapType, error) {
 	t := p.next()
-	if h, ok := heapTypes[t.Text]; ok && t.Kind == text.TokKeyword {
+	if h, ok := wasm.HeapTypeByName(t.Text); ok && t.Kind == text.TokKeyword {
 		return h, nil
 	}
 	if t.Kind == text.TokNumber {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"testing"
 )
 
 // WazeroVersion is the wazero module whose spectest data the tests use.
@@ -51,22 +52,33 @@ func Shared() (dir string, ok bool) {
 	return d, isDir(d)
 }
 
+// SharedOrSkip returns the directory of Shared, or skips the test when
+// there is none; what names what the test needed from it.
+func SharedOrSkip(t testing.TB, what string) string {
+	t.Helper()
+	dir, ok := Shared()
+	if !ok {
+		t.Skip(what + ": ../shared/testsuite not found beside the repository")
+	}
+	return dir
+}
+
 var wazero struct {
 	once sync.Once
 	dir  string
 	err  error
 }
 
-// WazeroSpecDir returns wazero's internal/integration_test/spectest directory
-// in the Go module cache, downloading the module if needed.
-func WazeroSpecDir() (string, error) {
+// WazeroDir returns the root of the wazero module in the Go module cache,
+// downloading the module if needed.
+func WazeroDir() (string, error) {
 	wazero.once.Do(func() {
 		mod := "github.com/tetratelabs/wazero@" + WazeroVersion
 		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
 		if err == nil {
 			d := filepath.Join(string(trimNL(out)), "github.com", "tetratelabs", "wazero@"+WazeroVersion)
 			if isDir(d) {
-				wazero.dir = filepath.Join(d, "internal", "integration_test", "spectest")
+				wazero.dir = d
 				return
 			}
 		}
@@ -80,9 +92,31 @@ func WazeroSpecDir() (string, error) {
 			wazero.err = fmt.Errorf("go mod download %s: no Dir in output", mod)
 			return
 		}
-		wazero.dir = filepath.Join(info.Dir, "internal", "integration_test", "spectest")
+		wazero.dir = info.Dir
 	})
 	return wazero.dir, wazero.err
+}
+
+// WazeroSpecDir returns wazero's internal/integration_test/spectest
+// directory: one directory per suite (v1, v2, threads, ...), each holding
+// testdata/*.wast and their wast2json output (*.json and *.wasm).
+func WazeroSpecDir() (string, error) {
+	dir, err := WazeroDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "internal", "integration_test", "spectest"), nil
+}
+
+// MustWazeroSpecDir is WazeroSpecDir for tests, which always have wazero
+// (go.mod requires it): it fails t when the directory cannot be found.
+func MustWazeroSpecDir(t testing.TB) string {
+	t.Helper()
+	dir, err := WazeroSpecDir()
+	if err != nil {
+		t.Fatalf("wazero spectest data not found (%v): run `go mod download github.com/tetratelabs/wazero`", err)
+	}
+	return dir
 }
 
 // Glob returns the sorted matches of pattern inside dir.
@@ -104,6 +138,44 @@ func WazeroBinaries() ([]string, error) {
 		return nil, fmt.Errorf("no .wasm files under %s", dir)
 	}
 	return files, nil
+}
+
+// WazeroScripts returns the paths of every wast2json script (.json file) in
+// wazero's spectest data.
+func WazeroScripts() ([]string, error) {
+	dir, err := WazeroSpecDir()
+	if err != nil {
+		return nil, err
+	}
+	files := Glob(dir, "*/testdata/*.json")
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no .json files under %s", dir)
+	}
+	return files, nil
+}
+
+// Command is one command of a wast2json script. Filename names the module's
+// .wasm (or .wat) file beside the script, Text an assertion's expected
+// message.
+type Command struct {
+	Type       string `json:"type"`
+	Line       int    `json:"line"`
+	Filename   string `json:"filename"`
+	Text       string `json:"text"`
+	ModuleType string `json:"module_type"`
+}
+
+// ReadCommands reads the commands of the wast2json script at path.
+func ReadCommands(path string) ([]Command, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var script struct{ Commands []Command }
+	if err := json.Unmarshal(data, &script); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return script.Commands, nil
 }
 
 func isDir(d string) bool {
