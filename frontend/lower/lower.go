@@ -1,0 +1,316 @@
+// Package lower turns validated WebAssembly function bodies into SSA
+// (package ssa): the operand stack becomes SSA values, locals are put in
+// SSA form on demand, structured control flow becomes blocks with block
+// parameters, and every trap condition becomes an explicit check.
+package lower
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/frontend/binary"
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// Features are the proposals the lowering handles: WebAssembly 2.0 without
+// SIMD.
+const Features = wasm.V2 &^ wasm.SIMD
+
+// Function lowers defined function funcIndex (an index in the function
+// index space) of the validated module m.
+func Function(m *wasm.Module, layout *abi.Layout, funcIndex uint32) (*ssa.Func, error) {
+	return NewBuilder(m, layout).Function(funcIndex)
+}
+
+// Builder lowers the functions of one module, reusing its buffers from one
+// function to the next. It is not safe for concurrent use.
+type Builder struct {
+	m      *wasm.Module
+	layout *abi.Layout
+	ir     *binary.InstrReader
+	in     wasm.Instr
+	sigs   []*ssa.Signature // by type index, filled lazily
+
+	f     *ssa.Func
+	cur   *ssa.Block // nil while the code is unreachable
+	stack []*ssa.Value
+	ctrl  []frame
+	dead  int // depth of blocks opened inside unreachable code
+
+	localTypes []ssa.Type
+	curDefs    []*ssa.Value
+	written    []uint32
+	defs       map[uint64]*ssa.Value
+	sealed     []bool
+	incomplete [][]incomplete
+
+	// The prelude is the start of the entry block: values that depend
+	// only on the instance (vmctx, record pointers, memory bases) and the
+	// locals' zeros, inserted there on first use so that they dominate
+	// every use.
+	prelude  int
+	vmctx    *ssa.Value
+	memRecs  map[uint32]*ssa.Value
+	memBases map[uint32]*ssa.Value
+	tabRecs  map[uint32]*ssa.Value
+	globals  map[uint32]*ssa.Value
+	zeros    [ssa.Tuple + 1]*ssa.Value
+}
+
+type frameKind uint8
+
+const (
+	kindFunc frameKind = iota
+	kindBlock
+	kindLoop
+	kindIf
+)
+
+// frame is one open structured instruction.
+type frame struct {
+	kind    frameKind
+	params  []ssa.Type
+	results []ssa.Type
+	height  int        // operand stack height below the block's parameters
+	label   *ssa.Block // branch target: the merge block, or a loop's header
+	elseB   *ssa.Block // an if's else block until the else (or end) starts it
+	ifArgs  []*ssa.Value
+}
+
+// NewBuilder returns a builder for module m.
+func NewBuilder(m *wasm.Module, layout *abi.Layout) *Builder {
+	return &Builder{
+		m: m, layout: layout,
+		ir:   binary.NewInstrReader(nil, 0, Features),
+		sigs: make([]*ssa.Signature, len(m.Types)),
+		defs: make(map[uint64]*ssa.Value),
+	}
+}
+
+// bailout carries an error out of deeply nested lowering code; Function
+// recovers it (and only it).
+type bailout struct{ err error }
+
+func (l *Builder) fail(format string, args ...any) {
+	panic(bailout{fmt.Errorf("lower: function %d: "+format, append([]any{l.f.Index}, args...)...)})
+}
+
+// Function lowers defined function funcIndex.
+func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
+	m := l.m
+	if funcIndex < m.NumImportedFuncs || funcIndex >= m.NumFuncs() {
+		return nil, fmt.Errorf("lower: function %d is not a defined function", funcIndex)
+	}
+	def := funcIndex - m.NumImportedFuncs
+	if int(def) >= len(m.Codes) {
+		return nil, fmt.Errorf("lower: function %d has no body", funcIndex)
+	}
+	l.f = ssa.NewFunc(m.FuncName(funcIndex), funcIndex, nil)
+	if l.f.Name == "" {
+		l.f.Name = fmt.Sprintf("f%d", funcIndex)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			f, err = nil, b.err
+		}
+		l.reset()
+	}()
+	l.f.Sig = l.sig(m.Funcs[def])
+	code := &m.Codes[def]
+	if err := l.setupLocals(code); err != nil {
+		return nil, err
+	}
+	l.ir.Reset(code.Body, code.Offset)
+	if err := l.body(); err != nil {
+		return nil, err
+	}
+	return l.f, nil
+}
+
+func (l *Builder) reset() {
+	l.cur = nil
+	l.stack = l.stack[:0]
+	l.ctrl = l.ctrl[:0]
+	l.dead = 0
+	clear(l.curDefs)
+	l.written = l.written[:0]
+	clear(l.defs)
+	l.sealed = l.sealed[:0]
+	l.incomplete = l.incomplete[:0]
+	l.vmctx = nil
+	l.prelude = 0
+	l.memRecs, l.memBases, l.tabRecs, l.globals = nil, nil, nil, nil
+	l.zeros = [ssa.Tuple + 1]*ssa.Value{}
+}
+
+func (l *Builder) setupLocals(code *wasm.Code) error {
+	sig := l.f.Sig
+	n := uint64(len(sig.Params))
+	for _, e := range code.Locals {
+		n += uint64(e.Count)
+	}
+	if n > 1<<20 {
+		return fmt.Errorf("lower: function %d: too many locals", l.f.Index)
+	}
+	l.localTypes = append(l.localTypes[:0], sig.Params...)
+	for _, e := range code.Locals {
+		t := l.valType(e.Type)
+		for i := uint32(0); i < e.Count; i++ {
+			l.localTypes = append(l.localTypes, t)
+		}
+	}
+	if cap(l.curDefs) < len(l.localTypes) {
+		l.curDefs = make([]*ssa.Value, len(l.localTypes))
+	}
+	l.curDefs = l.curDefs[:len(l.localTypes)]
+	entry := l.newBlock()
+	l.sealed[entry.ID] = true
+	l.setCurrent(entry)
+	l.vmctx = entry.NewValue(ssa.OpVMCtx, ssa.I64)
+	l.prelude = 1
+	for i, t := range sig.Params {
+		l.writeLocal(entry, uint32(i), entry.NewParam(t))
+	}
+	for i := len(sig.Params); i < len(l.localTypes); i++ {
+		l.writeLocal(entry, uint32(i), l.zero(l.localTypes[i]))
+	}
+	return nil
+}
+
+// inPrelude moves v (just appended to the entry block) to the prelude.
+func (l *Builder) inPrelude(v *ssa.Value) *ssa.Value {
+	entry := l.f.Blocks[0]
+	vals := entry.Values
+	if vals[len(vals)-1] != v {
+		l.fail("internal: prelude value not last")
+	}
+	copy(vals[l.prelude+1:], vals[l.prelude:len(vals)-1])
+	vals[l.prelude] = v
+	l.prelude++
+	return v
+}
+
+func (l *Builder) zero(t ssa.Type) *ssa.Value {
+	if z := l.zeros[t]; z != nil {
+		return z
+	}
+	z := l.inPrelude(l.f.Blocks[0].NewValue(ssa.ConstOp(t), t))
+	l.zeros[t] = z
+	return z
+}
+
+func (l *Builder) valType(t wasm.ValType) ssa.Type {
+	switch t.Kind {
+	case wasm.KindI32:
+		return ssa.I32
+	case wasm.KindI64, wasm.KindRef:
+		return ssa.I64
+	case wasm.KindF32:
+		return ssa.F32
+	case wasm.KindF64:
+		return ssa.F64
+	}
+	l.fail("unsupported value type %s", t)
+	return ssa.TypeNone
+}
+
+// sig returns the SSA signature of function type index ti.
+func (l *Builder) sig(ti uint32) *ssa.Signature {
+	if int(ti) >= len(l.m.Types) || l.m.Types[ti].Kind != wasm.CompFunc {
+		l.fail("type %d is not a function type", ti)
+	}
+	if s := l.sigs[ti]; s != nil {
+		return s
+	}
+	ft := &l.m.Types[ti].Func
+	s := &ssa.Signature{Params: make([]ssa.Type, len(ft.Params)), Results: make([]ssa.Type, len(ft.Results))}
+	for i, t := range ft.Params {
+		s.Params[i] = l.valType(t)
+	}
+	for i, t := range ft.Results {
+		s.Results[i] = l.valType(t)
+	}
+	l.sigs[ti] = s
+	return s
+}
+
+// blockSig returns a block type's parameter and result types.
+func (l *Builder) blockSig(bt wasm.BlockType) (params, results []ssa.Type) {
+	switch bt.Kind {
+	case wasm.BlockEmpty:
+		return nil, nil
+	case wasm.BlockValue:
+		return nil, []ssa.Type{l.valType(bt.Val)}
+	}
+	s := l.sig(bt.Index)
+	return s.Params, s.Results
+}
+
+// Operand stack.
+
+func (l *Builder) push(v *ssa.Value) { l.stack = append(l.stack, v) }
+
+func (l *Builder) pop() *ssa.Value {
+	if len(l.stack) <= l.ctrl[len(l.ctrl)-1].height {
+		l.fail("operand stack underflow at offset %d", l.in.Offset)
+	}
+	v := l.stack[len(l.stack)-1]
+	l.stack = l.stack[:len(l.stack)-1]
+	return v
+}
+
+// popN pops n values and returns them in a new slice, bottom first.
+func (l *Builder) popN(n int) []*ssa.Value {
+	if len(l.stack)-n < l.ctrl[len(l.ctrl)-1].height {
+		l.fail("operand stack underflow at offset %d", l.in.Offset)
+	}
+	vals := make([]*ssa.Value, n)
+	copy(vals, l.stack[len(l.stack)-n:])
+	l.stack = l.stack[:len(l.stack)-n]
+	return vals
+}
+
+// top returns a copy of the top n values without popping them.
+func (l *Builder) top(n int) []*ssa.Value {
+	if len(l.stack)-n < l.ctrl[len(l.ctrl)-1].height {
+		l.fail("operand stack underflow at offset %d", l.in.Offset)
+	}
+	vals := make([]*ssa.Value, n)
+	copy(vals, l.stack[len(l.stack)-n:])
+	return vals
+}
+
+// Emission helpers for the current block.
+
+func (l *Builder) emit(op ssa.Op, t ssa.Type, args ...*ssa.Value) *ssa.Value {
+	return l.cur.NewValue(op, t, args...)
+}
+
+func (l *Builder) emitAux(op ssa.Op, t ssa.Type, aux int64, args ...*ssa.Value) *ssa.Value {
+	return l.cur.NewValueAux(op, t, aux, args...)
+}
+
+func (l *Builder) i32(c int32) *ssa.Value {
+	return l.emitAux(ssa.OpConstI32, ssa.I32, int64(c))
+}
+
+func (l *Builder) i64(c int64) *ssa.Value {
+	return l.emitAux(ssa.OpConstI64, ssa.I64, c)
+}
+
+func (l *Builder) trapIf(cond *ssa.Value, code abi.TrapCode) {
+	l.emitAux(ssa.OpTrapIf, ssa.TypeNone, int64(code), cond)
+}
+
+// constOf reports whether v is an integer constant and its value.
+func constOf(v *ssa.Value) (int64, bool) {
+	if v.Op == ssa.OpConstI32 || v.Op == ssa.OpConstI64 {
+		return v.AuxInt, true
+	}
+	return 0, false
+}

@@ -1,0 +1,264 @@
+package ssa
+
+// ID numbers values and blocks within a function, densely from 0 (for
+// side tables indexed by ID).
+type ID int32
+
+// Value is one SSA value: the result of an op (or TypeNone for ops used
+// only for their effect), a block parameter (OpParam), or a terminator.
+type Value struct {
+	ID     ID
+	Op     Op
+	Type   Type
+	AuxInt int64      // see the op's AuxKind
+	Sig    *Signature // calls: parameter and result types
+	Args   []*Value
+	Block  *Block
+	// Uses counts the uses of the value in operands and edge arguments.
+	// It is valid after Func.CountUses (Optimize ends with it).
+	Uses int32
+
+	argBuf [2]*Value // Args storage for ops with at most two operands
+}
+
+// Edge is a control-flow edge: the target block and the arguments bound to
+// its parameters.
+type Edge struct {
+	Block *Block
+	Args  []*Value
+}
+
+// Block is a basic block: parameters, then values in execution order, then
+// the terminator. Edges carry the arguments of the successors' parameters.
+type Block struct {
+	ID     ID
+	Func   *Func
+	Params []*Value // OpParam values; Params[i].AuxInt == i
+	Values []*Value // no terminators here
+	Term   *Value   // the terminator; nil only while the block is being built
+	// Succs are the outgoing edges: jump has one; br_if two (taken when
+	// the condition is non-zero, then the fall-through); br_table one per
+	// table entry with the default last; return and trap none.
+	Succs []Edge
+	// Preds lists the source block of every incoming edge (a block
+	// appears once per edge, so br_table duplicates appear here too).
+	Preds []*Block
+	// LoopHeader marks the header of a Wasm loop (informational; passes
+	// keep it for the block that stays the header).
+	LoopHeader bool
+}
+
+// Func is one function in SSA form. Blocks[0] is the entry; its parameters
+// are the function's parameters. The order of Blocks is the layout order.
+type Func struct {
+	Name   string
+	Index  uint32 // Wasm function index
+	Sig    *Signature
+	Blocks []*Block
+
+	nextValue ID
+	nextBlock ID
+	mark      []uint32 // by block ID, for UniquePreds
+	epoch     uint32
+	slab      []Value // values are allocated in chunks
+}
+
+// NewFunc returns an empty function with signature sig.
+func NewFunc(name string, index uint32, sig *Signature) *Func {
+	return &Func{Name: name, Index: index, Sig: sig}
+}
+
+// Entry returns the entry block, or nil for an empty function.
+func (f *Func) Entry() *Block {
+	if len(f.Blocks) == 0 {
+		return nil
+	}
+	return f.Blocks[0]
+}
+
+// NumValues returns one more than the highest value ID in use.
+func (f *Func) NumValues() int { return int(f.nextValue) }
+
+// NumBlocks returns one more than the highest block ID in use.
+func (f *Func) NumBlocks() int { return int(f.nextBlock) }
+
+// NewBlock appends a new empty block to f.
+func (f *Func) NewBlock() *Block {
+	b := &Block{ID: f.nextBlock, Func: f}
+	f.nextBlock++
+	f.Blocks = append(f.Blocks, b)
+	return b
+}
+
+func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
+	if len(f.slab) == cap(f.slab) {
+		n := 2 * cap(f.slab)
+		if n < 16 {
+			n = 16
+		} else if n > 1024 {
+			n = 1024
+		}
+		f.slab = make([]Value, 0, n)
+	}
+	f.slab = f.slab[:len(f.slab)+1]
+	v := &f.slab[len(f.slab)-1]
+	*v = Value{ID: f.nextValue, Op: op, Type: t, Block: b}
+	f.nextValue++
+	if len(args) <= len(v.argBuf) {
+		v.Args = v.argBuf[:len(args):len(args)]
+		copy(v.Args, args)
+	} else {
+		v.Args = append([]*Value(nil), args...)
+	}
+	return v
+}
+
+// NewValue appends a value computing op with the given type and operands.
+func (b *Block) NewValue(op Op, t Type, args ...*Value) *Value {
+	v := b.Func.newValue(op, t, b, args)
+	b.Values = append(b.Values, v)
+	return v
+}
+
+// NewValueAux is NewValue with an AuxInt.
+func (b *Block) NewValueAux(op Op, t Type, aux int64, args ...*Value) *Value {
+	v := b.NewValue(op, t, args...)
+	v.AuxInt = aux
+	return v
+}
+
+// NewParam appends a parameter of type t to b.
+func (b *Block) NewParam(t Type) *Value {
+	v := b.Func.newValue(OpParam, t, b, nil)
+	v.AuxInt = int64(len(b.Params))
+	b.Params = append(b.Params, v)
+	return v
+}
+
+// setTerm installs the terminator and the outgoing edges, adding b to the
+// targets' predecessors.
+func (b *Block) setTerm(op Op, aux int64, args []*Value, succs []Edge) *Value {
+	v := b.Func.newValue(op, TypeNone, b, args)
+	v.AuxInt = aux
+	b.Term = v
+	b.Succs = succs
+	for _, e := range succs {
+		e.Block.Preds = append(e.Block.Preds, b)
+	}
+	return v
+}
+
+// Jump ends b with an unconditional jump to to with arguments args.
+func (b *Block) Jump(to *Block, args ...*Value) {
+	b.setTerm(OpJump, 0, nil, []Edge{{to, args}})
+}
+
+// BrIf ends b with a branch to yes when cond (i32) is non-zero, else to no.
+func (b *Block) BrIf(cond *Value, yes Edge, no Edge) {
+	b.setTerm(OpBrIf, 0, []*Value{cond}, []Edge{yes, no})
+}
+
+// BrTable ends b with a multiway jump: targets[index] when index (i32,
+// unsigned) is below len(targets)-1, otherwise the last target.
+func (b *Block) BrTable(index *Value, targets []Edge) {
+	b.setTerm(OpBrTable, 0, []*Value{index}, targets)
+}
+
+// Return ends b by returning vals.
+func (b *Block) Return(vals ...*Value) {
+	b.setTerm(OpReturn, 0, vals, nil)
+}
+
+// Trap ends b with a trap with the given code (an abi.TrapCode).
+func (b *Block) Trap(code uint32) {
+	b.setTerm(OpTrap, int64(code), nil, nil)
+}
+
+// RemovePred removes one occurrence of p from b's predecessors.
+func (b *Block) RemovePred(p *Block) {
+	for i, q := range b.Preds {
+		if q == p {
+			copy(b.Preds[i:], b.Preds[i+1:])
+			b.Preds[len(b.Preds)-1] = nil
+			b.Preds = b.Preds[:len(b.Preds)-1]
+			return
+		}
+	}
+}
+
+// ReplaceSucc redirects edge i of b to e, keeping predecessor lists right.
+func (b *Block) ReplaceSucc(i int, e Edge) {
+	b.Succs[i].Block.RemovePred(b)
+	b.Succs[i] = e
+	e.Block.Preds = append(e.Block.Preds, b)
+}
+
+// ForEachUse calls fn with a pointer to every operand slot of the function
+// (operands, terminator operands and edge arguments), so that passes can
+// rewrite uses in place.
+func (f *Func) ForEachUse(fn func(slot **Value)) {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			for i := range v.Args {
+				fn(&v.Args[i])
+			}
+		}
+		if b.Term != nil {
+			for i := range b.Term.Args {
+				fn(&b.Term.Args[i])
+			}
+		}
+		for _, e := range b.Succs {
+			for i := range e.Args {
+				fn(&e.Args[i])
+			}
+		}
+	}
+}
+
+// CountUses recomputes Value.Uses for every value.
+func (f *Func) CountUses() {
+	for _, b := range f.Blocks {
+		for _, p := range b.Params {
+			p.Uses = 0
+		}
+		for _, v := range b.Values {
+			v.Uses = 0
+		}
+	}
+	f.ForEachUse(func(slot **Value) { (*slot).Uses++ })
+}
+
+// UniquePreds returns b's predecessors without duplicates, in first-seen
+// order, in a new slice. It takes time linear in len(b.Preds).
+func (b *Block) UniquePreds() []*Block {
+	f := b.Func
+	if len(f.mark) < f.NumBlocks() {
+		f.mark = make([]uint32, f.NumBlocks()+16)
+		f.epoch = 0
+	}
+	f.epoch++
+	out := make([]*Block, 0, 2)
+	for _, p := range b.Preds {
+		if int(p.ID) < len(f.mark) && f.mark[p.ID] == f.epoch {
+			continue
+		}
+		if int(p.ID) < len(f.mark) {
+			f.mark[p.ID] = f.epoch
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// ComputePreds rebuilds every block's predecessor list from the edges.
+func (f *Func) ComputePreds() {
+	for _, b := range f.Blocks {
+		b.Preds = b.Preds[:0]
+	}
+	for _, b := range f.Blocks {
+		for _, e := range b.Succs {
+			e.Block.Preds = append(e.Block.Preds, b)
+		}
+	}
+}

@@ -1,0 +1,8 @@
+package ssa
+
+// layoutRPO orders the blocks in reverse postorder: every block after its
+// dominator and loop bodies after their headers. Unreachable blocks are
+// dropped (deadBlocks has removed them already).
+func layoutRPO(f *Func) {
+	f.Blocks = f.ReversePostorder()
+}
