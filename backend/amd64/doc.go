@@ -1,3 +1,9 @@
-// Package amd64 selects and encodes x86-64 machine instructions for wasmc.
-// (Built by the compiler issue.)
+// Package amd64 is wasmc's x86-64 backend: the instruction encoder (Asm,
+// asm*.go), the fixed stubs every module carries (entry shims, host and
+// builtin stubs, trap stubs and the exit path, stubs*.go, following
+// docs/abi.md), the function prologue and epilogue, and the linker that
+// joins functions and stubs into one position-independent blob (link.go).
+//
+// Code refers to functions and stubs only through Relocs, which are all
+// PC-relative, so the blob runs wherever the runtime maps it.
 package amd64

@@ -1,0 +1,157 @@
+package amd64
+
+import "github.com/wasmc/wasmc/runtime/abi"
+
+// backRel8 returns the rel8 for a short branch of length n to l when l is
+// already bound and within reach.
+func (a *Asm) backRel8(l Label, n int) (int8, bool) {
+	t := a.labels[l]
+	if t < 0 {
+		return 0, false
+	}
+	d := int64(t - (len(a.buf) + n))
+	return int8(d), fitsInt8(d)
+}
+
+// Jcc jumps to l if c holds: rel8 for a bound label in reach, else rel32.
+func (a *Asm) Jcc(c Cond, l Label) {
+	if !a.validLabel(l) || !a.condOK(c) {
+		return
+	}
+	if d, ok := a.backRel8(l, 2); ok {
+		a.bytes(0x70+byte(c), byte(d))
+		return
+	}
+	a.bytes(0x0F, 0x80+byte(c))
+	a.labelRef(l)
+	a.imm32(0)
+}
+
+// Jmp jumps to l.
+func (a *Asm) Jmp(l Label) {
+	if !a.validLabel(l) {
+		return
+	}
+	if d, ok := a.backRel8(l, 2); ok {
+		a.bytes(0xEB, byte(d))
+		return
+	}
+	a.byte1(0xE9)
+	a.labelRef(l)
+	a.imm32(0)
+}
+
+// Call calls the code at l.
+func (a *Asm) Call(l Label) {
+	if a.validLabel(l) {
+		a.byte1(0xE8)
+		a.labelRef(l)
+		a.imm32(0)
+	}
+}
+
+// JmpR jumps to the address in r.
+func (a *Asm) JmpR(r Reg) {
+	if a.needGPR(r) {
+		a.emit(asmInst{op: []byte{0xFF}, reg: 4}, asmR(r))
+	}
+}
+
+// JmpM jumps to the address stored at m.
+func (a *Asm) JmpM(m Mem) { a.emit(asmInst{op: []byte{0xFF}, reg: 4}, asmM(m)) }
+
+// CallR calls the address in r.
+func (a *Asm) CallR(r Reg) {
+	if a.needGPR(r) {
+		a.emit(asmInst{op: []byte{0xFF}, reg: 2}, asmR(r))
+	}
+}
+
+// CallM calls the address stored at m.
+func (a *Asm) CallM(m Mem) { a.emit(asmInst{op: []byte{0xFF}, reg: 2}, asmM(m)) }
+
+// LeaLabel loads the address of l (RIP-relative) into dst.
+func (a *Asm) LeaLabel(dst Reg, l Label) {
+	if a.needGPR(dst) && a.validLabel(l) {
+		a.emit(asmInst{w: true, op: []byte{0x8D}, reg: dst.enc()}, asmOperand{mem: true, rip: true})
+		a.fixups = append(a.fixups, fixup{at: len(a.buf) - 4, target: l, base: -1})
+	}
+}
+
+// JumpTableEntry emits the 32-bit value target-base as data, resolved by
+// Finish (for br_table: lea base; movsxd off, [base+4*i]; add; jmp).
+func (a *Asm) JumpTableEntry(target, base Label) {
+	if a.validLabel(target) && a.validLabel(base) {
+		a.fixups = append(a.fixups, fixup{at: len(a.buf), target: target, base: base})
+		a.imm32(0)
+	}
+}
+
+func (a *Asm) reloc(kind RelocKind, stub StubKind, index uint32) {
+	a.relocs = append(a.relocs, Reloc{Offset: uint32(len(a.buf) - 4), Kind: kind, Stub: stub, Index: index})
+}
+
+// CallFunc calls defined function funcIndex (module function index space;
+// imports are called through their vmctx slot instead). The linker
+// resolves the target.
+func (a *Asm) CallFunc(funcIndex uint32) {
+	a.byte1(0xE8)
+	a.imm32(0)
+	a.reloc(RelocFunc, 0, funcIndex)
+}
+
+// CallStub calls a stub of the stub section: StubTrap with an
+// abi.TrapCode, StubBuiltin with an abi.Builtin, StubHost with an import
+// index, StubExit.
+func (a *Asm) CallStub(kind StubKind, arg uint32) {
+	a.byte1(0xE8)
+	a.imm32(0)
+	a.reloc(RelocStub, kind, arg)
+}
+
+// JmpStub jumps to a stub (a tail call: the stub sees the caller's return
+// address).
+func (a *Asm) JmpStub(kind StubKind, arg uint32) {
+	a.byte1(0xE9)
+	a.imm32(0)
+	a.reloc(RelocStub, kind, arg)
+}
+
+// LeaFunc loads the address of defined function funcIndex into dst.
+func (a *Asm) LeaFunc(dst Reg, funcIndex uint32) {
+	if a.needGPR(dst) {
+		a.emit(asmInst{w: true, op: []byte{0x8D}, reg: dst.enc()}, asmOperand{mem: true, rip: true})
+		a.reloc(RelocFunc, 0, funcIndex)
+	}
+}
+
+// LeaStub loads the address of a stub into dst.
+func (a *Asm) LeaStub(dst Reg, kind StubKind, arg uint32) {
+	if a.needGPR(dst) {
+		a.emit(asmInst{w: true, op: []byte{0x8D}, reg: dst.enc()}, asmOperand{mem: true, rip: true})
+		a.reloc(RelocStub, kind, arg)
+	}
+}
+
+// TrapSite returns the label of this function's out-of-line trap site for
+// code: a call to the trap stub, emitted by Finish and shared by every
+// branch to it. The call leaves the site's address as TrapPC, inside the
+// function, so backtraces name the trapping function.
+func (a *Asm) TrapSite(code abi.TrapCode) Label {
+	if l, ok := a.trapSites[code]; ok {
+		return l
+	}
+	if a.trapSites == nil {
+		a.trapSites = make(map[abi.TrapCode]Label)
+	}
+	l := a.NewLabel()
+	a.trapSites[code] = l
+	a.trapOrder = append(a.trapOrder, code)
+	return l
+}
+
+// TrapIf traps with code when c holds.
+func (a *Asm) TrapIf(c Cond, code abi.TrapCode) { a.Jcc(c, a.TrapSite(code)) }
+
+// Trap traps with code unconditionally, here (unreachable).
+func (a *Asm) Trap(code abi.TrapCode) { a.CallStub(StubTrap, uint32(code)) }

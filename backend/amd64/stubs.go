@@ -1,0 +1,223 @@
+package amd64
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// The stubs are the fixed code every module carries besides its functions.
+// Each is assembled on its own and reaches the exit stub through a
+// relocation, so the linker places them like functions.
+
+func execMem(off int32) Mem { return M(ExecReg, off) }
+
+// argSlot is the ExecCtx buffer slot of parameter or result i.
+func argSlot(i int) Mem { return execMem(abi.ExecArgs + 8*int32(i)) }
+
+// checkArgs rejects signatures whose values do not fit the buffer.
+func checkArgs(sig *wasm.FuncType) error {
+	if n := max(len(sig.Params), len(sig.Results)); 8*n > abi.ExecArgsSize {
+		return fmt.Errorf("amd64: signature %v has more values than the ExecCtx buffer holds", sig)
+	}
+	return nil
+}
+
+// loadValue loads an 8-byte buffer or stack slot into register r (an i32
+// or f32 as its low 32 bits, zero-extended).
+func (a *Asm) loadValue(t wasm.ValType, r Reg, m Mem) {
+	switch t.Kind {
+	case wasm.KindI32:
+		a.MovRM(S32, r, m)
+	case wasm.KindF32:
+		a.MovssRM(r, m)
+	case wasm.KindF64:
+		a.MovsdRM(r, m)
+	default:
+		a.MovRM(S64, r, m)
+	}
+}
+
+// storeValue stores register r to an 8-byte slot; i32 and f32 go through
+// R11 so the slot's upper half is zero whatever r's upper bits hold.
+func (a *Asm) storeValue(t wasm.ValType, m Mem, r Reg) {
+	switch t.Kind {
+	case wasm.KindI32:
+		a.Mov(S32, ScratchGPR, r)
+		a.MovMR(S64, m, ScratchGPR)
+	case wasm.KindF32:
+		a.MovqFromX(S32, ScratchGPR, r)
+		a.MovMR(S64, m, ScratchGPR)
+	case wasm.KindF64:
+		a.MovsdMR(m, r)
+	default:
+		a.MovMR(S64, m, r)
+	}
+}
+
+// copySlot copies an 8-byte slot through R11, zero-extending 32-bit types.
+func (a *Asm) copySlot(t wasm.ValType, dst, src Mem) {
+	if t.Kind == wasm.KindI32 || t.Kind == wasm.KindF32 {
+		a.MovRM(S32, ScratchGPR, src)
+	} else {
+		a.MovRM(S64, ScratchGPR, src)
+	}
+	a.MovMR(S64, dst, ScratchGPR)
+}
+
+// EntryShim generates the entry shim of a signature. stackswitch calls it
+// on the Wasm stack with R14 = the ExecCtx; the shim loads R15 from
+// ExecVMCtx and the parameters from the buffer (slot i = parameter i),
+// calls [ExecTarget] with RSP 16-byte aligned, stores the results to the
+// buffer (slot i = result i), sets StatusDone and returns. It keeps RBP's
+// chain (its own frame sits between the caller and the first Wasm frame;
+// its return address is outside every function, which ends backtraces)
+// and clobbers every register but RSP, RBP and R14.
+func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
+	if err := checkArgs(sig); err != nil {
+		return FuncCode{}, err
+	}
+	l, err := Layout(sig)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	a := NewAsm()
+	a.Push(RBP)
+	a.Mov(S64, RBP, RSP)
+	if area := l.ArgArea(); area > 0 {
+		a.AluI(SUB, S64, RSP, area)
+	}
+	a.AluI(AND, S64, RSP, -16)
+	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	for i, loc := range l.Params {
+		if loc.OnStack() {
+			a.copySlot(sig.Params[i], M(RSP, loc.Offset), argSlot(i))
+		}
+	}
+	for i, loc := range l.Params {
+		if !loc.OnStack() {
+			a.loadValue(sig.Params[i], loc.Reg, argSlot(i))
+		}
+	}
+	a.CallM(execMem(abi.ExecTarget))
+	for i, loc := range l.Results {
+		if loc.OnStack() {
+			a.copySlot(sig.Results[i], argSlot(i), M(RSP, loc.Offset))
+		} else {
+			a.storeValue(sig.Results[i], argSlot(i), loc.Reg)
+		}
+	}
+	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusDone))
+	a.Leave()
+	a.Ret()
+	return a.Finish()
+}
+
+// pushExitFrame opens the frame of a stub that exits and resumes: RBP, then
+// R15 and R14, which Go's code clobbers (two pushes keep RSP 16-byte
+// aligned at the exit call).
+func (a *Asm) pushExitFrame() {
+	a.Push(RBP)
+	a.Mov(S64, RBP, RSP)
+	a.Push(VMCtxReg)
+	a.Push(ExecReg)
+}
+
+// exitAndResume saves R15 as ExecVMCtx, sets Status and CallIndex, and
+// calls the exit stub. Go resumes by reloading WasmSP/WasmBP and returning
+// into the code after the call, which reloads R14 from its frame, so resume
+// needs to restore no register but RSP and RBP.
+func (a *Asm) exitAndResume(status abi.Status, index uint32) {
+	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
+	a.MovMI(S32, execMem(abi.ExecCallIndex), int32(index))
+	a.MovMI(S32, execMem(abi.ExecStatus), int32(status))
+	a.CallStub(StubExit, 0)
+	a.MovRM(S64, ExecReg, M(RBP, -16))
+}
+
+// HostStub generates the code address of imported function importIndex
+// when a host function satisfies it. Called per the calling convention, it
+// stores the parameters to the buffer (slot i = parameter i, i32 and f32
+// zero-extended), exits with StatusHostCall and CallIndex = importIndex,
+// and on resume loads the results from the buffer (slot i = result i) into
+// the result registers and the caller's stack result area. R14 and R15
+// survive; every other allocatable register is clobbered, as by any call.
+func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
+	if err := checkArgs(sig); err != nil {
+		return FuncCode{}, err
+	}
+	l, err := Layout(sig)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	a := NewAsm()
+	a.pushExitFrame()
+	for i, loc := range l.Params {
+		if loc.OnStack() {
+			a.copySlot(sig.Params[i], argSlot(i), M(RBP, 16+loc.Offset))
+		} else {
+			a.storeValue(sig.Params[i], argSlot(i), loc.Reg)
+		}
+	}
+	a.exitAndResume(abi.StatusHostCall, importIndex)
+	for i, loc := range l.Results {
+		if loc.OnStack() {
+			a.copySlot(sig.Results[i], M(RBP, 16+loc.Offset), argSlot(i))
+		} else {
+			a.loadValue(sig.Results[i], loc.Reg, argSlot(i))
+		}
+	}
+	a.popExit()
+	return a.Finish()
+}
+
+// popExit closes pushExitFrame's frame (restoring R15) and returns.
+func (a *Asm) popExit() {
+	a.MovRM(S64, VMCtxReg, M(RBP, -8))
+	a.Leave()
+	a.Ret()
+}
+
+// BuiltinStub generates the stub for builtin b. The calling code stores the
+// builtin's arguments in the buffer (slot i = argument i, as listed by
+// abi.Builtin) before calling it and reads its results from the buffer
+// (slot i = result i) after; the stub exits with StatusBuiltin and
+// CallIndex = b and returns to its caller on resume. R14 and R15 survive;
+// every other allocatable register is clobbered.
+func BuiltinStub(b abi.Builtin) (FuncCode, error) {
+	a := NewAsm()
+	a.pushExitFrame()
+	a.exitAndResume(abi.StatusBuiltin, uint32(b))
+	a.popExit()
+	return a.Finish()
+}
+
+// TrapStub generates the stub for trap code c, reached by a call from the
+// trapping site: it records c, StatusTrap, TrapPC = the return address
+// (just after the trapping call), TrapFP = RBP and the vmctx, and jumps to
+// the exit stub. The Wasm stack is abandoned.
+func TrapStub(c abi.TrapCode) (FuncCode, error) {
+	a := NewAsm()
+	a.MovMI(S32, execMem(abi.ExecTrapCode), int32(c))
+	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusTrap))
+	a.MovRM(S64, ScratchGPR, M(RSP, 0))
+	a.MovMR(S64, execMem(abi.ExecTrapPC), ScratchGPR)
+	a.MovMR(S64, execMem(abi.ExecTrapFP), RBP)
+	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
+	a.JmpStub(StubExit, 0)
+	return a.Finish()
+}
+
+// ExitStub generates the exit path: it saves WasmSP (pointing at the return
+// address of the call into it) and WasmBP, switches to GoSP/GoBP and
+// returns, which returns from the stackswitch entry function to Go.
+func ExitStub() (FuncCode, error) {
+	a := NewAsm()
+	a.MovMR(S64, execMem(abi.ExecWasmSP), RSP)
+	a.MovMR(S64, execMem(abi.ExecWasmBP), RBP)
+	a.MovRM(S64, RSP, execMem(abi.ExecGoSP))
+	a.MovRM(S64, RBP, execMem(abi.ExecGoBP))
+	a.Ret()
+	return a.Finish()
+}

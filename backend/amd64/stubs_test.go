@@ -1,0 +1,222 @@
+package amd64
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+func stubLines(t *testing.T, fc FuncCode, err error) []string {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return disasm(t, fc.Code)
+}
+
+// exitReloc checks that a stub's only relocation is its call or jump to
+// the exit stub, with the rel32 at offset at.
+func exitReloc(t *testing.T, fc FuncCode, at uint32) {
+	t.Helper()
+	if len(fc.Relocs) != 1 || fc.Relocs[0] != (Reloc{Offset: at, Kind: RelocStub, Stub: StubExit}) {
+		t.Errorf("relocs = %+v, want the exit stub at %d", fc.Relocs, at)
+	}
+}
+
+var smallSig = &wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.F32, wasm.I64, wasm.F64}, Results: []wasm.ValType{wasm.I32, wasm.F64}}
+
+// manySig needs stack parameters (4) and stack results (5).
+var manySig = func() *wasm.FuncType {
+	f := &wasm.FuncType{}
+	for range 10 {
+		f.Params = append(f.Params, wasm.I32, wasm.F32)
+	}
+	f.Results = append(slices.Clone(f.Params), wasm.FuncRef)
+	return f
+}()
+
+func TestLayout(t *testing.T) {
+	l, err := Layout(manySig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.StackParams != 32 || l.StackResults != 40 || l.ArgArea() != 80 {
+		t.Errorf("stack params %d results %d area %d, want 32 40 80", l.StackParams, l.StackResults, l.ArgArea())
+	}
+	wantP := []Loc{{RAX, 0}, {X0, 0}, {RBX, 0}, {X1, 0}, {RCX, 0}, {X2, 0}, {RDX, 0}, {X3, 0}, {RSI, 0}, {X4, 0},
+		{RDI, 0}, {X5, 0}, {R8, 0}, {X6, 0}, {R9, 0}, {X7, 0}, {NoReg, 0}, {NoReg, 8}, {NoReg, 16}, {NoReg, 24}}
+	if !slices.Equal(l.Params, wantP) {
+		t.Errorf("params = %v", l.Params)
+	}
+	wantR := append(slices.Clone(wantP[:16]), Loc{NoReg, 32}, Loc{NoReg, 40}, Loc{NoReg, 48}, Loc{NoReg, 56}, Loc{NoReg, 64})
+	if !slices.Equal(l.Results, wantR) {
+		t.Errorf("results = %v", l.Results)
+	}
+	if _, err := Layout(&wasm.FuncType{Params: []wasm.ValType{wasm.V128}}); err == nil {
+		t.Error("v128 parameter accepted")
+	}
+	if _, err := EntryShim(&wasm.FuncType{Results: []wasm.ValType{wasm.V128}}); err == nil {
+		t.Error("v128 result accepted by EntryShim")
+	}
+	if _, err := HostStub(&wasm.FuncType{Params: make([]wasm.ValType, abi.ExecArgsSize/8+1)}, 0); err == nil {
+		t.Error("signature larger than the buffer accepted")
+	}
+}
+
+func TestEntryShim(t *testing.T) {
+	fc, err := EntryShim(smallSig)
+	checkLines(t, "entry shim", stubLines(t, fc, err), `
+		push rbp
+		mov rbp, rsp
+		and rsp, -0x10
+		mov r15, qword ptr [r14+0x48]
+		mov eax, dword ptr [r14+0x100]
+		movss xmm0, dword ptr [r14+0x108]
+		mov rbx, qword ptr [r14+0x110]
+		movsd xmm1, qword ptr [r14+0x118]
+		call qword ptr [r14+0x50]
+		mov r11d, eax
+		mov qword ptr [r14+0x100], r11
+		movsd qword ptr [r14+0x108], xmm0
+		mov dword ptr [r14+0x2c], 0x0
+		leave
+		ret
+	`)
+	if len(fc.Relocs) != 0 {
+		t.Errorf("entry shim has relocations %v", fc.Relocs)
+	}
+	fc, err = EntryShim(manySig)
+	lines := stubLines(t, fc, err)
+	for _, want := range []string{
+		"sub rsp, 0x50",                     // 4 stack params + 5 stack results, rounded
+		"mov r11d, dword ptr [r14+0x198]",   // param 19 (f32) from the buffer...
+		"mov qword ptr [rsp+0x18], r11",     // ...to the 4th stack slot
+		"movss xmm7, dword ptr [r14+0x178]", // param 15 in X7
+		"mov r11, qword ptr [rsp+0x40]",     // result 20 (funcref), 5th stack result
+		"mov qword ptr [r14+0x1a0], r11",    // stored to slot 20
+		"movd r11d, xmm7",                   // result 15
+		"mov r11d, r9d",                     // result 14, zero-extended
+		"call qword ptr [r14+0x50]",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("entry shim for many values lacks %q:\n\t%s", want, strings.Join(lines, "\n\t"))
+		}
+	}
+}
+
+func TestHostStub(t *testing.T) {
+	fc, err := HostStub(smallSig, 3)
+	checkLines(t, "host stub", stubLines(t, fc, err), `
+		push rbp
+		mov rbp, rsp
+		push r15
+		push r14
+		mov r11d, eax
+		mov qword ptr [r14+0x100], r11
+		movd r11d, xmm0
+		mov qword ptr [r14+0x108], r11
+		mov qword ptr [r14+0x110], rbx
+		movsd qword ptr [r14+0x118], xmm1
+		mov qword ptr [r14+0x48], r15
+		mov dword ptr [r14+0x34], 0x3
+		mov dword ptr [r14+0x2c], 0x2
+		call 0x47
+		mov r14, qword ptr [rbp-0x10]
+		mov eax, dword ptr [r14+0x100]
+		movsd xmm0, qword ptr [r14+0x108]
+		mov r15, qword ptr [rbp-0x8]
+		leave
+		ret
+	`)
+	exitReloc(t, fc, 67)
+	fc, err = HostStub(manySig, 1)
+	lines := stubLines(t, fc, err)
+	for _, want := range []string{
+		"mov r11d, dword ptr [rbp+0x28]",    // 4th stack param, from the caller's frame
+		"mov qword ptr [r14+0x198], r11",    // to slot 19
+		"mov r11, qword ptr [r14+0x1a0]",    // result 20 from the buffer...
+		"mov qword ptr [rbp+0x50], r11",     // ...to the caller's 5th stack result
+		"movss xmm7, dword ptr [r14+0x178]", // result 15
+		"mov dword ptr [r14+0x34], 0x1",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("host stub for many values lacks %q:\n\t%s", want, strings.Join(lines, "\n\t"))
+		}
+	}
+}
+
+func TestFixedStubs(t *testing.T) {
+	fc, err := BuiltinStub(abi.BuiltinTableGrow)
+	checkLines(t, "builtin stub", stubLines(t, fc, err), `
+		push rbp
+		mov rbp, rsp
+		push r15
+		push r14
+		mov qword ptr [r14+0x48], r15
+		mov dword ptr [r14+0x34], 0x6
+		mov dword ptr [r14+0x2c], 0x3
+		call 0x21
+		mov r14, qword ptr [rbp-0x10]
+		mov r15, qword ptr [rbp-0x8]
+		leave
+		ret
+	`)
+	exitReloc(t, fc, 29)
+	fc, err = TrapStub(abi.TrapIndirectCallType)
+	checkLines(t, "trap stub", stubLines(t, fc, err), `
+		mov dword ptr [r14+0x30], 0x9
+		mov dword ptr [r14+0x2c], 0x1
+		mov r11, qword ptr [rsp]
+		mov qword ptr [r14+0x38], r11
+		mov qword ptr [r14+0x40], rbp
+		mov qword ptr [r14+0x48], r15
+		jmp 0x25
+	`)
+	exitReloc(t, fc, 33)
+	fc, err = ExitStub()
+	checkLines(t, "exit stub", stubLines(t, fc, err), `
+		mov qword ptr [r14+0x10], rsp
+		mov qword ptr [r14+0x18], rbp
+		mov rsp, qword ptr [r14]
+		mov rbp, qword ptr [r14+0x8]
+		ret
+	`)
+}
+
+func TestPrologue(t *testing.T) {
+	a := NewAsm()
+	a.Prologue(40)
+	a.Epilogue()
+	a.Prologue(0)
+	a.InterruptCheck()
+	fc := finish(t, a)
+	checkLines(t, "prologue", disasm(t, fc.Code), `
+		push rbp
+		mov rbp, rsp
+		lea r11, ptr [rsp-0x30]
+		cmp r11, qword ptr [r14+0x20]
+		jb 0x48
+		cmp dword ptr [r14+0x28], 0x0
+		jnz 0x4d
+		sub rsp, 0x30
+		leave
+		ret
+		push rbp
+		mov rbp, rsp
+		cmp rsp, qword ptr [r14+0x20]
+		jb 0x48
+		cmp dword ptr [r14+0x28], 0x0
+		jnz 0x4d
+		cmp dword ptr [r14+0x28], 0x0
+		jnz 0x4d
+		call 0x4d
+		call 0x52
+	`)
+	want := []Reloc{{0x49, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x4e, RelocStub, StubTrap, uint32(abi.TrapInterrupted)}}
+	if !slices.Equal(fc.Relocs, want) {
+		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
+	}
+}
