@@ -121,7 +121,8 @@ func (lx *lexer) skipSpace(inAnnot bool) error {
 			lx.pos++
 		case c == ';' && lx.pos+1 < len(src) && src[lx.pos+1] == ';':
 			lx.pos += 2
-			for lx.pos < len(src) && src[lx.pos] != '\n' {
+			// A line comment ends at a newline or a bare carriage return.
+			for lx.pos < len(src) && src[lx.pos] != '\n' && src[lx.pos] != '\r' {
 				if err := lx.skipUTF8(); err != nil {
 					return err
 				}
