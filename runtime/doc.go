@@ -1,4 +1,15 @@
-// Package runtime instantiates compiled modules: linear memories, tables,
-// globals, traps and host functions. Wasm code runs on its own stacks.
-// (Built by the compiler issue.)
+// Package runtime instantiates and runs modules compiled by package backend:
+// executable code mappings, linear memories, tables, globals, element and
+// data segments, imports and exports linked across instances, host
+// functions written in Go, and traps with Wasm backtraces.
+//
+// Wasm never runs on a goroutine stack: a call takes a pooled execution
+// context (an mmap'd abi.ExecCtx block with its own Wasm stack) and enters
+// it through package stackswitch in system-call state, so a long-running
+// Wasm function neither blocks the garbage collector nor starves other
+// goroutines. docs/abi.md describes the contract with the code generator.
+//
+// Values cross the API as uint64 slots: i32 zero-extended, floats as their
+// IEEE bits, funcref as the address of a FuncRef record (0 is null) and
+// externref as a host handle (0 is null).
 package runtime

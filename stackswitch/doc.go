@@ -1,4 +1,27 @@
-// Package stackswitch holds the native trampolines that move execution between
-// Go's stack and Wasm stacks: the Go-to-Wasm entry, continuations and threads.
-// (Built by the compiler issue.)
+// Package stackswitch holds the native trampolines that move execution
+// between Go's stack and Wasm stacks. Enter runs an entry shim on the Wasm
+// stack of an execution context; Resume returns into a suspended exit stub.
+// Continuations and threads will reuse the same mechanism.
+//
+// Both enter the Go scheduler's system-call state first
+// (runtime.entersyscall, linked by name from assembly as
+// golang.org/x/sys/unix does; Go 1.26 keeps entersyscall and exitsyscall
+// reachable from assembly because they carry //go:linkname push
+// directives). While Wasm runs the goroutine is at a safe point: GC does
+// not wait for it and its P serves other goroutines.
+//
+// Register contract on amd64 (docs/abi.md):
+//   - Enter: saves SP/BP in ExecGoSP/ExecGoBP (SP points at a return
+//     address inside Enter), switches SP to ExecWasmSP (16-byte aligned, the
+//     ExecCtx address stored just above it), sets BP = 0 (the end of the
+//     frame chain), R14 = ExecCtx, R15 = [ExecVMCtx] and calls the shim.
+//     A normal return stores StatusDone.
+//   - The exit stub saves WasmSP (pointing at its own return address) and
+//     WasmBP, loads GoSP/GoBP and returns: control comes back to Enter or
+//     Resume, whichever entered last, which then calls exitsyscall.
+//   - Resume: saves the (possibly moved) Go SP/BP, loads WasmSP/WasmBP,
+//     R14 = ExecCtx, R15 = [ExecVMCtx], and returns into the stub.
+//
+// Every other register may be clobbered by Wasm; Go's ABI0-to-ABIInternal
+// transitions restore the g register (R14) and the zero register X15.
 package stackswitch

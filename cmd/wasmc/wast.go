@@ -13,18 +13,24 @@ import (
 var (
 	wastFeatures = &featuresFlag{f: wasm.Default}
 	wastVerbose  bool
+	wastNoExec   bool
 )
 
 var cmdWast = &command{
 	name:      "wast",
-	usageLine: "[-v] [-features list] file...",
+	usageLine: "[-v] [-noexec] [-features list] file...",
 	short:     "run WebAssembly script tests",
 	long: `
 Wast runs WebAssembly script files (.wast, the spec test suite's format).
 Modules must decode and validate; assert_malformed and assert_invalid
-modules must be rejected. Commands that need to execute code (invoke,
-assert_return, assert_trap, ...) are skipped: wasmc has no execution engine
-yet.
+modules must be rejected. Modules are then compiled to machine code for
+this machine and run: register, invoke, get, assert_return,
+assert_trap, assert_exhaustion, assert_unlinkable and
+assert_uninstantiable are checked, with imports from the "spectest" host
+module of the reference interpreter.
+
+The -noexec flag only decodes and validates, skipping every command
+that needs execution.
 
 It prints "file: P passed, F failed, S skipped" for each file and a total
 line, and exits with status 1 if any check failed.
@@ -36,6 +42,7 @@ expected one.
 ` + featuresHelp,
 	setFlags: func(fs *flag.FlagSet) {
 		fs.BoolVar(&wastVerbose, "v", false, "print failed and skipped checks")
+		fs.BoolVar(&wastNoExec, "noexec", false, "decode and validate only; do not execute")
 		wastFeatures.register(fs)
 	},
 	run: runWast,
@@ -69,7 +76,14 @@ func wastFile(e *env, f string) wastrun.Result {
 		fmt.Fprintf(e.stdout, "%v\n", err)
 		return wastrun.Result{Failed: 1}
 	}
-	res := wastrun.Run(s, wastrun.Options{Features: wastFeatures.f})
+	opts := wastrun.Options{Features: wastFeatures.f}
+	if !wastNoExec && wastrun.NativeAvailable {
+		// A fresh engine per script: registered names are per script.
+		e := wastrun.NewNativeEngine(wastFeatures.f)
+		defer e.Close()
+		opts.Engine = e
+	}
+	res := wastrun.Run(s, opts)
 	if wastVerbose {
 		for _, c := range res.Checks {
 			switch {

@@ -1,6 +1,8 @@
 package lower
 
 import (
+	"fmt"
+
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/ssa"
 )
@@ -50,7 +52,7 @@ func (l *Builder) instr() {
 		}
 		l.push(l.emit(ssa.OpI64Add, ssa.I64, l.vmctx, l.i64(int64(l.layout.FuncRef(in.Index)))))
 	default:
-		l.fail("unsupported instruction %s at offset %d", in.Op, in.Offset)
+		l.unsupported(fmt.Sprintf("%s (at offset %d)", in.Op, in.Offset))
 	}
 }
 

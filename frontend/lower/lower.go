@@ -82,7 +82,9 @@ type frame struct {
 func NewBuilder(m *wasm.Module, layout *abi.Layout) *Builder {
 	return &Builder{
 		m: m, layout: layout,
-		ir:   binary.NewInstrReader(nil, 0, Features),
+		// Bodies are already validated: read every encoding, and reject
+		// what the lowering lacks as unsupported rather than malformed.
+		ir:   binary.NewInstrReader(nil, 0, wasm.All),
 		sigs: make([]*ssa.Signature, len(m.Types)),
 		defs: make(map[uint64]*ssa.Value),
 	}
@@ -94,6 +96,12 @@ type bailout struct{ err error }
 
 func (l *Builder) fail(format string, args ...any) {
 	panic(bailout{fmt.Errorf("lower: function %d: "+format, append([]any{l.f.Index}, args...)...)})
+}
+
+// unsupported stops lowering at a construct the compiler lacks; the error
+// matches wasm.ErrUnsupported.
+func (l *Builder) unsupported(what string) {
+	panic(bailout{fmt.Errorf("lower: function %d: %w", l.f.Index, wasm.Unsupported(what))})
 }
 
 // Function lowers defined function funcIndex.
@@ -215,7 +223,7 @@ func (l *Builder) valType(t wasm.ValType) ssa.Type {
 	case wasm.KindF64:
 		return ssa.F64
 	}
-	l.fail("unsupported value type %s", t)
+	l.unsupported("value type " + t.String())
 	return ssa.TypeNone
 }
 

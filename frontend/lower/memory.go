@@ -93,7 +93,7 @@ func (l *Builder) memType(i uint32) wasm.MemoryType {
 		mt = m.Memories[i-m.NumImportedMemories]
 	}
 	if mt.Limits.Is64 {
-		l.fail("64-bit memories are not supported")
+		l.unsupported("64-bit memories")
 	}
 	return mt
 }

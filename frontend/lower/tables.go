@@ -74,7 +74,7 @@ func (l *Builder) tableType(i uint32) wasm.TableType {
 		tt = m.Tables[i-m.NumImportedTables].Type
 	}
 	if tt.Limits.Is64 {
-		l.fail("64-bit tables are not supported")
+		l.unsupported("64-bit tables")
 	}
 	return tt
 }

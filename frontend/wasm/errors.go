@@ -1,6 +1,9 @@
 package wasm
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrorKind separates the two ways a module can be rejected.
 type ErrorKind uint8
@@ -45,3 +48,19 @@ func Malformedf(offset int, format string, args ...any) *Error {
 func Invalidf(offset int, format string, args ...any) *Error {
 	return &Error{Kind: Invalid, Offset: offset, Func: -1, Msg: fmt.Sprintf(format, args...)}
 }
+
+// ErrUnsupported is matched (errors.Is) by every error saying that wasmc
+// validates a construct but cannot compile or run it yet.
+var ErrUnsupported = errors.New("not supported yet")
+
+// Unsupported returns an error for a construct the compiler lacks; it
+// matches ErrUnsupported.
+func Unsupported(what string) error { return unsupportedError(what) }
+
+type unsupportedError string
+
+func (e unsupportedError) Error() string {
+	return "wasmc: compiling " + string(e) + " is not supported yet"
+}
+
+func (e unsupportedError) Is(target error) bool { return target == ErrUnsupported }

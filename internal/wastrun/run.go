@@ -112,6 +112,8 @@ type runner struct {
 	insts   map[string]Instance
 	last    Instance
 	threads map[string]*thread
+	// unsupportedRegs are names registered for placeholders.
+	unsupportedRegs map[string]bool
 }
 
 type thread struct {
@@ -121,7 +123,8 @@ type thread struct {
 
 func newRunner(opts Options) *runner {
 	return &runner{opts: opts, res: &Result{}, defs: map[string]*def{},
-		insts: map[string]Instance{}, threads: map[string]*thread{}}
+		insts: map[string]Instance{}, threads: map[string]*thread{},
+		unsupportedRegs: map[string]bool{}}
 }
 
 func (r *runner) run(cmds []wast.Command) {
@@ -156,7 +159,50 @@ func pass() Check                      { return Check{Outcome: Pass} }
 func skip(reason string) Check         { return Check{Outcome: Skip, Reason: reason} }
 func fail(f string, args ...any) Check { return Check{Outcome: Fail, Reason: fmt.Sprintf(f, args...)} }
 func failErr(what string, err error) Check {
+	if errors.Is(err, wasm.ErrUnsupported) {
+		// Valid, but beyond what the compiler does today: not a failure.
+		return skip(what + ": " + err.Error())
+	}
 	return Check{Outcome: Fail, Reason: what + ": " + err.Error()}
+}
+
+// unsupportedInstance stands for a valid module the engine could not
+// compile, so that commands using it are skipped with the reason.
+type unsupportedInstance struct{ err error }
+
+func (u unsupportedInstance) Invoke(string, []wast.Value) ([]wast.Value, error) { return nil, u.err }
+func (u unsupportedInstance) Get(string) (wast.Value, error)                    { return wast.Value{}, u.err }
+
+// instantiated records the outcome of instantiating a module: a valid
+// module the compiler cannot handle yet leaves a placeholder.
+func (r *runner) instantiated(name string, inst Instance, err error) Check {
+	if err != nil && r.importsUnsupported(err) {
+		err = fmt.Errorf("%w (it imports from a module that could not be compiled)", wasm.ErrUnsupported)
+	}
+	if errors.Is(err, wasm.ErrUnsupported) {
+		r.setInstance(name, unsupportedInstance{err})
+		return skip("instantiate: " + err.Error())
+	}
+	r.setInstance(name, inst)
+	if err != nil {
+		return failErr("instantiate", err)
+	}
+	return pass()
+}
+
+// importsUnsupported reports whether a link error names a module that was
+// registered from a placeholder.
+func (r *runner) importsUnsupported(err error) bool {
+	var le *LinkError
+	if !errors.As(err, &le) {
+		return false
+	}
+	for name := range r.unsupportedRegs {
+		if strings.Contains(le.Msg, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *runner) exec(c *wast.Command) Check {
@@ -175,6 +221,10 @@ func (r *runner) exec(c *wast.Command) Check {
 		inst, err := r.lookup(c.Name)
 		if err != nil {
 			return failErr("register", err)
+		}
+		if u, ok := inst.(unsupportedInstance); ok {
+			r.unsupportedRegs[c.As] = true
+			return failErr("register", u.err)
 		}
 		if err := r.opts.Engine.Register(c.As, inst); err != nil {
 			return failErr("register", err)
@@ -273,11 +323,7 @@ func (r *runner) module(m *wast.Module) Check {
 		return pass()
 	}
 	inst, err := r.opts.Engine.Instantiate(d.m, d.bin)
-	r.setInstance(m.Name, inst)
-	if err != nil {
-		return failErr("instantiate", err)
-	}
-	return pass()
+	return r.instantiated(m.Name, inst, err)
 }
 
 func (r *runner) setInstance(name string, inst Instance) {
@@ -327,11 +373,7 @@ func (r *runner) instance(name, defName string) Check {
 		return failErr("module instance", err)
 	}
 	inst, err := r.opts.Engine.Instantiate(d.m, d.bin)
-	r.setInstance(name, inst)
-	if err != nil {
-		return failErr("instantiate", err)
-	}
-	return pass()
+	return r.instantiated(name, inst, err)
 }
 
 // assertRejected checks assert_malformed and assert_invalid: any error

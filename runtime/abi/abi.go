@@ -52,9 +52,9 @@ const (
 	TrapStackOverflow
 	TrapInterrupted // the call's context was cancelled or its deadline passed
 	TrapUnalignedAtomic
-	TrapOutOfBoundsData  // memory.init / array.new_data beyond a data segment
-	TrapOutOfBoundsElem  // table.init beyond an element segment
-	TrapUnknown          // a trap code the runtime does not know (corruption)
+	TrapOutOfBoundsData // memory.init / array.new_data beyond a data segment
+	TrapOutOfBoundsElem // table.init beyond an element segment
+	TrapUnknown         // a trap code the runtime does not know (corruption)
 	numTrapCodes
 )
 

@@ -1,0 +1,119 @@
+package amd64
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/arch/x86/x86asm"
+	"golang.org/x/sys/cpu"
+
+	"github.com/wasmc/wasmc/backend"
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+func init() {
+	backend.Register(&backend.Target{
+		Name:     "amd64",
+		CheckCPU: CheckCPU,
+		CompileFunc: func(f *ssa.Func, listing *strings.Builder) (backend.Unit, error) {
+			return CompileFunc(f, listing)
+		},
+		Link: func(m *wasm.Module, funcs []backend.Unit) (*backend.Compiled, error) {
+			codes := make([]FuncCode, len(funcs))
+			for i, u := range funcs {
+				fc, ok := u.(FuncCode)
+				if !ok {
+					return nil, fmt.Errorf("amd64: link: function %d is a %T, not amd64 code", i, u)
+				}
+				codes[i] = fc
+			}
+			return Link(m, codes)
+		},
+	})
+}
+
+// CheckCPU reports whether this CPU has the extensions the generated code
+// uses beyond baseline x86-64: SSE4.1 (ROUNDSS), POPCNT, LZCNT and BMI1
+// (TZCNT).
+func CheckCPU() error {
+	var missing []string
+	for _, f := range []struct {
+		ok   bool
+		name string
+	}{
+		{cpu.X86.HasSSE41, "SSE4.1"}, {cpu.X86.HasPOPCNT, "POPCNT"},
+		{cpu.X86.HasLZCNT, "LZCNT"}, {cpu.X86.HasBMI1, "BMI1"},
+	} {
+		if !f.ok {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return errors.New("wasmc: this CPU lacks " + strings.Join(missing, ", ") + ", which amd64 code needs")
+	}
+	return nil
+}
+
+var regInfo = RegInfo()
+
+// CompileFunc selects instructions for f, allocates registers and encodes
+// the result. With a non-nil listing it writes the selected instructions
+// and the disassembly of the final code.
+func CompileFunc(f *ssa.Func, listing *strings.Builder) (FuncCode, error) {
+	mf, err := selectFunc(f)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	if listing != nil {
+		mf.write(listing)
+	}
+	alloc, err := regalloc.Allocate(mf, regInfo)
+	if err != nil {
+		return FuncCode{}, fmt.Errorf("amd64: %s: register allocation: %w", f.Name, err)
+	}
+	fc, err := encode(mf, alloc)
+	if err != nil {
+		return FuncCode{}, fmt.Errorf("amd64: %s: %w", f.Name, err)
+	}
+	if listing != nil {
+		listing.WriteString("code:\n")
+		Disassemble(listing, fc.Code)
+	}
+	return fc, nil
+}
+
+// write prints the selected instructions block by block.
+func (f *mfunc) write(b *strings.Builder) {
+	fmt.Fprintf(b, "selected %s:\n", f.name)
+	for i, blk := range f.blocks {
+		fmt.Fprintf(b, "b%d:", i)
+		if len(blk.preds) > 0 {
+			fmt.Fprintf(b, " ; preds %v", blk.preds)
+		}
+		if blk.depth > 0 {
+			fmt.Fprintf(b, " ; loop depth %d", blk.depth)
+		}
+		b.WriteString("\n")
+		for k := range blk.instrs {
+			fmt.Fprintf(b, "  %s\n", blk.instrs[k].String())
+		}
+	}
+}
+
+// Disassemble writes code as one instruction per line with offsets
+// (Intel syntax); undecodable bytes are shown as such.
+func Disassemble(b *strings.Builder, code []byte) {
+	for off := 0; off < len(code); {
+		inst, err := x86asm.Decode(code[off:], 64)
+		if err != nil || inst.Len == 0 {
+			fmt.Fprintf(b, "  %5x  .byte %#02x\n", off, code[off])
+			off++
+			continue
+		}
+		fmt.Fprintf(b, "  %5x  %s\n", off, x86asm.IntelSyntax(inst, uint64(off), nil))
+		off += inst.Len
+	}
+}

@@ -1,0 +1,431 @@
+package amd64
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/regalloc"
+)
+
+// The emitter encodes an allocated mfunc. Frame layout below the saved
+// RBP: the caller's vmctx (16 bytes, only with indirect calls), the float
+// spill slots (16 bytes each), the int spill slots (8 bytes each), and the
+// outgoing argument area at RSP.
+
+type emitter struct {
+	a      *Asm
+	mf     *mfunc
+	alloc  *regalloc.Allocation
+	labels []Label
+	// Offsets below RBP.
+	vmctxSlot, floatBase, intBase int32
+	frame                         int32
+	block                         int   // block being emitted
+	table                         Label // jump table of the block's br_table
+}
+
+// encode emits the machine code of mf with allocation alloc.
+func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
+	e := &emitter{a: NewAsm(), mf: mf, alloc: alloc, table: -1}
+	if len(alloc.Start) != len(mf.blocks) {
+		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
+	}
+	if mf.saveVMCtx {
+		e.vmctxSlot = 8
+		e.floatBase = 16
+	}
+	e.intBase = e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
+	spill := e.intBase + 8*int32(alloc.Slots[regalloc.ClassInt])
+	if spill > 1<<30 || mf.outArea > 1<<30 {
+		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
+	}
+	e.frame = FrameSize(spill + mf.outArea)
+	e.labels = make([]Label, len(mf.blocks))
+	for i := range e.labels {
+		e.labels[i] = e.a.NewLabel()
+	}
+	e.a.Prologue(e.frame)
+	next := 0 // next edit
+	edits := alloc.Edits
+	for b, blk := range mf.blocks {
+		e.block = b
+		e.a.Bind(e.labels[b])
+		if len(alloc.Start[b]) != len(blk.instrs) {
+			return FuncCode{}, fmt.Errorf("amd64: allocation of block %d covers %d instructions, block has %d", b, len(alloc.Start[b]), len(blk.instrs))
+		}
+		for i := range blk.instrs {
+			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i)}) {
+				e.edit(&edits[next])
+				next++
+			}
+			in, err := e.resolve(&blk.instrs[i], b, i)
+			if err != nil {
+				return FuncCode{}, err
+			}
+			e.instr(&in)
+			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
+				if in.op.isTerminator() {
+					return FuncCode{}, fmt.Errorf("amd64: allocator placed an edit after the terminator of block %d", b)
+				}
+				e.edit(&edits[next])
+				next++
+			}
+		}
+	}
+	if next < len(edits) {
+		return FuncCode{}, fmt.Errorf("amd64: allocator edit at %+v not placed (edits unsorted or out of range)", edits[next].Pos)
+	}
+	return e.a.Finish()
+}
+
+// slot returns the memory of spill slot k of class c.
+func (e *emitter) slot(c regalloc.Class, k int) Mem {
+	if c == regalloc.ClassFloat {
+		return M(RBP, -(e.floatBase + 16*int32(k+1)))
+	}
+	return M(RBP, -(e.intBase + 8*int32(k+1)))
+}
+
+func (e *emitter) edit(ed *regalloc.Edit) {
+	a := e.a
+	dst, src := Reg(ed.Dst), Reg(ed.Src)
+	float := ed.Class == regalloc.ClassFloat
+	switch ed.Kind {
+	case regalloc.EditMove:
+		if dst == src {
+			return
+		}
+		if float {
+			a.Movaps(dst, src)
+		} else {
+			a.Mov(S64, dst, src)
+		}
+	case regalloc.EditSpill:
+		if float {
+			a.MovsdMR(e.slot(ed.Class, ed.Slot), src)
+		} else {
+			a.MovMR(S64, e.slot(ed.Class, ed.Slot), src)
+		}
+	case regalloc.EditReload:
+		if float {
+			a.MovsdRM(dst, e.slot(ed.Class, ed.Slot))
+		} else {
+			a.MovRM(S64, dst, e.slot(ed.Class, ed.Slot))
+		}
+	}
+}
+
+// resolve returns a copy of in with its virtual registers replaced by
+// their assignments.
+func (e *emitter) resolve(in *instr, b, i int) (instr, error) {
+	out := *in
+	if len(in.fixed) > 0 {
+		out.fixed = append([]operand(nil), in.fixed...)
+	}
+	start := int(e.alloc.Start[b][i])
+	k := 0
+	var err error
+	next := func() regalloc.Reg {
+		j := start + k
+		k++
+		if j < 0 || j >= len(e.alloc.Assign) {
+			if err == nil {
+				err = fmt.Errorf("amd64: allocation has no register for operand %d of %v", k-1, in)
+			}
+			return regalloc.Reg(RAX)
+		}
+		r := e.alloc.Assign[j]
+		if r >= 32 && err == nil {
+			err = fmt.Errorf("amd64: allocator assigned %d to an operand of %v", r, in)
+		}
+		return r
+	}
+	one := func(o *operand) {
+		switch o.kind {
+		case kReg:
+			if !o.reg.IsVirtual() {
+				return
+			}
+			r := next()
+			if o.role == rUseDef {
+				if d := next(); d != r && err == nil {
+					err = fmt.Errorf("amd64: read-write operand of %v split between %v and %v", in, Reg(r), Reg(d))
+				}
+			}
+			if o.fixed != regalloc.NoReg && o.fixed != r && err == nil {
+				err = fmt.Errorf("amd64: operand of %v must be in %v, got %v", in, Reg(o.fixed), Reg(r))
+			}
+			o.reg = r
+		case kMem:
+			if o.mem.base.IsVirtual() {
+				o.mem.base = next()
+			}
+			if o.mem.index.IsVirtual() {
+				o.mem.index = next()
+			}
+		}
+	}
+	for j := 0; j < int(out.nargs); j++ {
+		one(&out.args[j])
+	}
+	for j := range out.fixed {
+		one(&out.fixed[j])
+	}
+	return out, err
+}
+
+// r returns operand k's register.
+func (in *instr) r(k int) Reg { return Reg(in.args[k].reg) }
+
+// m returns operand k's memory operand.
+func (in *instr) m(k int) Mem {
+	v := in.args[k].mem
+	m := Mem{Base: Reg(v.base), Index: NoReg, Scale: v.scale, Disp: v.disp}
+	if v.index != regalloc.NoReg {
+		m.Index = Reg(v.index)
+	}
+	return m
+}
+
+// jumpIf jumps to l when c holds.
+func (e *emitter) jumpIf(c cc, l Label) {
+	a := e.a
+	switch c {
+	case ccFEq:
+		skip := a.NewLabel()
+		a.Jcc(CondP, skip)
+		a.Jcc(CondE, l)
+		a.Bind(skip)
+	case ccFNe:
+		a.Jcc(CondP, l)
+		a.Jcc(CondNE, l)
+	default:
+		a.Jcc(Cond(c), l)
+	}
+}
+
+var aluOps = map[mop]AluOp{mAdd: ADD, mSub: SUB, mAnd: AND, mOr: OR, mXor: XOR}
+var shiftOps = map[mop]ShiftOp{mShl: SHL, mShr: SHR, mSar: SAR, mRol: ROL, mRor: ROR}
+
+// instr emits one resolved instruction.
+func (e *emitter) instr(in *instr) {
+	a := e.a
+	switch in.op {
+	case mMov:
+		if in.r(0) != in.r(1) {
+			a.Mov(S64, in.r(0), in.r(1))
+		}
+	case mMovImm:
+		a.MovRI(in.size, in.r(0), in.args[1].imm)
+	case mMovzx:
+		a.Movzx(in.size, in.size2, in.r(0), in.r(1))
+	case mMovsx:
+		a.Movsx(in.size, in.size2, in.r(0), in.r(1))
+	case mLoad:
+		if in.size >= S32 {
+			a.MovRM(in.size, in.r(0), in.m(1))
+		} else {
+			a.MovzxM(in.size, in.size2, in.r(0), in.m(1))
+		}
+	case mLoadS:
+		a.MovsxM(in.size, in.size2, in.r(0), in.m(1))
+	case mStore:
+		if in.args[1].kind == kImm {
+			a.MovMI(in.size, in.m(0), int32(in.args[1].imm))
+		} else {
+			a.MovMR(in.size, in.m(0), in.r(1))
+		}
+	case mLea:
+		a.Lea(in.size, in.r(0), in.m(1))
+	case mAdd, mSub, mAnd, mOr, mXor:
+		if in.args[1].kind == kImm {
+			a.AluI(aluOps[in.op], in.size, in.r(0), int32(in.args[1].imm))
+		} else {
+			a.Alu(aluOps[in.op], in.size, in.r(0), in.r(1))
+		}
+	case mImul:
+		if in.args[1].kind == kImm {
+			a.ImulI(in.size, in.r(0), in.r(0), int32(in.args[1].imm))
+		} else {
+			a.Imul(in.size, in.r(0), in.r(1))
+		}
+	case mImul3:
+		a.ImulI(in.size, in.r(0), in.r(1), int32(in.args[2].imm))
+	case mNeg:
+		a.Neg(in.size, in.r(0))
+	case mShl, mShr, mSar, mRol, mRor:
+		if in.args[1].kind == kImm {
+			a.ShiftI(shiftOps[in.op], in.size, in.r(0), uint8(in.args[1].imm))
+		} else if in.r(1) != RCX {
+			a.fail("shift count in %v, not rcx", in.r(1))
+		} else {
+			a.Shift(shiftOps[in.op], in.size, in.r(0))
+		}
+	case mDivS, mDivU, mRemS, mRemU:
+		e.div(in)
+	case mLzcnt:
+		a.Lzcnt(in.size, in.r(0), in.r(1))
+	case mTzcnt:
+		a.Tzcnt(in.size, in.r(0), in.r(1))
+	case mPopcnt:
+		a.Popcnt(in.size, in.r(0), in.r(1))
+	case mCmp:
+		switch {
+		case in.args[1].kind != kImm:
+			a.Alu(CMP, in.size, in.r(0), in.r(1))
+		case in.args[1].imm == 0:
+			a.Test(in.size, in.r(0), in.r(0))
+		default:
+			a.AluI(CMP, in.size, in.r(0), int32(in.args[1].imm))
+		}
+	case mTest:
+		a.Test(in.size, in.r(0), in.r(1))
+	case mUcom:
+		a.SSE(pick(in.size, UCOMISS, UCOMISD), in.r(0), in.r(1))
+	case mSetcc:
+		e.setcc(in)
+	case mCmov:
+		e.cmov(in)
+	case mParams:
+	case mTrapIf:
+		e.jumpIf(in.cond, a.TrapSite(trapCode(in.imm)))
+	case mIntCheck:
+		a.InterruptCheck()
+	case mCall:
+		a.CallFunc(uint32(in.imm))
+	case mCallInd:
+		slot := M(RBP, -e.vmctxSlot)
+		a.MovMR(S64, slot, VMCtxReg)
+		a.Mov(S64, VMCtxReg, in.r(1))
+		a.CallR(in.r(0))
+		a.MovRM(S64, VMCtxReg, slot)
+	case mCallBltin:
+		a.CallStub(StubBuiltin, uint32(in.imm))
+	case mJmp:
+		if in.targets[0] != e.block+1 {
+			a.Jmp(e.labels[in.targets[0]])
+		}
+	case mBr:
+		yes, no := in.targets[0], in.targets[1]
+		switch {
+		case no == e.block+1:
+			e.jumpIf(in.cond, e.labels[yes])
+		case yes == e.block+1:
+			e.jumpIf(in.cond.invert(), e.labels[no])
+		default:
+			e.jumpIf(in.cond, e.labels[yes])
+			a.Jmp(e.labels[no])
+		}
+	case mBrAddr:
+		e.brAddr(in)
+	case mBrTable:
+		e.brTable(in)
+	case mRet:
+		a.Epilogue()
+	case mTrap:
+		a.Trap(trapCode(in.imm))
+	default:
+		if !e.floatInstr(in) {
+			a.fail("cannot encode %v", in)
+		}
+	}
+}
+
+func (e *emitter) setcc(in *instr) {
+	a, d := e.a, in.r(0)
+	switch in.cond {
+	case ccFEq:
+		a.Setcc(CondE, d)
+		a.Setcc(CondNP, ScratchGPR)
+		a.Alu(AND, S8, d, ScratchGPR)
+	case ccFNe:
+		a.Setcc(CondNE, d)
+		a.Setcc(CondP, ScratchGPR)
+		a.Alu(OR, S8, d, ScratchGPR)
+	default:
+		a.Setcc(Cond(in.cond), d)
+	}
+	a.Movzx(S8, S32, d, d)
+}
+
+func (e *emitter) cmov(in *instr) {
+	a, d, s := e.a, in.r(0), in.r(1)
+	switch in.cond {
+	case ccFEq:
+		a.Mov(S64, ScratchGPR, d)
+		a.Cmov(CondE, in.size, d, s)
+		a.Cmov(CondP, in.size, d, ScratchGPR)
+	case ccFNe:
+		a.Cmov(CondNE, in.size, d, s)
+		a.Cmov(CondP, in.size, d, s)
+	default:
+		a.Cmov(Cond(in.cond), in.size, d, s)
+	}
+}
+
+// div emits division with the dividend in RAX; the quotient ends in RAX,
+// the remainder in RDX.
+func (e *emitter) div(in *instr) {
+	a := e.a
+	d := in.r(2)
+	if d == RAX || d == RDX {
+		a.Mov(S64, ScratchGPR, d)
+		d = ScratchGPR
+	}
+	signExtend := func() {
+		if in.size == S64 {
+			a.Cqo()
+		} else {
+			a.Cdq()
+		}
+	}
+	switch in.op {
+	case mDivS:
+		signExtend()
+		a.Idiv(in.size, d)
+	case mDivU, mRemU:
+		a.Alu(XOR, S32, RDX, RDX)
+		a.Div(in.size, d)
+	case mRemS:
+		// x86 faults on MIN % -1; Wasm wants 0 (and any x % -1 is 0).
+		normal, done := a.NewLabel(), a.NewLabel()
+		a.AluI(CMP, in.size, d, -1)
+		a.Jcc(CondNE, normal)
+		a.Alu(XOR, S32, RDX, RDX)
+		a.Jmp(done)
+		a.Bind(normal)
+		signExtend()
+		a.Idiv(in.size, d)
+		a.Bind(done)
+	}
+}
+
+// brAddr computes the target of a br_table: the index, clamped to the
+// default's entry, selects a 32-bit offset from the jump table that the
+// block's mBrTable emits.
+func (e *emitter) brAddr(in *instr) {
+	a := e.a
+	dst, idx := in.r(0), in.r(1)
+	n := int32(in.imm) // entries before the default
+	e.table = a.NewLabel()
+	a.MovRI(S32, ScratchGPR, int64(n))
+	a.AluI(CMP, S32, idx, n)
+	a.Mov(S32, dst, idx)
+	a.Cmov(CondAE, S32, dst, ScratchGPR)
+	a.LeaLabel(ScratchGPR, e.table)
+	a.MovsxdM(dst, MI(ScratchGPR, dst, 4, 0))
+	a.Alu(ADD, S64, dst, ScratchGPR)
+}
+
+func (e *emitter) brTable(in *instr) {
+	a := e.a
+	if e.table < 0 {
+		a.fail("br_table without its address computation")
+		return
+	}
+	a.JmpR(in.r(0))
+	a.Bind(e.table)
+	for _, t := range in.targets {
+		a.JumpTableEntry(e.labels[t], e.table)
+	}
+	e.table = -1
+}

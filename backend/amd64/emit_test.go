@@ -1,0 +1,119 @@
+package amd64
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/arch/x86/x86asm"
+
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// ops compiles f and returns its code as text, decoded by x86asm.
+func ops(t *testing.T, f *ssa.Func) []string {
+	t.Helper()
+	fc, err := CompileFunc(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for off := 0; off < len(fc.Code); {
+		inst, err := x86asm.Decode(fc.Code[off:], 64)
+		if err != nil { // jump table data
+			out = append(out, ".byte")
+			off++
+			continue
+		}
+		out = append(out, strings.ToLower(x86asm.IntelSyntax(inst, uint64(off), nil)))
+		off += inst.Len
+	}
+	return out
+}
+
+// contains reports whether the code has the instructions of want in
+// order (each a prefix of an instruction's text).
+func containsSeq(code []string, want ...string) bool {
+	k := 0
+	for _, c := range code {
+		if k < len(want) && strings.HasPrefix(c, want[k]) {
+			k++
+		}
+	}
+	return k == len(want)
+}
+
+func TestEmitRemS(t *testing.T) {
+	f := ssa.NewFunc("rem", 0, sig([]ssa.Type{ssa.I64, ssa.I64}, ssa.I64))
+	b := f.NewBlock()
+	x, y := b.NewParam(ssa.I64), b.NewParam(ssa.I64)
+	b.Return(b.NewValue(ssa.OpI64RemS, ssa.I64, x, y))
+	code := ops(t, f)
+	// Divisor -1 skips IDIV (MIN % -1 would fault) and yields 0.
+	if !containsSeq(code, "push rbp", "cmp rbx, -0x1", "jnz", "xor edx, edx", "jmp", "cqo", "idiv rbx", "mov rax, rdx", "leave", "ret") {
+		t.Errorf("rem_s code:\n%s", strings.Join(code, "\n"))
+	}
+}
+
+func TestEmitBrTable(t *testing.T) {
+	f := ssa.NewFunc("table", 0, sig([]ssa.Type{ssa.I32}, ssa.I32))
+	b0 := f.NewBlock()
+	i := b0.NewParam(ssa.I32)
+	var edges []ssa.Edge
+	for k := 0; k < 4; k++ {
+		bk := f.NewBlock()
+		bk.Return(bk.NewValueAux(ssa.OpConstI32, ssa.I32, int64(10+k)))
+		edges = append(edges, ssa.Edge{Block: bk})
+	}
+	b0.BrTable(i, edges)
+	code := ops(t, f)
+	// Clamp the index to the default entry, then jump through the table.
+	if !containsSeq(code, "mov r11d, 0x3", "cmp eax, 0x3", "mov", "cmovnb", "lea r11,", "movsxd", "add", "jmp r") {
+		t.Errorf("br_table code:\n%s", strings.Join(code, "\n"))
+	}
+}
+
+func TestEmitFloatMinAndSelect(t *testing.T) {
+	f := ssa.NewFunc("fmin", 0, sig([]ssa.Type{ssa.F64, ssa.F64}, ssa.F64))
+	b := f.NewBlock()
+	x, y := b.NewParam(ssa.F64), b.NewParam(ssa.F64)
+	m := b.NewValue(ssa.OpF64Min, ssa.F64, x, y)
+	c := b.NewValue(ssa.OpF64Lt, ssa.I32, x, y)
+	b.Return(b.NewValue(ssa.OpSelect, ssa.F64, m, y, c))
+	code := ops(t, f)
+	if !containsSeq(code, "ucomisd", "jp", "jnz", "orps", "jmp", "addsd", "jmp", "minsd", "ucomisd xmm1, xmm0", "jbe", "movaps") {
+		t.Errorf("f64.min/select code:\n%s", strings.Join(code, "\n"))
+	}
+}
+
+func TestRegAllocAdapter(t *testing.T) {
+	f := ssa.NewFunc("call", 0, sig([]ssa.Type{ssa.I32}, ssa.I32))
+	b := f.NewBlock()
+	x := b.NewParam(ssa.I32)
+	call := b.NewValueAux(ssa.OpCall, ssa.I32, 0, x)
+	call.Sig = sig([]ssa.Type{ssa.I32}, ssa.I32)
+	b.Return(b.NewValue(ssa.OpI32Add, ssa.I32, call, x))
+	mf, err := selectFunc(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawCall bool
+	for i, in := range mf.blocks[0].instrs {
+		if in.op != mCall {
+			continue
+		}
+		sawCall = true
+		if got := mf.Clobbers(0, i); got != callClobbers {
+			t.Errorf("call clobbers %v", got)
+		}
+		opsList := mf.Operands(0, i, nil)
+		if len(opsList) != 2 || opsList[0].Def || !opsList[1].Def || opsList[0].Fixed != 0 || opsList[1].Fixed != 0 {
+			t.Errorf("call operands %+v: want a use and a def fixed to rax", opsList)
+		}
+	}
+	if !sawCall {
+		t.Fatal("no call selected")
+	}
+	if _, _, ok := mf.IsMove(0, 0); ok {
+		t.Error("params reported as a move")
+	}
+}

@@ -1,0 +1,355 @@
+package amd64
+
+import (
+	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// isCompare reports whether op is a comparison giving an i32 0 or 1.
+func isCompare(op ssa.Op) bool {
+	return (op >= ssa.OpI32Eqz && op <= ssa.OpI32GeU) ||
+		(op >= ssa.OpI64Eqz && op <= ssa.OpI64GeU) ||
+		(op >= ssa.OpF32Eq && op <= ssa.OpF32Ge) ||
+		(op >= ssa.OpF64Eq && op <= ssa.OpF64Ge)
+}
+
+// decideFolding marks the values whose single user emits them.
+func (s *isel) decideFolding() {
+	foldable := func(v *ssa.Value, b *ssa.Block) bool {
+		return v.Uses == 1 && v.Block == b && !s.fold[v.ID]
+	}
+	for _, b := range s.f.Blocks {
+		users := append([]*ssa.Value(nil), b.Values...)
+		if b.Term != nil {
+			users = append(users, b.Term)
+		}
+		for _, u := range users {
+			var cond *ssa.Value
+			switch u.Op {
+			case ssa.OpBrIf, ssa.OpTrapIf:
+				cond = u.Args[0]
+			case ssa.OpSelect:
+				cond = u.Args[2]
+			}
+			if cond != nil && isCompare(cond.Op) && foldable(cond, b) {
+				s.fold[cond.ID] = true
+			}
+			if (u.Op.IsLoad() || u.Op.IsStore()) && len(u.Args) > 0 {
+				addr := u.Args[0]
+				if addr.Op != ssa.OpI64Add || !foldable(addr, b) {
+					continue
+				}
+				s.fold[addr.ID] = true
+				for _, x := range addr.Args {
+					if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && foldable(x, b) {
+						s.fold[x.ID] = true
+						if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && foldable(z, b) {
+							s.fold[z.ID] = true
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// shiftScale returns the scale of i64.shl x, 1..3, or 0.
+func shiftScale(v *ssa.Value) uint8 {
+	if v.Op != ssa.OpI64Shl || v.Args[1].Op != ssa.OpConstI64 {
+		return 0
+	}
+	switch v.Args[1].AuxInt & 63 {
+	case 1:
+		return 2
+	case 2:
+		return 4
+	case 3:
+		return 8
+	}
+	return 0
+}
+
+// intConds maps integer comparisons (relative to OpI32Eq / OpI64Eq) to
+// conditions and to the condition with the operands swapped.
+var intConds = [10][2]Cond{
+	{CondE, CondE}, {CondNE, CondNE}, {CondL, CondG}, {CondB, CondA}, {CondG, CondL},
+	{CondA, CondB}, {CondLE, CondGE}, {CondBE, CondAE}, {CondGE, CondLE}, {CondAE, CondBE},
+}
+
+// flags emits code setting the flags for condition value v (an i32) and
+// returns the condition that holds when v is non-zero.
+func (s *isel) flags(v *ssa.Value) cc {
+	if s.fold[v.ID] && isCompare(v.Op) {
+		return s.compare(v)
+	}
+	r := s.reg(v)
+	s.emitOp(mTest, S32, regOp(r, rUse), regOp(r, rUse))
+	return cc(CondNE)
+}
+
+// compare emits the flag-setting instruction of comparison v.
+func (s *isel) compare(v *ssa.Value) cc {
+	switch v.Op {
+	case ssa.OpI32Eqz, ssa.OpI64Eqz:
+		r := s.reg(v.Args[0])
+		s.emitOp(mTest, sizeOf(v.Args[0].Type), regOp(r, rUse), regOp(r, rUse))
+		return cc(CondE)
+	}
+	a, b := v.Args[0], v.Args[1]
+	sz := sizeOf(a.Type)
+	if a.Type.IsFloat() {
+		var c cc
+		switch v.Op {
+		case ssa.OpF32Eq, ssa.OpF64Eq:
+			c = ccFEq
+		case ssa.OpF32Ne, ssa.OpF64Ne:
+			c = ccFNe
+		case ssa.OpF32Lt, ssa.OpF64Lt:
+			a, b, c = b, a, cc(CondA)
+		case ssa.OpF32Gt, ssa.OpF64Gt:
+			c = cc(CondA)
+		case ssa.OpF32Le, ssa.OpF64Le:
+			a, b, c = b, a, cc(CondAE)
+		default: // ge
+			c = cc(CondAE)
+		}
+		ra, rb := s.reg(a), s.reg(b)
+		s.emitOp(mUcom, sz, regOp(ra, rUse), regOp(rb, rUse))
+		return c
+	}
+	k := int(v.Op - ssa.OpI32Eq)
+	if a.Type == ssa.I64 {
+		k = int(v.Op - ssa.OpI64Eq)
+	}
+	swap := 0
+	if _, ok := constImm(a, sz); ok {
+		if _, ok := constImm(b, sz); !ok {
+			a, b, swap = b, a, 1
+		}
+	}
+	ra := s.reg(a)
+	sb := s.src(b, sz)
+	s.emitOp(mCmp, sz, regOp(ra, rUse), sb)
+	return cc(intConds[k][swap])
+}
+
+// value selects the instructions of one non-terminator value.
+func (s *isel) value(v *ssa.Value) {
+	op := v.Op
+	switch {
+	case isCompare(op):
+		c := s.compare(v)
+		in := instr{op: mSetcc, size: S32, cond: c}
+		in.add(regOp(s.vreg(v), rDef))
+		s.emit(in)
+		return
+	case op.IsLoad():
+		s.load(v)
+		return
+	case op.IsStore():
+		s.store(v)
+		return
+	case op.IsCall():
+		s.call(v)
+		return
+	}
+	if s.intOp(v) || s.floatOp(v) || s.convOp(v) {
+		return
+	}
+	switch op {
+	case ssa.OpCopy:
+		s.copyInto(s.vreg(v), v.Args[0])
+	case ssa.OpSelect:
+		s.selectValue(v)
+	case ssa.OpExtract:
+		// The call defined the tuple's registers; nothing to do.
+	case ssa.OpTrapIf:
+		c := s.flags(v.Args[0])
+		s.emit(instr{op: mTrapIf, cond: c, imm: v.AuxInt})
+	case ssa.OpInterruptCheck:
+		s.emit(instr{op: mIntCheck})
+	case ssa.OpParam:
+		s.fail("parameter %v among block values", v)
+	default:
+		s.fail("cannot select %v", v.LongString())
+	}
+}
+
+func (s *isel) selectValue(v *ssa.Value) {
+	a, b := v.Args[0], v.Args[1]
+	t := s.vreg(v)
+	ra := s.reg(a)
+	s.copyInto(t, b)
+	c := s.flags(v.Args[2])
+	if v.Type.IsFloat() {
+		in := instr{op: mFSelect, size: sizeOf(v.Type), cond: c}
+		in.add(regOp(t, rUseDef), regOp(ra, rUse))
+		s.emit(in)
+		return
+	}
+	in := instr{op: mCmov, size: sizeOf(v.Type), cond: c}
+	in.add(regOp(t, rUseDef), regOp(ra, rUse))
+	s.emit(in)
+}
+
+// extract returns the register of a call result.
+func (s *isel) extract(v *ssa.Value) regalloc.Reg {
+	t := v.Args[0]
+	regs := s.tupleRegs(t)
+	if int(v.AuxInt) >= len(regs) || v.AuxInt < 0 {
+		s.fail("extract %d of a tuple of %d", v.AuxInt, len(regs))
+		return s.vreg(v)
+	}
+	return regs[v.AuxInt]
+}
+
+// binary emits t = a; t op= b for a two-address op.
+func (s *isel) binary(v *ssa.Value, op mop) {
+	a, b := v.Args[0], v.Args[1]
+	sz := sizeOf(v.Type)
+	if v.Op.Has(ssa.Commutative) {
+		if _, ok := constImm(a, sz); ok {
+			a, b = b, a
+		}
+	}
+	t := s.vreg(v)
+	sb := s.src(b, sz)
+	s.copyInto(t, a)
+	s.emitOp(op, sz, regOp(t, rUseDef), sb)
+}
+
+// unary emits t = a; op t.
+func (s *isel) unary(v *ssa.Value, op mop) {
+	t := s.vreg(v)
+	s.copyInto(t, v.Args[0])
+	s.emitOp(op, sizeOf(v.Type), regOp(t, rUseDef))
+}
+
+// intOp selects integer arithmetic; it reports whether v was one.
+func (s *isel) intOp(v *ssa.Value) bool {
+	sz := sizeOf(v.Type)
+	switch v.Op {
+	case ssa.OpI32Add, ssa.OpI64Add:
+		s.add(v)
+	case ssa.OpI32Sub, ssa.OpI64Sub:
+		if c, ok := constImm(v.Args[0], sz); ok && c == 0 {
+			t := s.vreg(v)
+			s.copyInto(t, v.Args[1])
+			s.emitOp(mNeg, sz, regOp(t, rUseDef))
+			return true
+		}
+		s.binary(v, mSub)
+	case ssa.OpI32And, ssa.OpI64And:
+		s.binary(v, mAnd)
+	case ssa.OpI32Or, ssa.OpI64Or:
+		s.binary(v, mOr)
+	case ssa.OpI32Xor, ssa.OpI64Xor:
+		s.binary(v, mXor)
+	case ssa.OpI32Mul, ssa.OpI64Mul:
+		a, b := v.Args[0], v.Args[1]
+		if _, ok := constImm(a, sz); ok {
+			a, b = b, a
+		}
+		if c, ok := constImm(b, sz); ok {
+			ra := s.reg(a)
+			s.emitOp(mImul3, sz, regOp(s.vreg(v), rDef), regOp(ra, rUse), immOp(c))
+			return true
+		}
+		s.binary(v, mImul)
+	case ssa.OpI32Shl, ssa.OpI64Shl:
+		s.shift(v, mShl)
+	case ssa.OpI32ShrS, ssa.OpI64ShrS:
+		s.shift(v, mSar)
+	case ssa.OpI32ShrU, ssa.OpI64ShrU:
+		s.shift(v, mShr)
+	case ssa.OpI32Rotl, ssa.OpI64Rotl:
+		s.shift(v, mRol)
+	case ssa.OpI32Rotr, ssa.OpI64Rotr:
+		s.shift(v, mRor)
+	case ssa.OpI32DivS, ssa.OpI64DivS:
+		s.div(v, mDivS, RAX)
+	case ssa.OpI32DivU, ssa.OpI64DivU:
+		s.div(v, mDivU, RAX)
+	case ssa.OpI32RemS, ssa.OpI64RemS:
+		s.div(v, mRemS, RDX)
+	case ssa.OpI32RemU, ssa.OpI64RemU:
+		s.div(v, mRemU, RDX)
+	case ssa.OpI32Clz, ssa.OpI64Clz:
+		s.emitOp(mLzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+	case ssa.OpI32Ctz, ssa.OpI64Ctz:
+		s.emitOp(mTzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+	case ssa.OpI32Popcnt, ssa.OpI64Popcnt:
+		s.emitOp(mPopcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+	case ssa.OpI32Extend8S, ssa.OpI64Extend8S:
+		s.extend(v, mMovsx, S8, sz)
+	case ssa.OpI32Extend16S, ssa.OpI64Extend16S:
+		s.extend(v, mMovsx, S16, sz)
+	case ssa.OpI64Extend32S, ssa.OpI64ExtendI32S:
+		s.extend(v, mMovsx, S32, S64)
+	case ssa.OpI64ExtendI32U:
+		// i32 registers are already zero-extended: a plain copy.
+		s.copyInto(s.vreg(v), v.Args[0])
+	case ssa.OpI32WrapI64:
+		s.extend(v, mMovzx, S32, S64)
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *isel) extend(v *ssa.Value, op mop, from, to Size) {
+	in := instr{op: op, size: from, size2: to}
+	in.add(regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+	s.emit(in)
+}
+
+// add uses LEA as a three-operand add.
+func (s *isel) add(v *ssa.Value) {
+	a, b := v.Args[0], v.Args[1]
+	sz := sizeOf(v.Type)
+	if _, ok := constImm(a, sz); ok {
+		a, b = b, a
+	}
+	t := s.vreg(v)
+	ra := s.reg(a)
+	m := vmem{base: ra, index: regalloc.NoReg}
+	if c, ok := constImm(b, sz); ok {
+		m.disp = int32(c)
+	} else {
+		m.index = s.reg(b)
+	}
+	s.emitOp(mLea, sz, regOp(t, rDef), memOp(m))
+}
+
+func (s *isel) shift(v *ssa.Value, op mop) {
+	sz := sizeOf(v.Type)
+	t := s.vreg(v)
+	n := v.Args[1]
+	if n.Op == ssa.OpConstI32 || n.Op == ssa.OpConstI64 {
+		mask := int64(31)
+		if sz == S64 {
+			mask = 63
+		}
+		s.copyInto(t, v.Args[0])
+		if c := n.AuxInt & mask; c != 0 {
+			s.emitOp(op, sz, regOp(t, rUseDef), immOp(c))
+		}
+		return
+	}
+	rn := s.reg(n)
+	s.copyInto(t, v.Args[0])
+	s.emitOp(op, sz, regOp(t, rUseDef), fixedOp(rn, rUse, RCX))
+}
+
+// div emits a division with the dividend in RAX and the result in res.
+func (s *isel) div(v *ssa.Value, op mop, res Reg) {
+	sz := sizeOf(v.Type)
+	ra := s.reg(v.Args[0])
+	rb := s.reg(v.Args[1])
+	if rb == ra {
+		// x / x: the divisor needs its own register besides RAX.
+		rb = s.newVReg(regalloc.ClassInt)
+		s.copyInto(rb, v.Args[1])
+	}
+	s.emitOp(op, sz, fixedOp(s.vreg(v), rDef, res), fixedOp(ra, rUse, RAX), regOp(rb, rUse))
+}

@@ -1,0 +1,168 @@
+package amd64
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// listing selects f and returns its instructions, one per line.
+func listing(t *testing.T, f *ssa.Func) string {
+	t.Helper()
+	if err := ssa.Verify(f); err != nil {
+		t.Fatalf("invalid test function: %v\n%s", err, f)
+	}
+	mf, err := selectFunc(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	mf.write(&b)
+	return b.String()
+}
+
+func sig(params []ssa.Type, results ...ssa.Type) *ssa.Signature {
+	return &ssa.Signature{Params: params, Results: results}
+}
+
+func wantListing(t *testing.T, got, want string) {
+	t.Helper()
+	norm := func(s string) string {
+		var lines []string
+		for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+		return strings.Join(lines, "\n")
+	}
+	if norm(got) != norm(want) {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestIselCompareBranch(t *testing.T) {
+	f := ssa.NewFunc("cb", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	b0, b1, b2 := f.NewBlock(), f.NewBlock(), f.NewBlock()
+	x, y := b0.NewParam(ssa.I32), b0.NewParam(ssa.I32)
+	c := b0.NewValue(ssa.OpI32LtS, ssa.I32, x, y)
+	b0.BrIf(c, ssa.Edge{Block: b1}, ssa.Edge{Block: b2})
+	b1.Return(b1.NewValueAux(ssa.OpConstI32, ssa.I32, 7))
+	k := b2.NewValueAux(ssa.OpConstI32, ssa.I32, 100)
+	b2.Return(b2.NewValue(ssa.OpI32Sub, ssa.I32, y, k))
+	wantListing(t, listing(t, f), `
+selected cb:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  cmp.32 v0, v1
+  br.l.8 -> b1 b2
+b1: ; preds [0]
+  movimm.32 =v2, $7
+  ret.8 v2@rax
+b2: ; preds [0]
+  mov.64 =v3, v1
+  sub.32 +v3, $100
+  ret.8 v3@rax`)
+}
+
+func TestIselAddressing(t *testing.T) {
+	// load [base + (zext(i) << 3) + 16] and store of an immediate.
+	f := ssa.NewFunc("addr", 0, sig([]ssa.Type{ssa.I64, ssa.I32}, ssa.I64))
+	b := f.NewBlock()
+	base, i := b.NewParam(ssa.I64), b.NewParam(ssa.I32)
+	z := b.NewValue(ssa.OpI64ExtendI32U, ssa.I64, i)
+	sh := b.NewValue(ssa.OpI64Shl, ssa.I64, z, b.NewValueAux(ssa.OpConstI64, ssa.I64, 3))
+	addr := b.NewValue(ssa.OpI64Add, ssa.I64, base, sh)
+	ld := b.NewValueAux(ssa.OpI64Load, ssa.I64, 16, addr)
+	vm := b.NewValue(ssa.OpVMCtx, ssa.I64)
+	b.NewValueAux(ssa.OpI32Store8, ssa.TypeNone, 8, vm, b.NewValueAux(ssa.OpConstI32, ssa.I32, 0x1ff))
+	b.Return(ld)
+	wantListing(t, listing(t, f), `
+selected addr:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  load.64.64 =v2, [v0+v1*8+16]
+  store.8 [r15+8], $511
+  ret.8 v2@rax`)
+}
+
+func TestIselFixedRegisters(t *testing.T) {
+	f := ssa.NewFunc("fixed", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32, ssa.I32))
+	b := f.NewBlock()
+	x, y := b.NewParam(ssa.I32), b.NewParam(ssa.I32)
+	sh := b.NewValue(ssa.OpI32Shl, ssa.I32, x, y)
+	rem := b.NewValue(ssa.OpI32RemS, ssa.I32, sh, y)
+	b.Return(rem, rem)
+	wantListing(t, listing(t, f), `
+selected fixed:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  mov.64 =v2, v0
+  shl.32 +v2, v1@rcx
+  rems.32 =v3@rdx, v2@rax, v1
+  mov.64 =v4, v3
+  ret.8 v3@rax, v4@rbx`)
+}
+
+func TestIselSelectAndLoopMoves(t *testing.T) {
+	// A loop whose header parameters swap on the back edge, and a select
+	// of an unsigned compare against an immediate.
+	f := ssa.NewFunc("loop", 0, sig([]ssa.Type{ssa.I32, ssa.I32, ssa.I32}, ssa.I32))
+	b0, head, body, exit := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	x, y, n := b0.NewParam(ssa.I32), b0.NewParam(ssa.I32), b0.NewParam(ssa.I32)
+	b0.Jump(head, x, y, n)
+	hx, hy, hn := head.NewParam(ssa.I32), head.NewParam(ssa.I32), head.NewParam(ssa.I32)
+	head.LoopHeader = true
+	head.NewValue(ssa.OpInterruptCheck, ssa.TypeNone)
+	head.BrIf(head.NewValue(ssa.OpI32Eqz, ssa.I32, hn), ssa.Edge{Block: exit}, ssa.Edge{Block: body})
+	one := body.NewValueAux(ssa.OpConstI32, ssa.I32, 1)
+	body.Jump(head, hy, hx, body.NewValue(ssa.OpI32Sub, ssa.I32, hn, one))
+	lt := exit.NewValue(ssa.OpI32LtU, ssa.I32, hx, exit.NewValueAux(ssa.OpConstI32, ssa.I32, 10))
+	exit.Return(exit.NewValue(ssa.OpSelect, ssa.I32, hx, hy, lt))
+	wantListing(t, listing(t, f), `
+selected loop:
+b0:
+  params.64 =v0@rax, =v1@rbx, =v2@rcx
+  mov.64 =v3, v0
+  mov.64 =v4, v1
+  mov.64 =v5, v2
+  jmp.8 -> b1
+b1: ; preds [0 2] ; loop depth 1
+  intcheck.8
+  test.32 v5, v5
+  br.e.8 -> b3 b2
+b2: ; preds [1] ; loop depth 1
+  mov.64 =v6, v5
+  sub.32 +v6, $1
+  mov.64 =v5, v6
+  mov.64 =v7, v3
+  mov.64 =v3, v4
+  mov.64 =v4, v7
+  jmp.8 -> b1
+b3: ; preds [1]
+  mov.64 =v8, v4
+  cmp.32 v3, $10
+  cmov.b.32 +v8, v3
+  ret.8 v8@rax`)
+}
+
+func TestIselTwoScaledIndices(t *testing.T) {
+	// Only one operand can be the scaled index; the other is computed.
+	f := ssa.NewFunc("two", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	b := f.NewBlock()
+	i, j := b.NewParam(ssa.I32), b.NewParam(ssa.I32)
+	scaled := func(x *ssa.Value, k int64) *ssa.Value {
+		z := b.NewValue(ssa.OpI64ExtendI32U, ssa.I64, x)
+		return b.NewValue(ssa.OpI64Shl, ssa.I64, z, b.NewValueAux(ssa.OpConstI64, ssa.I64, k))
+	}
+	addr := b.NewValue(ssa.OpI64Add, ssa.I64, scaled(i, 3), scaled(j, 2))
+	b.Return(b.NewValueAux(ssa.OpI32Load, ssa.I32, 4, addr))
+	wantListing(t, listing(t, f), `
+selected two:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  mov.64 =v3, v1
+  mov.64 =v2, v3
+  shl.64 +v2, $2
+  load.32.32 =v4, [v2+v0*8+4]
+  ret.8 v4@rax`)
+}

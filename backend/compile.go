@@ -1,0 +1,134 @@
+package backend
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wasmc/wasmc/frontend/lower"
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// Compile compiles every defined function of the validated module m for
+// arch and links the result. Functions are compiled in parallel, one
+// worker per GOMAXPROCS; the output does not depend on scheduling.
+// features are the proposals m was validated with.
+func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, error) {
+	t, err := prepare(m, arch)
+	if err != nil {
+		return nil, err
+	}
+	layout := abi.NewLayout(m)
+	n := len(m.Funcs)
+	units := make([]Unit, n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var failed atomic.Bool
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := lower.NewBuilder(m, layout)
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				units[i], errs[i] = compileOne(t, b, m, features, m.NumImportedFuncs+uint32(i), nil)
+				if errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs { // the lowest failing function, whatever the timing
+		if err != nil {
+			return nil, err
+		}
+	}
+	return t.Link(m, units)
+}
+
+// prepare finds the target and checks that the module and the machine are
+// supported.
+func prepare(m *wasm.Module, arch string) (*Target, error) {
+	t, err := lookup(arch)
+	if err != nil {
+		return nil, err
+	}
+	if arch == runtime.GOARCH && t.CheckCPU != nil {
+		if err := t.CheckCPU(); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkSupported(m); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// FuncStages is the text of one function at each stage of compilation.
+type FuncStages struct {
+	Name      string
+	Lowered   string // SSA as the frontend built it
+	Optimized string // SSA after ssa.Optimize
+	Machine   string // selected instructions and the final machine code
+}
+
+// CompileFunc compiles defined function funcIndex (function index space)
+// alone and returns its text at every stage, for debugging and for
+// `wasmc` to show.
+func CompileFunc(m *wasm.Module, features wasm.Features, arch string, funcIndex uint32) (*FuncStages, error) {
+	t, err := prepare(m, arch)
+	if err != nil {
+		return nil, err
+	}
+	if funcIndex < m.NumImportedFuncs || funcIndex >= m.NumFuncs() {
+		return nil, fmt.Errorf("wasmc: function %d is not a defined function", funcIndex)
+	}
+	st := &FuncStages{}
+	b := lower.NewBuilder(m, abi.NewLayout(m))
+	if _, err := compileOne(t, b, m, features, funcIndex, st); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// compileOne lowers, optimizes and compiles one function; with st it
+// records each stage's text.
+func compileOne(t *Target, b *lower.Builder, m *wasm.Module, features wasm.Features, idx uint32, st *FuncStages) (Unit, error) {
+	f, err := b.Function(idx)
+	if err != nil {
+		if extra := features &^ lower.Features; extra != 0 {
+			return nil, fmt.Errorf("wasmc: compiling function %d: %w (the module was validated with %v, which the compiler does not support yet)", idx, err, extra)
+		}
+		return nil, fmt.Errorf("wasmc: compiling function %d: %w", idx, err)
+	}
+	var listing *strings.Builder
+	if st != nil {
+		st.Name = f.Name
+		st.Lowered = f.String()
+		listing = &strings.Builder{}
+	}
+	if err := ssa.Optimize(f, ssa.Config{}); err != nil {
+		return nil, fmt.Errorf("wasmc: optimizing function %d: %w", idx, err)
+	}
+	if st != nil {
+		st.Optimized = f.String()
+	}
+	u, err := t.CompileFunc(f, listing)
+	if st != nil {
+		st.Machine = listing.String()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("wasmc: compiling function %d: %w", idx, err)
+	}
+	return u, nil
+}

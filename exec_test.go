@@ -1,0 +1,150 @@
+//go:build amd64
+
+package wasmc_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wasmc/wasmc"
+)
+
+// TestGoNeverWaitsOnWasm runs an infinite Wasm loop while another goroutine
+// collects garbage ten times and a ticker keeps ticking: Wasm must neither
+// block the collector nor delay the ticker by more than 50 ms, and
+// cancelling the call's context must stop it within 10 ms.
+//
+// A loaded machine delays tickers by itself (even with no Wasm running), so
+// the timing bounds get a few attempts: Wasm that held up Go would miss
+// them every time.
+func TestGoNeverWaitsOnWasm(t *testing.T) {
+	r, _ := newRuntime(t)
+	ctx := context.Background()
+	started := make(chan struct{}, 1)
+	_, err := r.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithFunc(func() { started <- struct{}{} }).Export("started").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := instantiate(t, r, "spin", []byte(`(module
+  (import "env" "started" (func $started))
+  (func (export "spin") (local $i i64)
+    (call $started)
+    (loop $forever
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (br $forever))))`))
+	const attempts = 5
+	for i := 1; ; i++ {
+		late, cancelled := spinWhileCollecting(t, m.ExportedFunction("spin"), started)
+		if late <= 50*time.Millisecond && cancelled <= 10*time.Millisecond {
+			return
+		}
+		if i == attempts {
+			t.Fatalf("in each of %d attempts the ticker was late by more than 50 ms or cancelling took over 10 ms; last: %v late, cancelled in %v",
+				attempts, late, cancelled)
+		}
+		t.Logf("attempt %d: ticker late by %v, cancelled in %v; retrying", i, late, cancelled)
+	}
+}
+
+// spinWhileCollecting runs spin, collects garbage ten times while it loops,
+// then cancels it. It returns the ticker's worst lateness and how long the
+// cancellation took.
+func spinWhileCollecting(t *testing.T, spin *wasmc.Function, started chan struct{}) (late, cancelled time.Duration) {
+	callCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := spin.Call(callCtx)
+		done <- err
+	}()
+	<-started
+
+	const period = 5 * time.Millisecond
+	stopTicker := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tk := time.NewTicker(period)
+		defer tk.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-stopTicker:
+				return
+			case now := <-tk.C:
+				late = max(late, now.Sub(last)-period)
+				last = now
+			}
+		}
+	}()
+
+	gcDone := make(chan struct{})
+	go func() {
+		for range 10 {
+			runtime.GC()
+		}
+		close(gcDone)
+	}()
+	select {
+	case <-gcDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("runtime.GC did not complete while Wasm was looping")
+	}
+	time.Sleep(50 * time.Millisecond) // keep ticking after GC too
+	close(stopTicker)
+	wg.Wait()
+	select {
+	case err := <-done:
+		t.Fatalf("the loop returned early: %v", err)
+	default:
+	}
+
+	t0 := time.Now()
+	cancel()
+	err := <-done
+	cancelled = time.Since(t0)
+	var trap *wasmc.Trap
+	if !errors.As(err, &trap) || trap.Kind != wasmc.TrapInterrupted || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled call returned %v", err)
+	}
+	return late, cancelled
+}
+
+func TestDeadline(t *testing.T) {
+	r, _ := newRuntime(t)
+	m := instantiate(t, r, "", []byte(`(module (func (export "spin") (loop $l (br $l))))`))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := m.ExportedFunction("spin").Call(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: %v", err)
+	}
+	// A context already done never enters Wasm.
+	_, err = m.ExportedFunction("spin").Call(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("done context: %v", err)
+	}
+}
+
+func TestDeepRecursionExhaustsStack(t *testing.T) {
+	r, ctx := newRuntime(t)
+	m := instantiate(t, r, "", []byte(`(module
+  (func $down (export "down") (param i64) (result i64)
+    (i64.add (i64.const 1) (call $down (i64.add (local.get 0) (i64.const 1))))))`))
+	for range 3 { // the stack is usable again after each overflow
+		_, err := m.ExportedFunction("down").Call(ctx, 0)
+		var trap *wasmc.Trap
+		if !errors.As(err, &trap) || trap.Kind != wasmc.TrapStackExhausted {
+			t.Fatalf("deep recursion: %v", err)
+		}
+		if trap.Kind.String() != "call stack exhausted" || len(trap.Frames) == 0 {
+			t.Errorf("trap %q with %d frames", trap.Kind, len(trap.Frames))
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package runtime
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// execCtx is one execution context: an abi.ExecCtx block above a Wasm
+// stack with a PROT_NONE guard page below it, all in one mapping.
+type execCtx struct {
+	mem     []byte
+	block   []byte  // the abi.ExecCtx block
+	stackLo uintptr // lowest usable stack address (above the guard)
+	stackHi uintptr // initial WasmSP
+	// levels[d] is the host call at nesting depth d (depth counts the calls
+	// nested on this context). A call back into Wasm from that host
+	// function holds its mutex and runs on this stack below the suspended
+	// frames; the host call does not resume Wasm before such a call (maybe
+	// from another goroutine) has returned.
+	levels  [maxNest]hostLevel
+	depth   atomic.Int32
+	gen     atomic.Uint64 // counts top-level uses, so stale contexts cannot nest
+	scratch *hostScratch
+}
+
+type hostLevel struct {
+	mu   sync.Mutex
+	open atomic.Bool // a host function of this level is running
+}
+
+// maxNest bounds nesting on one context; deeper calls take a fresh one.
+const maxNest = 64
+
+// stackMargin is kept free above the guard page for stubs, which do not
+// check the stack limit themselves.
+const stackMargin = 16 << 10
+
+var stackSize atomic.Int64
+
+func init() { stackSize.Store(1 << 20) }
+
+// SetStackSize sets the size of the Wasm stacks of execution contexts
+// created from now on (at least 64 KiB). Deeper recursion than the stack
+// holds traps with "call stack exhausted".
+func SetStackSize(n int) {
+	stackSize.Store(int64(max(roundPage(uint64(n)), 64<<10)))
+}
+
+func newExecCtx() (*execCtx, error) {
+	guard := uint64(pageSize)
+	stack := roundPage(uint64(stackSize.Load()))
+	b, err := mapRW(guard + stack + abi.ExecCtxSize)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Mprotect(b[:guard], unix.PROT_NONE); err != nil {
+		unmap(b)
+		return nil, err
+	}
+	e := &execCtx{
+		mem:     b,
+		block:   b[guard+stack : guard+stack+abi.ExecCtxSize],
+		stackLo: addrOf(b) + uintptr(guard),
+		stackHi: addrOf(b) + uintptr(guard+stack),
+	}
+	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
+	store64(e.block, abi.ExecStackLimit, uint64(e.stackLo+stackMargin))
+	return e, nil
+}
+
+func (e *execCtx) ptr() unsafe.Pointer { return unsafe.Pointer(&e.block[0]) }
+
+func (e *execCtx) interrupt() {
+	atomic.StoreUint32((*uint32)(unsafe.Pointer(&e.block[abi.ExecInterrupt])), 1)
+}
+
+func (e *execCtx) interrupted() bool {
+	return atomic.LoadUint32((*uint32)(unsafe.Pointer(&e.block[abi.ExecInterrupt]))) != 0
+}
+
+// arg returns a pointer to argument buffer slot i.
+func (e *execCtx) slots() []uint64 {
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&e.block[abi.ExecArgs])), abi.ExecArgsSize/8)
+}
+
+// stackWord reads the 8 bytes at address a of the Wasm stack, if a lies in
+// it: backtraces must never fault on a corrupt frame chain.
+func (e *execCtx) stackWord(a uintptr) (uint64, bool) {
+	if a < e.stackLo || a+8 > e.stackHi || a%8 != 0 {
+		return 0, false
+	}
+	base := addrOf(e.mem)
+	return load64(e.mem, uint32(a-base)), true
+}
+
+var execPool struct {
+	mu   sync.Mutex
+	free []*execCtx
+}
+
+const maxPooledExecs = 64
+
+func getExecCtx() (*execCtx, error) {
+	execPool.mu.Lock()
+	if n := len(execPool.free); n > 0 {
+		e := execPool.free[n-1]
+		execPool.free = execPool.free[:n-1]
+		execPool.mu.Unlock()
+		return e, nil
+	}
+	execPool.mu.Unlock()
+	return newExecCtx()
+}
+
+// putExecCtx resets e for the next call and pools it.
+func putExecCtx(e *execCtx) {
+	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
+	store32(e.block, abi.ExecInterrupt, 0)
+	if e.scratch != nil {
+		scratchPool.Put(e.scratch)
+		e.scratch = nil
+	}
+	execPool.mu.Lock()
+	if len(execPool.free) < maxPooledExecs && uint64(e.stackHi-e.stackLo) == roundPage(uint64(stackSize.Load())) {
+		execPool.free = append(execPool.free, e)
+		e = nil
+	}
+	execPool.mu.Unlock()
+	if e != nil {
+		unmap(e.mem)
+	}
+}

@@ -1,0 +1,202 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wasmc/wasmc/backend"
+	wbin "github.com/wasmc/wasmc/frontend/binary"
+	"github.com/wasmc/wasmc/frontend/text"
+	"github.com/wasmc/wasmc/frontend/validate"
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// The tests below run hand-assembled machine code that follows the
+// calling convention of docs/abi.md, inside modules whose structure comes
+// from WAT, so that the runtime is tested without the compiler.
+
+type asm struct {
+	layout *abi.Layout
+	b      []byte
+	labels map[string]int
+	fixups map[int]string
+}
+
+func newAsm() *asm { return &asm{labels: map[string]int{}, fixups: map[int]string{}} }
+
+func (a *asm) emit(b ...byte) *asm { a.b = append(a.b, b...); return a }
+func (a *asm) d32(v int32) *asm    { return a.emit(binary.LittleEndian.AppendUint32(nil, uint32(v))...) }
+func (a *asm) label(n string) *asm { a.labels[n] = len(a.b); return a }
+func (a *asm) rel(n string) *asm   { a.fixups[len(a.b)] = n; return a.d32(0) }
+func (a *asm) align() *asm {
+	for len(a.b)%16 != 0 {
+		a.emit(0xcc)
+	}
+	return a
+}
+
+func (a *asm) ret() *asm          { return a.emit(0xc3) }
+func (a *asm) call(n string) *asm { return a.emit(0xe8).rel(n) }
+func (a *asm) jmp(n string) *asm  { return a.emit(0xe9).rel(n) }
+func (a *asm) je(n string) *asm   { return a.emit(0x0f, 0x84).rel(n) }
+func (a *asm) enter() *asm        { return a.emit(0x55, 0x48, 0x89, 0xe5) } // push rbp; mov rbp, rsp
+func (a *asm) leave() *asm        { return a.emit(0xc9) }
+func (a *asm) incRAX() *asm       { return a.emit(0x48, 0xff, 0xc0) }
+func (a *asm) addRAXRAX() *asm    { return a.emit(0x48, 0x01, 0xc0) }
+func (a *asm) pushR15() *asm      { return a.emit(0x41, 0x57) }
+func (a *asm) subRSP8() *asm      { return a.emit(0x48, 0x83, 0xec, 0x08) }
+func (a *asm) reloadR15() *asm    { return a.emit(0x4c, 0x8b, 0x7d, 0xf8) } // mov r15, [rbp-8]
+func (a *asm) callR11() *asm      { return a.emit(0x41, 0xff, 0xd3) }
+
+func (a *asm) ctxStore32(off, v int32) *asm { return a.emit(0x41, 0xc7, 0x86).d32(off).d32(v) }
+func (a *asm) ctxStoreImm(off, v int32) *asm {
+	return a.emit(0x49, 0xc7, 0x86).d32(off).d32(v)
+}
+func (a *asm) ctxCmp32Zero(off int32) *asm { return a.emit(0x41, 0x83, 0xbe).d32(off).emit(0) }
+func (a *asm) ctxStoreRAX(off int32) *asm  { return a.emit(0x49, 0x89, 0x86).d32(off) }
+func (a *asm) ctxLoadRAX(off int32) *asm   { return a.emit(0x49, 0x8b, 0x86).d32(off) }
+func (a *asm) ctxStoreRSP(off int32) *asm  { return a.emit(0x49, 0x89, 0xa6).d32(off) }
+func (a *asm) ctxStoreRBP(off int32) *asm  { return a.emit(0x49, 0x89, 0xae).d32(off) }
+func (a *asm) ctxLoadRSP(off int32) *asm   { return a.emit(0x49, 0x8b, 0xa6).d32(off) }
+func (a *asm) ctxLoadRBP(off int32) *asm   { return a.emit(0x49, 0x8b, 0xae).d32(off) }
+func (a *asm) ctxStoreR15(off int32) *asm  { return a.emit(0x4d, 0x89, 0xbe).d32(off) }
+func (a *asm) ctxStoreR11(off int32) *asm  { return a.emit(0x4d, 0x89, 0x9e).d32(off) }
+func (a *asm) vmLoadR11(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0x9f).d32(int32(off)) }
+func (a *asm) vmLoadR15(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0xbf).d32(int32(off)) }
+
+// callImport calls imported function i through its vmctx slot, switching
+// R15 to the callee's vmctx and back.
+func (a *asm) callImport(i uint32) *asm {
+	slot := a.layout.ImportedFunc(i)
+	return a.pushR15().subRSP8().vmLoadR11(slot+abi.ImportCode).vmLoadR15(slot+abi.ImportVMCtx).
+		callR11().emit(0x48, 0x83, 0xc4, 0x08). // add rsp, 8
+		emit(0x41, 0x5f)                        // pop r15
+}
+
+// stackCheck traps with stack exhaustion when a 16-byte frame would cross
+// the limit.
+func (a *asm) stackCheck() *asm {
+	ok := fmt.Sprintf("ok%d", len(a.b))
+	return a.emit(0x4c, 0x8d, 0x5c, 0x24, 0xf0).emit(0x4d, 0x3b, 0x9e).d32(abi.ExecStackLimit).
+		emit(0x0f, 0x83).rel(ok).call("trap_overflow").label(ok)
+}
+
+func (a *asm) resolve(t testing.TB) []byte {
+	t.Helper()
+	for pos, n := range a.fixups {
+		to, ok := a.labels[n]
+		if !ok {
+			t.Fatalf("undefined label %s", n)
+		}
+		binary.LittleEndian.PutUint32(a.b[pos:], uint32(int32(to-(pos+4))))
+	}
+	return a.b
+}
+
+// stubs emits the exit, trap, builtin and entry stubs.
+func (a *asm) stubs() {
+	a.label("exit").ctxStoreRSP(abi.ExecWasmSP).ctxStoreRBP(abi.ExecWasmBP).
+		ctxLoadRSP(abi.ExecGoSP).ctxLoadRBP(abi.ExecGoBP).ret()
+	for _, tc := range []struct {
+		name string
+		code abi.TrapCode
+	}{{"trap_unreachable", abi.TrapUnreachable}, {"trap_overflow", abi.TrapStackOverflow}, {"trap_interrupted", abi.TrapInterrupted}} {
+		// Reached by a call: the return address is the trapping site.
+		a.align().label(tc.name).ctxStore32(abi.ExecTrapCode, int32(tc.code)).
+			ctxStore32(abi.ExecStatus, int32(abi.StatusTrap)).
+			emit(0x4c, 0x8b, 0x1c, 0x24). // mov r11, [rsp]
+			ctxStoreR11(abi.ExecTrapPC).ctxStoreRBP(abi.ExecTrapFP).ctxStoreR15(abi.ExecVMCtx).jmp("exit")
+	}
+	a.align().label("builtin_grow").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+		ctxStore32(abi.ExecCallIndex, int32(abi.BuiltinMemoryGrow)).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()
+	a.align().label("builtin_fill").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+		ctxStore32(abi.ExecCallIndex, int32(abi.BuiltinMemoryFill)).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()
+	// One entry shim serves every signature used here: at most one i64
+	// parameter in RAX and one result in RAX.
+	a.align().label("shim").enter().ctxLoadRAX(abi.ExecArgs).
+		emit(0x41, 0xff, 0x96).d32(abi.ExecTarget). // call [r14+ExecTarget]
+		ctxStoreRAX(abi.ExecArgs).leave().ret()
+}
+
+// hostStub is the code address of import i when a host function satisfies
+// it: argument in RAX, result in RAX.
+func (a *asm) hostStub(i int) {
+	a.align().label(hostLabel(i)).enter().pushR15().subRSP8().ctxStoreRAX(abi.ExecArgs).
+		ctxStoreR15(abi.ExecVMCtx).ctxStore32(abi.ExecCallIndex, int32(i)).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).call("exit").
+		ctxLoadRAX(abi.ExecArgs).reloadR15().leave().ret()
+}
+
+func hostLabel(i int) string { return "host" + string(rune('0'+i)) }
+
+// funcNames lists the $names of wat's functions, imports first.
+func funcNames(wat string) []string {
+	var names []string
+	for _, part := range strings.Split(wat, "(func $")[1:] {
+		names = append(names, strings.FieldsFunc(part, func(r rune) bool { return r == ' ' || r == ')' })[0])
+	}
+	return names
+}
+
+// appendNames adds a name section with function names (the text parser
+// emits none); names and counts stay below 128 bytes.
+func appendNames(bin []byte, names []string) []byte {
+	var sub []byte
+	sub = append(sub, byte(len(names)))
+	for i, n := range names {
+		sub = append(sub, byte(i), byte(len(n)))
+		sub = append(sub, n...)
+	}
+	content := append([]byte{4, 'n', 'a', 'm', 'e', 1, byte(len(sub))}, sub...)
+	return append(append(bin, 0, byte(len(content))), content...)
+}
+
+// testModule decodes and validates wat and pairs it with machine code:
+// bodies[i] emits defined function i, labelled "f<i>".
+func testModule(t testing.TB, wat string, bodies ...func(a *asm)) *Module {
+	t.Helper()
+	bin, err := text.ParseModule([]byte(wat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin = appendNames(bin, funcNames(wat))
+	m, err := wbin.Decode(bin, wasm.V2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Module(m, wasm.V2); err != nil {
+		t.Fatal(err)
+	}
+	if len(bodies) != len(m.Funcs) {
+		t.Fatalf("%d bodies for %d functions", len(bodies), len(m.Funcs))
+	}
+	a := newAsm()
+	a.layout = abi.NewLayout(m)
+	a.stubs()
+	c := &backend.Compiled{Arch: "amd64"}
+	for i := 0; i < int(m.NumImportedFuncs); i++ {
+		a.hostStub(i)
+		c.HostStubs = append(c.HostStubs, uint32(a.labels[hostLabel(i)]))
+	}
+	for i, body := range bodies {
+		a.align().label("f" + string(rune('0'+i)))
+		start := len(a.b)
+		body(a)
+		c.Funcs = append(c.Funcs, backend.FuncRange{Offset: uint32(start), Size: uint32(len(a.b) - start)})
+	}
+	c.Code = a.resolve(t)
+	for range m.Types {
+		c.EntryShims = append(c.EntryShims, uint32(a.labels["shim"]))
+	}
+	mod, err := NewModule(m, wasm.V2, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mod.Close() })
+	return mod
+}
