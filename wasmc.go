@@ -18,6 +18,7 @@ package wasmc
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	goruntime "runtime"
@@ -50,6 +51,7 @@ const (
 type RuntimeConfig struct {
 	features  Features
 	stackSize int
+	cacheDir  string // see WithCompilationCache
 }
 
 // NewRuntimeConfig returns the default configuration: FeaturesV2 and
@@ -76,6 +78,7 @@ func (c RuntimeConfig) WithStackSize(n int) RuntimeConfig {
 // concurrent use.
 type Runtime struct {
 	features Features
+	cacheDir string
 
 	mu       sync.Mutex
 	closed   bool
@@ -99,6 +102,7 @@ func NewRuntimeWithConfig(_ context.Context, c RuntimeConfig) *Runtime {
 	}
 	return &Runtime{
 		features: c.features,
+		cacheDir: c.cacheDir,
 		modules:  map[string]*Module{},
 		live:     map[*Module]struct{}{},
 		compiled: map[*CompiledModule]struct{}{},
@@ -113,6 +117,11 @@ type CompiledModule struct {
 	r    *Runtime
 	m    *wasm.Module
 	code *runtime.Module
+	// What MarshalObject writes: the machine code and the features the
+	// module was validated with.
+	compiled *backend.Compiled
+	features Features
+	source   [sha256.Size]byte // SHA-256 of the module's bytes, when known
 }
 
 // CompileModule decodes (or, for text, parses), validates and compiles a
@@ -121,6 +130,12 @@ type CompiledModule struct {
 func (r *Runtime) CompileModule(_ context.Context, src []byte) (*CompiledModule, error) {
 	if r.isClosed() {
 		return nil, errClosed
+	}
+	source := sha256.Sum256(src)
+	if r.cacheDir != "" {
+		if cm, err := r.loadCached(source); cm != nil || err != nil {
+			return cm, err
+		}
 	}
 	bin := src
 	if !bytes.HasPrefix(src, []byte("\x00asm")) {
@@ -144,7 +159,10 @@ func (r *Runtime) CompileModule(_ context.Context, src []byte) (*CompiledModule,
 	if err != nil {
 		return nil, fmt.Errorf("wasmc: %w", err)
 	}
-	cm := &CompiledModule{r: r, m: m, code: code}
+	cm := &CompiledModule{r: r, m: m, code: code, compiled: c, features: r.features, source: source}
+	if r.cacheDir != "" {
+		r.storeCached(cm)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
