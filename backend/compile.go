@@ -1,8 +1,10 @@
 package backend
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,10 +26,15 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 	}
 	layout := abi.NewLayout(m)
 	n := len(m.Funcs)
+	order := bySize(m)
 	units := make([]Unit, n)
 	errs := make([]error, n)
 	var next atomic.Int64
-	var failed atomic.Bool
+	// firstErr is the lowest failing index so far: functions above it
+	// need not be compiled, those below must be, so that the error
+	// reported does not depend on timing.
+	var firstErr atomic.Int64
+	firstErr.Store(int64(n))
 	workers := min(runtime.GOMAXPROCS(0), n)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -35,14 +42,21 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 		go func() {
 			defer wg.Done()
 			b := lower.NewBuilder(m, layout)
-			for !failed.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= n {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
 					return
 				}
+				i := int(order[k])
+				if int64(i) > firstErr.Load() {
+					continue
+				}
 				units[i], errs[i] = compileOne(t, b, m, features, m.NumImportedFuncs+uint32(i), nil)
-				if errs[i] != nil {
-					failed.Store(true)
+				for errs[i] != nil {
+					cur := firstErr.Load()
+					if int64(i) >= cur || firstErr.CompareAndSwap(cur, int64(i)) {
+						break
+					}
 				}
 			}
 		}()
@@ -54,6 +68,23 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 		}
 	}
 	return t.Link(m, units)
+}
+
+// bySize returns the defined functions' indices, largest body first, so
+// that the workers do not end waiting on one large function taken last.
+func bySize(m *wasm.Module) []int32 {
+	order := make([]int32, len(m.Funcs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	size := func(i int32) int {
+		if int(i) < len(m.Codes) {
+			return len(m.Codes[i].Body)
+		}
+		return 0
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(size(b), size(a)) })
+	return order
 }
 
 // prepare finds the target and checks that the module and the machine are

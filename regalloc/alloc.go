@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Conventions the allocator relies on beyond the Func documentation:
@@ -38,12 +39,13 @@ type allocator struct {
 	info *RegInfo
 	nb   int
 
-	succs     [][]int
+	succs     [][]int32
 	npreds    []int32
 	hdr       []int32 // header slot of each block
 	nins      []int32 // instructions of each block
 	depth     []uint8 // capped loop depth of each block
 	slotBlock []int32 // block of each slot
+	seen      []int32 // per block, 1 + the last block that listed it as a successor
 
 	opStart []int32   // per slot, first operand index; len slots+1
 	ops     []Operand // all operands
@@ -59,8 +61,22 @@ type allocator struct {
 	vregs     []Reg   // dense id-FirstVirtual -> Reg
 	vclass    []Class // dense id-FirstVirtual -> class
 
-	liveIn [][]int32
-	gen    [][]int32
+	liveIn   [][]int32
+	genStart []int32 // per block, offset of its upward-exposed uses in genBuf; len nb+1
+	genBuf   []int32
+	killBuf  []int32
+	killEnd  []int32
+	set1     sparseSet
+	set2     sparseSet
+	rngBufs  [][]rng // per dense id, reused across functions
+	useBufs  [][]use
+	ivChunks [][]interval
+	ivChunk  int // chunks before it are full
+	ivUsed   int // intervals taken from ivChunks[ivChunk]
+	rngArena []rng
+	useArena []use
+	members  []int32 // coalescing: circular lists of the values merged together
+	rngTmp   []rng
 
 	ivs   []*interval // per dense id (vregs only after build), root interval
 	uf    []int32     // coalescing union-find over dense vreg ids
@@ -79,12 +95,26 @@ type allocator struct {
 	// reload cost at most c (see reloadPos).
 	lastStart [][]int32
 
-	// result state
-	chains  [][]*interval // per representative id, its pieces in order
-	starts  [][]int32     // start of each piece in chains
-	slotOf  []int32       // per representative id, spill slot or -1
-	tmpSlot [2]int32
-	slots   [2]int
+	// result state: the pieces of representative id, in order, are
+	// chainIvs[chainOff[id]:chainOff[id+1]]; chainSt, chainEnd and chainReg
+	// hold their starts, ends and registers at the same indices.
+	chainOff []int32
+	chainIvs []*interval
+	chainSt  []int32
+	chainEnd []int32
+	chainReg []Reg
+	spilled  []bool
+	slotOf   []int32 // per representative id, spill slot or -1
+	tmpSlot  [2]int32
+	slots    [2]int
+	pmoves   []pmove
+	pmoves2  []pmove
+	moveCnt  []int32
+	kedits   []keyedEdit
+	pending  []pmove
+	spans    []span
+	inUse    [2][]busy
+	freeSl   [2][]int32
 
 	err error
 }
@@ -94,12 +124,96 @@ type moveInstr struct {
 	dst, src Reg
 }
 
-// Allocate assigns real registers to the virtual registers of f.
+// pool keeps allocators with their buffers between calls, so that the
+// workers compiling a module's functions stop allocating once their
+// buffers have grown to the module's largest function.
+var pool = sync.Pool{New: func() any { return new(allocator) }}
+
+// Allocate assigns real registers to the virtual registers of f. It is
+// safe for concurrent use; the Allocation shares no memory with later
+// calls.
 func Allocate(f Func, info *RegInfo) (*Allocation, error) {
 	if f == nil || info == nil {
 		return nil, errors.New("regalloc: nil function or register info")
 	}
-	a := &allocator{f: f, info: info}
+	a := pool.Get().(*allocator)
+	a.reset(f, info)
+	defer func() {
+		a.f, a.info, a.err = nil, nil, nil
+		pool.Put(a)
+	}()
+	return a.run()
+}
+
+// reset prepares a (possibly used) allocator for f, keeping its buffers.
+func (a *allocator) reset(f Func, info *RegInfo) {
+	a.f, a.info, a.err = f, info, nil
+	a.ops, a.moves, a.vregs, a.vclass = a.ops[:0], a.moves[:0], a.vregs[:0], a.vclass[:0]
+	a.vmap, a.vmapSlice = nil, a.vmapSlice[:0]
+	for r := range a.fixed {
+		a.fixed[r] = a.fixed[r][:0]
+	}
+	a.heap, a.active, a.inactive = a.heap[:0], a.active[:0], a.inactive[:0]
+	a.seq = 0
+	a.ivChunk, a.ivUsed = 0, 0
+	// Arenas restart at the front: the last function's intervals are dead.
+	a.rngArena, a.useArena = a.rngArena[:0], a.useArena[:0]
+	a.slots = [2]int{}
+}
+
+// reuse returns s resized to n zeroed elements, keeping its array when it
+// is large enough.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// reuseNested returns s resized to n empty slices, keeping the arrays of
+// the inner slices for appending.
+func reuseNested[T any](s [][]T, n int) [][]T {
+	if cap(s) < n {
+		s = append(s[:cap(s)], make([][]T, n-cap(s))...)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = s[i][:0]
+	}
+	return s
+}
+
+// newInterval returns a zeroed interval from the allocator's chunks.
+func (a *allocator) newInterval() *interval {
+	const chunk = 256
+	if a.ivChunk < len(a.ivChunks) && a.ivUsed == chunk {
+		a.ivChunk++
+		a.ivUsed = 0
+	}
+	if a.ivChunk == len(a.ivChunks) {
+		a.ivChunks = append(a.ivChunks, make([]interval, chunk))
+	}
+	it := &a.ivChunks[a.ivChunk][a.ivUsed]
+	a.ivUsed++
+	*it = interval{}
+	return it
+}
+
+// take returns n elements from an arena, capped so that appending to
+// them never writes into the arena. Full arenas are dropped, not grown,
+// so earlier slices stay valid.
+func take[T any](arena *[]T, n int) []T {
+	if len(*arena)+n > cap(*arena) {
+		*arena = make([]T, 0, max(n, 1024))
+	}
+	l := len(*arena)
+	*arena = (*arena)[:l+n]
+	return (*arena)[l : l+n : l+n]
+}
+
+func (a *allocator) run() (*Allocation, error) {
 	if err := a.setup(); err != nil {
 		return nil, err
 	}
@@ -173,11 +287,12 @@ func (a *allocator) setup() error {
 		return errors.New("regalloc: function has no blocks")
 	}
 	a.nb = nb
-	a.succs = make([][]int, nb)
-	a.npreds = make([]int32, nb)
-	a.hdr = make([]int32, nb)
-	a.nins = make([]int32, nb)
-	a.depth = make([]uint8, nb)
+	a.succs = reuseNested(a.succs, nb)
+	a.npreds = reuse(a.npreds, nb)
+	a.hdr = reuse(a.hdr, nb)
+	a.nins = reuse(a.nins, nb)
+	a.depth = reuse(a.depth, nb)
+	a.seen = reuse(a.seen, nb)
 	slots := int64(0)
 	for b := 0; b < nb; b++ {
 		n := a.f.NumInstrs(b)
@@ -192,17 +307,16 @@ func (a *allocator) setup() error {
 		}
 		d := a.f.LoopDepth(b)
 		a.depth[b] = uint8(min(max(d, 0), maxDepth))
-		var ss []int
+		ss := a.succs[b]
 		for _, s := range a.f.Succs(b) {
 			if s < 0 || s >= nb {
 				return fmt.Errorf("regalloc: block %d has successor %d out of range", b, s)
 			}
-			dup := false
-			for _, t := range ss {
-				dup = dup || t == s
-			}
-			if !dup {
-				ss = append(ss, s)
+			// seen marks the successors of b already listed: a br_table
+			// can have thousands.
+			if a.seen[s] != int32(b)+1 {
+				a.seen[s] = int32(b) + 1
+				ss = append(ss, int32(s))
 				a.npreds[s]++
 			}
 		}
@@ -217,7 +331,7 @@ func (a *allocator) setup() error {
 			}
 		}
 	}
-	a.slotBlock = make([]int32, slots)
+	a.slotBlock = reuse(a.slotBlock, int(slots))
 	for b := 0; b < nb; b++ {
 		for k := a.hdr[b]; k <= a.hdr[b]+a.nins[b]; k++ {
 			a.slotBlock[k] = int32(b)
@@ -230,8 +344,8 @@ func (a *allocator) setup() error {
 // dense ids: allocatable real registers keep their number, virtual
 // registers are numbered from FirstVirtual in order of appearance.
 func (a *allocator) readOperands(slots int) error {
-	a.opStart = make([]int32, slots+1)
-	a.moveOf = make([]int32, slots)
+	a.opStart = reuse(a.opStart, slots+1)
+	a.moveOf = reuse(a.moveOf, slots)
 	maxV := Reg(0)
 	for b := 0; b < a.nb; b++ {
 		a.opStart[a.hdr[b]] = int32(len(a.ops))
@@ -257,14 +371,14 @@ func (a *allocator) readOperands(slots int) error {
 		}
 	}
 	if maxV >= FirstVirtual && int64(maxV-FirstVirtual) < 4*int64(len(a.ops))+4096 {
-		a.vmapSlice = make([]int32, maxV-FirstVirtual+1)
+		a.vmapSlice = reuse(a.vmapSlice, int(maxV-FirstVirtual+1))
 		for i := range a.vmapSlice {
 			a.vmapSlice[i] = -1
 		}
 	} else {
 		a.vmap = make(map[Reg]int32)
 	}
-	a.ids = make([]int32, len(a.ops))
+	a.ids = reuse(a.ids, len(a.ops))
 	for k := 0; k < slots; k++ {
 		lo, hi := a.opStart[k], a.opStart[k+1]
 		for j := lo; j < hi; j++ {

@@ -1,5 +1,10 @@
 package regalloc
 
+import (
+	"cmp"
+	"slices"
+)
+
 // coalesceLimit bounds the ranges of a merged interval so that repeated
 // merging stays linear in function size.
 const coalesceLimit = 1024
@@ -19,8 +24,15 @@ func (a *allocator) find(id int32) int32 {
 
 // coalesce merges the two sides of each virtual-to-virtual move whose
 // lifetimes do not overlap into one value, so the move becomes a copy of a
-// register onto itself.
+// register onto itself. Ranges are merged at once (later merges test
+// them); use lists once at the end, so that a long chain of moves does
+// not copy them again and again.
 func (a *allocator) coalesce() {
+	a.members = reuse(a.members, len(a.vregs))
+	for i := range a.members {
+		a.members[i] = int32(i)
+	}
+	merged := false
 	for _, mv := range a.moves {
 		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
 		if d < 0 || s < 0 {
@@ -34,10 +46,17 @@ func (a *allocator) coalesce() {
 		if len(x.ranges)+len(y.ranges) > coalesceLimit || firstIntersection(x.ranges, y.ranges) != maxPos {
 			continue
 		}
-		x.ranges = mergeRanges(x.ranges, y.ranges)
-		x.uses = mergeUses(x.uses, y.uses)
-		a.uf[s-int32(FirstVirtual)] = d - int32(FirstVirtual)
+		a.rngTmp = mergeRanges(a.rngTmp[:0], x.ranges, y.ranges)
+		x.ranges = append(x.ranges[:0], a.rngTmp...)
+		a.rngBufs[d] = x.ranges // keep a grown array for the next function
+		di, si := d-int32(FirstVirtual), s-int32(FirstVirtual)
+		a.uf[si] = di
+		a.members[di], a.members[si] = a.members[si], a.members[di]
 		a.ivs[s] = nil
+		merged = true
+	}
+	if merged {
+		a.mergeMemberUses()
 	}
 	for r := range a.fixed {
 		for i := range a.fixed[r] {
@@ -48,10 +67,38 @@ func (a *allocator) coalesce() {
 	}
 }
 
-// mergeRanges merges two disjoint sorted range lists, joining ranges
-// that touch.
-func mergeRanges(x, y []rng) []rng {
-	out := make([]rng, 0, len(x)+len(y))
+// mergeMemberUses gives each representative the uses of every value
+// merged into it, in position order. Members' lifetimes are disjoint, so
+// no two uses share a position.
+func (a *allocator) mergeMemberUses() {
+	for di := range a.members {
+		id := int32(di) + int32(FirstVirtual)
+		x := a.ivs[id]
+		if x == nil || a.members[di] == int32(di) {
+			continue
+		}
+		n := 0
+		for m := int32(di); ; {
+			n += len(a.useBufs[m+int32(FirstVirtual)])
+			if m = a.members[m]; m == int32(di) {
+				break
+			}
+		}
+		us := take(&a.useArena, n)[:0]
+		for m := int32(di); ; {
+			us = append(us, a.useBufs[m+int32(FirstVirtual)]...)
+			if m = a.members[m]; m == int32(di) {
+				break
+			}
+		}
+		slices.SortFunc(us, func(p, q use) int { return cmp.Compare(p.pos, q.pos) })
+		x.uses = us
+	}
+}
+
+// mergeRanges appends to out the merge of two disjoint sorted range lists,
+// joining ranges that touch.
+func mergeRanges(out, x, y []rng) []rng {
 	i, j := 0, 0
 	for i < len(x) || j < len(y) {
 		var r rng
@@ -67,21 +114,6 @@ func mergeRanges(x, y []rng) []rng {
 			continue
 		}
 		out = append(out, r)
-	}
-	return out
-}
-
-func mergeUses(x, y []use) []use {
-	out := make([]use, 0, len(x)+len(y))
-	i, j := 0, 0
-	for i < len(x) || j < len(y) {
-		if j == len(y) || i < len(x) && x[i].pos <= y[j].pos {
-			out = append(out, x[i])
-			i++
-		} else {
-			out = append(out, y[j])
-			j++
-		}
 	}
 	return out
 }

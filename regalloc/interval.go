@@ -36,6 +36,7 @@ type interval struct {
 	hint   Reg  // register of the piece this one was split from
 	next   *interval
 	seq    int32 // heap tie-break
+	cur    int32 // scan cursor: no range before it ends after the scan position
 }
 
 func (it *interval) start() int32 { return it.ranges[0].from }
@@ -44,6 +45,17 @@ func (it *interval) end() int32   { return it.ranges[len(it.ranges)-1].to }
 // rangeAfter returns the index of the first range ending after p.
 func (it *interval) rangeAfter(p int32) int {
 	return sort.Search(len(it.ranges), func(i int) bool { return it.ranges[i].to > p })
+}
+
+// coversFwd is covers for positions that never decrease from one call
+// to the next (the scan's), walking a cursor instead of searching.
+func (it *interval) coversFwd(p int32) bool {
+	i := int(it.cur)
+	for i < len(it.ranges) && it.ranges[i].to <= p {
+		i++
+	}
+	it.cur = int32(i)
+	return i < len(it.ranges) && it.ranges[i].from <= p
 }
 
 func (it *interval) covers(p int32) bool {
@@ -86,11 +98,12 @@ func (it *interval) regUseIn(lo, hi int32) bool {
 // returned piece what lies from p on. The piece shares the tail of the
 // range and use lists, so splitting a long interval again and again
 // stays linear.
-func (it *interval) split(p int32, seq int32) *interval {
+func (a *allocator) split(it *interval, p int32) *interval {
+	seq := a.nextSeq()
 	i := it.rangeAfter(p)
 	rs := it.ranges[i:]
 	if rs[0].from < p {
-		head := make([]rng, i+1)
+		head := take(&a.rngArena, i+1)
 		copy(head, it.ranges[:i+1])
 		head[i].to = p
 		rs[0].from = p
@@ -99,7 +112,8 @@ func (it *interval) split(p int32, seq int32) *interval {
 		it.ranges = it.ranges[:i:i]
 	}
 	u := it.useAfter(p)
-	child := &interval{id: it.id, class: it.class, ranges: rs, uses: it.uses[u:], reg: NoReg, hint: it.hint, next: it.next, seq: seq}
+	child := a.newInterval()
+	*child = interval{id: it.id, class: it.class, ranges: rs, uses: it.uses[u:], reg: NoReg, hint: it.hint, next: it.next, seq: seq}
 	it.uses = it.uses[:u:u]
 	if it.reg != NoReg {
 		child.hint = it.reg

@@ -12,11 +12,19 @@ type sparseSet struct {
 	sparse []int32
 }
 
-func newSparseSet(n int) *sparseSet { return &sparseSet{sparse: make([]int32, n)} }
+// init empties s for elements below n, reusing its arrays: stale
+// entries of sparse are harmless.
+func (s *sparseSet) init(n int) {
+	if cap(s.sparse) < n {
+		s.sparse = make([]int32, n, n+n/4)
+	}
+	s.sparse = s.sparse[:n]
+	s.dense = s.dense[:0]
+}
 
 func (s *sparseSet) has(x int32) bool {
 	i := s.sparse[x]
-	return int(i) < len(s.dense) && s.dense[i] == x
+	return uint32(i) < uint32(len(s.dense)) && s.dense[i] == x
 }
 
 func (s *sparseSet) add(x int32) {
@@ -42,9 +50,12 @@ func (s *sparseSet) clear() { s.dense = s.dense[:0] }
 // dataflow over per-block upward-exposed uses and definitions.
 func (a *allocator) liveness() error {
 	n := a.numIDs()
-	set, kills := newSparseSet(n), newSparseSet(n)
-	a.gen = make([][]int32, a.nb)
-	kill := make([][]int32, a.nb)
+	set, kills := &a.set1, &a.set2
+	set.init(n)
+	kills.init(n)
+	a.genStart = reuse(a.genStart, a.nb+1)
+	a.killEnd = reuse(a.killEnd, a.nb)
+	a.genBuf, a.killBuf = a.genBuf[:0], a.killBuf[:0]
 	for b := 0; b < a.nb; b++ {
 		set.clear()
 		kills.clear()
@@ -62,10 +73,12 @@ func (a *allocator) liveness() error {
 				}
 			}
 		}
-		a.gen[b] = slices.Clone(set.dense)
-		kill[b] = slices.Clone(kills.dense)
+		a.genBuf = append(a.genBuf, set.dense...)
+		a.genStart[b+1] = int32(len(a.genBuf))
+		a.killBuf = append(a.killBuf, kills.dense...)
+		a.killEnd[b] = int32(len(a.killBuf))
 	}
-	a.liveIn = make([][]int32, a.nb)
+	a.liveIn = reuseNested(a.liveIn, a.nb)
 	for changed := true; changed; {
 		changed = false
 		for b := a.nb - 1; b >= 0; b-- {
@@ -75,10 +88,14 @@ func (a *allocator) liveness() error {
 					set.add(id)
 				}
 			}
-			for _, id := range kill[b] {
+			kLo := int32(0)
+			if b > 0 {
+				kLo = a.killEnd[b-1]
+			}
+			for _, id := range a.killBuf[kLo:a.killEnd[b]] {
 				set.remove(id)
 			}
-			for _, id := range a.gen[b] {
+			for _, id := range a.gen(int32(b)) {
 				set.add(id)
 			}
 			// Live-in sets only grow, so a size change is a change.
@@ -96,6 +113,9 @@ func (a *allocator) liveness() error {
 	return nil
 }
 
+// gen returns the registers block b reads before writing them.
+func (a *allocator) gen(b int32) []int32 { return a.genBuf[a.genStart[b]:a.genStart[b+1]] }
+
 // undefinedUse reports a use of id reachable from the entry without a
 // definition: it follows blocks where id is live-in until one reads it.
 func (a *allocator) undefinedUse(id int32) error {
@@ -103,7 +123,7 @@ func (a *allocator) undefinedUse(id int32) error {
 	b := int32(0)
 	for !seen[b] {
 		seen[b] = true
-		if slices.Contains(a.gen[b], id) {
+		if slices.Contains(a.gen(b), id) {
 			for k := a.hdr[b] + 1; k <= a.hdr[b]+a.nins[b]; k++ {
 				ops, lo := a.instrOps(k)
 				for j, op := range ops {
@@ -116,7 +136,7 @@ func (a *allocator) undefinedUse(id int32) error {
 		next := int32(-1)
 		for _, s := range a.succs[b] {
 			if slices.Contains(a.liveIn[s], id) && !seen[s] {
-				next = int32(s)
+				next = s
 				break
 			}
 		}
@@ -132,9 +152,12 @@ func (a *allocator) undefinedUse(id int32) error {
 // and use positions per register, and collects fixed-register ranges.
 func (a *allocator) buildIntervals() error {
 	n := a.numIDs()
-	live := newSparseSet(n)
-	ranges := make([][]rng, n) // descending while building
-	uses := make([][]use, n)   // descending while building
+	live := &a.set1
+	live.init(n)
+	a.rngBufs = reuseNested(a.rngBufs, n)
+	a.useBufs = reuseNested(a.useBufs, n)
+	ranges := a.rngBufs // descending while building
+	uses := a.useBufs   // descending while building
 	addRange := func(id, from, to int32) {
 		rs := ranges[id]
 		if l := len(rs); l > 0 && rs[l-1].from <= to {
@@ -250,8 +273,8 @@ func (a *allocator) buildIntervals() error {
 			}
 		}
 	}
-	a.ivs = make([]*interval, n)
-	a.uf = make([]int32, len(a.vregs))
+	a.ivs = reuse(a.ivs, n)
+	a.uf = reuse(a.uf, len(a.vregs))
 	for i := range a.uf {
 		a.uf[i] = int32(i)
 	}
@@ -269,7 +292,9 @@ func (a *allocator) buildIntervals() error {
 		}
 		us := uses[id]
 		slices.Reverse(us)
-		a.ivs[id] = &interval{id: id, class: a.classOf(id), ranges: rs, uses: us, reg: NoReg, hint: NoReg}
+		it := a.newInterval()
+		*it = interval{id: id, class: a.classOf(id), ranges: rs, uses: us, reg: NoReg, hint: NoReg}
+		a.ivs[id] = it
 	}
 	return a.sortFixed()
 }

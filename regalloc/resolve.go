@@ -3,7 +3,6 @@ package regalloc
 import (
 	"cmp"
 	"slices"
-	"sort"
 )
 
 // Orders of edit groups that share a Pos.
@@ -46,11 +45,11 @@ type pmove struct {
 	src   Reg
 	slot  int32
 	vslot int32 // the value's own slot when it has one, else -1
+	seq   int32 // order of creation, to sort stably
 }
 
 type keyedEdit struct {
 	key editKey
-	seq int32
 	e   Edit
 }
 
@@ -59,27 +58,31 @@ type keyedEdit struct {
 // after definitions of values that live on the stack somewhere.
 func (a *allocator) result() (*Allocation, error) {
 	n := a.numIDs()
-	a.chains = make([][]*interval, n)
-	a.starts = make([][]int32, n)
-	spilled := make([]bool, n)
+	a.chainOff = reuse(a.chainOff, n+1)
+	a.chainIvs, a.chainSt = a.chainIvs[:0], a.chainSt[:0]
+	a.chainEnd, a.chainReg = a.chainEnd[:0], a.chainReg[:0]
+	a.spilled = reuse(a.spilled, n)
+	spilled := a.spilled
 	for id, it := range a.ivs {
+		a.chainOff[id] = int32(len(a.chainIvs))
 		for c := it; c != nil; c = c.next {
 			if !c.done {
 				a.internal("v%d piece at %d was never allocated", id, c.start())
 			}
 			spilled[id] = spilled[id] || c.reg == NoReg
-			a.chains[id] = append(a.chains[id], c)
-			a.starts[id] = append(a.starts[id], c.start())
+			a.chainIvs = append(a.chainIvs, c)
+			a.chainSt = append(a.chainSt, c.start())
+			a.chainEnd = append(a.chainEnd, c.end())
+			a.chainReg = append(a.chainReg, c.reg)
 		}
 	}
+	a.chainOff[n] = int32(len(a.chainIvs))
 	a.assignSlots(spilled)
-	var moves []pmove
-	var edits []keyedEdit
-	addEdit := func(k editKey, e Edit) {
-		edits = append(edits, keyedEdit{k, int32(len(edits)), e})
-	}
+	moves := a.pmoves[:0]
+	a.kedits = a.kedits[:0]
 	// Moves where a value changes register inside a block.
-	for id, ch := range a.chains {
+	for id := range n {
+		ch := a.chain(int32(id))
 		for i := 1; i < len(ch); i++ {
 			prev, c := ch[i-1], ch[i]
 			s := c.start()
@@ -93,9 +96,13 @@ func (a *allocator) result() (*Allocation, error) {
 			moves = append(moves, a.move(a.gapKey(s), int32(id), c.reg, prev.reg))
 		}
 	}
+	// The Allocation owns its memory: the allocator's buffers are reused.
+	starts := make([]int32, len(a.opStart))
+	copy(starts, a.opStart)
 	alloc := &Allocation{Start: make([][]int32, a.nb), Assign: make([]Reg, len(a.ops))}
 	for b := int32(0); b < int32(a.nb); b++ {
-		alloc.Start[b] = a.opStart[a.hdr[b]+1 : a.hdr[b]+1+a.nins[b]]
+		lo, hi := a.hdr[b]+1, a.hdr[b]+1+a.nins[b]
+		alloc.Start[b] = starts[lo:hi:hi]
 		for k := a.hdr[b] + 1; k <= a.hdr[b]+a.nins[b]; k++ {
 			base := 4 * k
 			ops, lo := a.instrOps(k)
@@ -125,7 +132,7 @@ func (a *allocator) result() (*Allocation, error) {
 					a.internal("operand %d of v%d at %d has no register", j, id, base)
 				}
 				if op.Def && spilled[id] {
-					addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(id), Src: alloc.Assign[x], Slot: int(a.slotOf[id])})
+					a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(id), Src: alloc.Assign[x], Slot: int(a.slotOf[id])})
 				}
 			}
 		}
@@ -133,42 +140,90 @@ func (a *allocator) result() (*Allocation, error) {
 	for p := int32(0); p < int32(a.nb); p++ {
 		for _, s := range a.succs[p] {
 			var err error
-			moves, err = a.edgeMoves(alloc, p, int32(s), moves)
+			moves, err = a.edgeMoves(alloc, p, s, moves)
 			if err != nil {
+				a.pmoves = moves
 				return nil, err
 			}
 		}
 	}
+	a.pmoves = moves
 	if a.err != nil {
 		return nil, a.err
 	}
-	slices.SortStableFunc(moves, func(x, y pmove) int { return x.key.cmp(y.key) })
+	moves = a.sortMoves(moves)
+	// Stores were added in position order and the moves' edits follow in
+	// key order: merging the two runs sorts the edits, stores first on a
+	// tie, as sorting by (key, creation order) would.
+	nStores := len(a.kedits)
 	for i := 0; i < len(moves); {
 		j := i + 1
 		for j < len(moves) && moves[j].key == moves[i].key {
 			j++
 		}
-		for _, e := range a.sequentialize(moves[i:j]) {
-			addEdit(moves[i].key, e)
-		}
+		a.sequentialize(moves[i].key, moves[i:j])
 		i = j
 	}
 	if a.err != nil {
 		return nil, a.err
 	}
-	slices.SortStableFunc(edits, func(x, y keyedEdit) int {
-		if c := x.key.cmp(y.key); c != 0 {
-			return c
+	alloc.Edits = make([]Edit, 0, len(a.kedits))
+	x, y := a.kedits[:nStores], a.kedits[nStores:]
+	for len(x) > 0 || len(y) > 0 {
+		var e keyedEdit
+		if len(y) == 0 || len(x) > 0 && x[0].key.cmp(y[0].key) <= 0 {
+			e, x = x[0], x[1:]
+		} else {
+			e, y = y[0], y[1:]
 		}
-		return cmp.Compare(x.seq, y.seq)
-	})
-	alloc.Edits = make([]Edit, len(edits))
-	for i, e := range edits {
 		e.e.Pos = Pos{Block: e.key.block, Instr: e.key.instr, After: e.key.after}
-		alloc.Edits[i] = e.e
+		alloc.Edits = append(alloc.Edits, e.e)
 	}
 	alloc.Slots = a.slots
 	return alloc, nil
+}
+
+// sortMoves sorts moves by key, keeping the order of equal keys: a
+// counting sort by block, then a sort of each block's few moves.
+func (a *allocator) sortMoves(moves []pmove) []pmove {
+	cnt := reuse(a.moveCnt, a.nb+1)
+	a.moveCnt = cnt
+	for i := range moves {
+		moves[i].seq = int32(i)
+		cnt[moves[i].key.block+1]++
+	}
+	for b := 1; b <= a.nb; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	out := reuse(a.pmoves2, len(moves))
+	for _, m := range moves {
+		out[cnt[m.key.block]] = m
+		cnt[m.key.block]++
+	}
+	a.pmoves, a.pmoves2 = out, moves
+	lo := int32(0)
+	for b := 0; b < a.nb; b++ {
+		hi := cnt[b]
+		if hi-lo > 1 {
+			slices.SortFunc(out[lo:hi], func(x, y pmove) int {
+				if c := x.key.cmp(y.key); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.seq, y.seq)
+			})
+		}
+		lo = hi
+	}
+	return out
+}
+
+func (a *allocator) addEdit(k editKey, e Edit) {
+	a.kedits = append(a.kedits, keyedEdit{k, e})
+}
+
+// chain returns the pieces of representative id in order.
+func (a *allocator) chain(id int32) []*interval {
+	return a.chainIvs[a.chainOff[id]:a.chainOff[id+1]]
 }
 
 // edgeMoves adds the moves that carry the values live on edge p->s from
@@ -187,7 +242,7 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 			continue
 		}
 		id = a.find(id)
-		if len(a.chains[id]) == 1 {
+		if a.chainOff[id+1]-a.chainOff[id] == 1 {
 			continue // one location throughout
 		}
 		dst := a.loc(id, to)
@@ -254,19 +309,31 @@ func (a *allocator) afterKey(k int32, order uint8) editKey {
 // loc returns the register holding value id at position p, or NoReg
 // when it is in its stack slot there.
 func (a *allocator) loc(id, p int32) Reg {
-	ch, st := a.chains[id], a.starts[id]
-	i := sort.Search(len(st), func(i int) bool { return st[i] > p }) - 1
-	if i < 0 || !ch[i].covers(p) {
+	lo, hi := a.chainOff[id], a.chainOff[id+1]
+	// The last piece starting at or before p; liveness guarantees that it
+	// covers p, so only its end is checked.
+	for lo < hi {
+		m := int32(uint32(lo+hi) >> 1)
+		if a.chainSt[m] <= p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	i := lo - 1
+	if i < a.chainOff[id] || a.chainEnd[i] <= p {
 		a.internal("v%d is not live at %d", id, p)
 		return NoReg
 	}
-	return ch[i].reg
+	return a.chainReg[i]
 }
 
 // sequentialize orders a parallel move so no source is overwritten before
-// it is read, breaking cycles through a temporary slot.
-func (a *allocator) sequentialize(ms []pmove) []Edit {
-	pending := make([]pmove, 0, len(ms))
+// it is read, breaking cycles through a temporary slot, and adds the
+// resulting edits at key.
+func (a *allocator) sequentialize(key editKey, ms []pmove) {
+	pending := a.pending[:0]
+	defer func() { a.pending = pending }()
 	for _, m := range ms {
 		if m.dst == m.src {
 			continue
@@ -284,12 +351,11 @@ func (a *allocator) sequentialize(ms []pmove) []Edit {
 			pending = append(pending, m)
 		}
 	}
-	var out []Edit
 	emit := func(m pmove) {
 		if m.src == NoReg {
-			out = append(out, Edit{Kind: EditReload, Class: m.class, Dst: m.dst, Slot: int(m.slot)})
+			a.addEdit(key, Edit{Kind: EditReload, Class: m.class, Dst: m.dst, Slot: int(m.slot)})
 		} else {
-			out = append(out, Edit{Kind: EditMove, Class: m.class, Dst: m.dst, Src: m.src})
+			a.addEdit(key, Edit{Kind: EditMove, Class: m.class, Dst: m.dst, Src: m.src})
 		}
 	}
 	for len(pending) > 0 {
@@ -326,14 +392,13 @@ func (a *allocator) sequentialize(ms []pmove) []Edit {
 			}
 		}
 		tmp := a.tempSlot(c)
-		out = append(out, Edit{Kind: EditSpill, Class: c, Src: d, Slot: int(tmp)})
+		a.addEdit(key, Edit{Kind: EditSpill, Class: c, Src: d, Slot: int(tmp)})
 		for i := range pending {
 			if pending[i].src == d {
 				pending[i].src, pending[i].slot = NoReg, tmp
 			}
 		}
 	}
-	return out
 }
 
 func readsReg(ms []pmove, r Reg) bool {
@@ -356,20 +421,21 @@ func (a *allocator) tempSlot(c Class) int32 {
 // assignSlots gives each spilled value a slot, sharing slots between
 // values whose lifetimes (from first start to last end) are disjoint.
 func (a *allocator) assignSlots(spilled []bool) {
-	a.slotOf = make([]int32, len(spilled))
+	a.slotOf = reuse(a.slotOf, len(spilled))
 	a.tmpSlot = [2]int32{-1, -1}
-	type span struct{ id, from, to int32 }
-	var spans []span
+	spans := a.spans[:0]
 	for id, sp := range spilled {
 		a.slotOf[id] = -1
 		if sp {
-			ch := a.chains[id]
+			ch := a.chain(int32(id))
 			spans = append(spans, span{int32(id), ch[0].start(), ch[len(ch)-1].end()})
 		}
 	}
+	a.spans = spans
 	slices.SortFunc(spans, func(x, y span) int { return cmp.Compare(x.from, y.from) })
-	var inUse [2][]busy // min-heap by to
-	var free [2][]int32
+	inUse := [2][]busy{a.inUse[0][:0], a.inUse[1][:0]} // min-heaps by to
+	free := [2][]int32{a.freeSl[0][:0], a.freeSl[1][:0]}
+	defer func() { a.inUse, a.freeSl = inUse, free }()
 	for _, s := range spans {
 		c := a.classOf(s.id)
 		h := inUse[c]
@@ -393,6 +459,8 @@ func (a *allocator) assignSlots(spilled []bool) {
 		inUse[c] = h
 	}
 }
+
+type span struct{ id, from, to int32 }
 
 type busy struct{ to, slot int32 }
 

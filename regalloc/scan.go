@@ -25,10 +25,10 @@ func (a *allocator) scan() error {
 		}
 	}
 	n := max(len(a.info.Allocatable[0]), len(a.info.Allocatable[1]))
-	a.freeBuf = make([]int32, n)
-	a.useBuf = make([]int32, n)
-	a.wtBuf = make([]float64, n)
-	a.blockBuf = make([]int32, n)
+	a.freeBuf = reuse(a.freeBuf, n)
+	a.useBuf = reuse(a.useBuf, n)
+	a.wtBuf = reuse(a.wtBuf, n)
+	a.blockBuf = reuse(a.blockBuf, n)
 	a.buildStartCosts()
 	for len(a.heap) > 0 && a.err == nil {
 		cur := a.heap.pop()
@@ -57,7 +57,7 @@ func (a *allocator) advance(pos int32) {
 	for _, it := range a.active {
 		switch {
 		case it.reg == NoReg || it.end() <= pos:
-		case it.covers(pos):
+		case it.coversFwd(pos):
 			act = append(act, it)
 		default:
 			a.inactive = append(a.inactive, it)
@@ -67,7 +67,7 @@ func (a *allocator) advance(pos int32) {
 	for _, it := range a.inactive {
 		switch {
 		case it.reg == NoReg || it.end() <= pos:
-		case it.covers(pos):
+		case it.coversFwd(pos):
 			act = append(act, it)
 		default:
 			ina = append(ina, it)
@@ -216,7 +216,7 @@ func (a *allocator) allocBlocked(cur *interval) error {
 	}
 	for _, it := range a.inactive {
 		if it.class == cur.class && it.reg == r && firstIntersection(cur.ranges, it.ranges) != maxPos {
-			a.heap.push(it.split(it.nextStart(pos), a.nextSeq()))
+			a.heap.push(a.split(it, it.nextStart(pos)))
 		}
 	}
 	a.advance(pos)
@@ -246,7 +246,7 @@ func (a *allocator) planCut(it *interval, p int32) (int, int32) {
 func (a *allocator) cut(it *interval, kind int, at int32) {
 	switch kind {
 	case cutGap:
-		a.heap.push(it.split(at, a.nextSeq()))
+		a.heap.push(a.split(it, at))
 	case cutStack:
 		a.toStack(it, at)
 	default:
@@ -259,7 +259,7 @@ func (a *allocator) cut(it *interval, kind int, at int32) {
 func (a *allocator) toStack(it *interval, p int32) {
 	s := it
 	if p > it.start() {
-		s = it.split(p, a.nextSeq())
+		s = a.split(it, p)
 	}
 	s.reg = NoReg
 	s.done = true
@@ -278,7 +278,7 @@ func (a *allocator) toStack(it *interval, p int32) {
 		a.heap.push(s)
 		return
 	}
-	a.heap.push(s.split(g, a.nextSeq()))
+	a.heap.push(a.split(s, g))
 }
 
 // buildStartCosts prepares reloadPos: the cost of splitting at the start
@@ -289,9 +289,9 @@ func (a *allocator) buildStartCosts() {
 	for _, d := range a.depth {
 		md = max(md, d)
 	}
-	a.lastStart = make([][]int32, md)
+	a.lastStart = reuseNested(a.lastStart, int(md))
 	for c := range a.lastStart {
-		t := make([]int32, a.nb)
+		t := reuse(a.lastStart[c], a.nb)
 		last := int32(-1)
 		for b := 0; b < a.nb; b++ {
 			if b > 0 && a.depth[b-1] <= uint8(c) {

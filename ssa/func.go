@@ -61,6 +61,8 @@ type Func struct {
 	mark      []uint32 // by block ID, for UniquePreds
 	epoch     uint32
 	slab      []Value // values are allocated in chunks
+	predBuf   []*Block
+	replTo    []*Value // replacer storage, reused by the passes
 }
 
 // NewFunc returns an empty function with signature sig.
@@ -232,13 +234,21 @@ func (f *Func) CountUses() {
 // UniquePreds returns b's predecessors without duplicates, in first-seen
 // order, in a new slice. It takes time linear in len(b.Preds).
 func (b *Block) UniquePreds() []*Block {
+	return b.AppendUniquePreds(make([]*Block, 0, 2))
+}
+
+// AppendUniquePreds appends b's predecessors without duplicates, in
+// first-seen order, to dst: UniquePreds without allocating.
+func (b *Block) AppendUniquePreds(dst []*Block) []*Block {
 	f := b.Func
+	if len(b.Preds) <= 1 {
+		return append(dst, b.Preds...)
+	}
 	if len(f.mark) < f.NumBlocks() {
 		f.mark = make([]uint32, f.NumBlocks()+16)
 		f.epoch = 0
 	}
 	f.epoch++
-	out := make([]*Block, 0, 2)
 	for _, p := range b.Preds {
 		if int(p.ID) < len(f.mark) && f.mark[p.ID] == f.epoch {
 			continue
@@ -246,9 +256,15 @@ func (b *Block) UniquePreds() []*Block {
 		if int(p.ID) < len(f.mark) {
 			f.mark[p.ID] = f.epoch
 		}
-		out = append(out, p)
+		dst = append(dst, p)
 	}
-	return out
+	return dst
+}
+
+// uniquePreds is UniquePreds in a buffer of f that the next call reuses.
+func (f *Func) uniquePreds(b *Block) []*Block {
+	f.predBuf = b.AppendUniquePreds(f.predBuf[:0])
+	return f.predBuf
 }
 
 // ComputePreds rebuilds every block's predecessor list from the edges.

@@ -34,7 +34,7 @@ func removeRedundantParams(f *Func) {
 func redundantValue(b *Block, i int, r *replacer) *Value {
 	p := b.Params[i]
 	var same *Value
-	for _, pred := range b.UniquePreds() {
+	for _, pred := range b.Func.uniquePreds(b) {
 		for _, e := range pred.Succs {
 			if e.Block != b {
 				continue

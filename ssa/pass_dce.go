@@ -32,7 +32,7 @@ func deadCode(f *Func) {
 		}
 		if v.Op == OpParam {
 			b, i := v.Block, int(v.AuxInt)
-			for _, pred := range b.UniquePreds() {
+			for _, pred := range b.Func.uniquePreds(b) {
 				for _, e := range pred.Succs {
 					if e.Block == b {
 						mark(e.Args[i])

@@ -6,7 +6,17 @@ type replacer struct {
 	n  int
 }
 
-func newReplacer(f *Func) *replacer { return &replacer{to: make([]*Value, f.NumValues())} }
+// newReplacer returns a replacer for f, reusing f's storage: one pass
+// uses one replacer at a time.
+func newReplacer(f *Func) *replacer {
+	n := f.NumValues()
+	if cap(f.replTo) < n {
+		f.replTo = make([]*Value, n)
+	}
+	f.replTo = f.replTo[:n]
+	clear(f.replTo)
+	return &replacer{to: f.replTo}
+}
 
 // set makes every use of v use w instead.
 func (r *replacer) set(v, w *Value) {
@@ -38,7 +48,7 @@ func removeParam(b *Block, i int) {
 	for k := i; k < len(b.Params); k++ {
 		b.Params[k].AuxInt = int64(k)
 	}
-	for _, p := range b.UniquePreds() {
+	for _, p := range b.Func.uniquePreds(b) {
 		for k := range p.Succs {
 			if e := &p.Succs[k]; e.Block == b {
 				e.Args = append(e.Args[:i:i], e.Args[i+1:]...)
@@ -46,6 +56,3 @@ func removeParam(b *Block, i int) {
 		}
 	}
 }
-
-// uniquePreds returns b's predecessors without duplicates.
-func uniquePreds(b *Block) []*Block { return b.UniquePreds() }

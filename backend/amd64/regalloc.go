@@ -101,48 +101,43 @@ func (f *mfunc) IsMove(b, i int) (dst, src regalloc.Reg, ok bool) {
 	return d.reg, s.reg, true
 }
 
-// visitRegs calls fn for every register operand the allocator sees, in
-// the order of operands: args (a use then a def for read-write operands,
-// memory base then index), then the fixed operands. Real registers are
-// never allocatable here (RSP, RBP, R11, R14, R15, X15), so only virtual
-// ones are reported.
-func (in *instr) visitRegs(fn func(r regalloc.Reg, def bool, fixed regalloc.Reg)) {
-	one := func(o *operand) {
-		switch o.kind {
-		case kReg:
-			if !o.reg.IsVirtual() {
-				return
-			}
-			switch o.role {
-			case rUse:
-				fn(o.reg, false, o.fixed)
-			case rDef:
-				fn(o.reg, true, o.fixed)
-			case rUseDef:
-				fn(o.reg, false, o.fixed)
-				fn(o.reg, true, o.fixed)
-			}
-		case kMem:
-			if o.mem.base.IsVirtual() {
-				fn(o.mem.base, false, regalloc.NoReg)
-			}
-			if o.mem.index.IsVirtual() {
-				fn(o.mem.index, false, regalloc.NoReg)
-			}
-		}
-	}
+// operands appends the register operands the allocator sees, in order:
+// args (a use then a def for read-write operands, memory base then
+// index), then the fixed operands. Real registers are never allocatable
+// here (RSP, RBP, R11, R14, R15, X15), so only virtual ones are reported.
+func (in *instr) operands(ops []regalloc.Operand) []regalloc.Operand {
 	for k := 0; k < int(in.nargs); k++ {
-		one(&in.args[k])
+		ops = appendOperand(ops, &in.args[k])
 	}
 	for k := range in.fixed {
-		one(&in.fixed[k])
+		ops = appendOperand(ops, &in.fixed[k])
 	}
+	return ops
 }
 
-func (in *instr) operands(ops []regalloc.Operand) []regalloc.Operand {
-	in.visitRegs(func(r regalloc.Reg, def bool, fixed regalloc.Reg) {
-		ops = append(ops, regalloc.Operand{Reg: r, Def: def, Fixed: fixed})
-	})
+func appendOperand(ops []regalloc.Operand, o *operand) []regalloc.Operand {
+	switch o.kind {
+	case kReg:
+		if !o.reg.IsVirtual() {
+			return ops
+		}
+		switch o.role {
+		case rUse:
+			ops = append(ops, regalloc.Operand{Reg: o.reg, Fixed: o.fixed})
+		case rDef:
+			ops = append(ops, regalloc.Operand{Reg: o.reg, Def: true, Fixed: o.fixed})
+		case rUseDef:
+			ops = append(ops, regalloc.Operand{Reg: o.reg, Fixed: o.fixed},
+				regalloc.Operand{Reg: o.reg, Def: true, Fixed: o.fixed})
+		}
+	case kMem:
+		if o.mem.base.IsVirtual() {
+			ops = append(ops, regalloc.Operand{Reg: o.mem.base, Fixed: regalloc.NoReg})
+		}
+		if o.mem.index.IsVirtual() {
+			ops = append(ops, regalloc.Operand{Reg: o.mem.index, Fixed: regalloc.NoReg})
+		}
+	}
 	return ops
 }
 

@@ -90,7 +90,12 @@ func (l *Builder) readLocalRec(b *ssa.Block, n uint32) *ssa.Value {
 // addParamArgs appends, to every edge entering b, the value local n has at
 // the end of the edge's source block.
 func (l *Builder) addParamArgs(b *ssa.Block, n uint32) {
-	for _, p := range b.UniquePreds() {
+	// preds is a stack: readLocal recurses into addParamArgs, which
+	// pushes its own predecessors above these and pops them.
+	base := len(l.preds)
+	l.preds = b.AppendUniquePreds(l.preds)
+	for i := base; i < len(l.preds); i++ {
+		p := l.preds[i]
 		v := l.readLocal(p, n)
 		for k := range p.Succs {
 			if p.Succs[k].Block == b {
@@ -98,6 +103,7 @@ func (l *Builder) addParamArgs(b *ssa.Block, n uint32) {
 			}
 		}
 	}
+	l.preds = l.preds[:base]
 }
 
 // seal records that all of b's predecessors are known and completes the

@@ -43,6 +43,7 @@ type Builder struct {
 	written    []uint32
 	defs       map[uint64]*ssa.Value
 	sealed     []bool
+	preds      []*ssa.Block // addParamArgs' stack of predecessor lists
 	incomplete [][]incomplete
 
 	// The prelude is the start of the entry block: values that depend
@@ -147,7 +148,14 @@ func (l *Builder) reset() {
 	l.dead = 0
 	clear(l.curDefs)
 	l.written = l.written[:0]
-	clear(l.defs)
+	// Clearing a map costs its capacity: after a large function, start
+	// afresh rather than pay that for every small one that follows.
+	if len(l.defs) > 4096 {
+		l.defs = make(map[uint64]*ssa.Value)
+	} else {
+		clear(l.defs)
+	}
+	l.preds = l.preds[:0]
 	l.sealed = l.sealed[:0]
 	l.incomplete = l.incomplete[:0]
 	l.vmctx = nil
