@@ -3,21 +3,13 @@ package runtime
 import (
 	"encoding/binary"
 	"fmt"
-	"strings"
 	"testing"
 
-	"github.com/wasmc/wasmc/backend"
-	wbin "github.com/wasmc/wasmc/frontend/binary"
-	"github.com/wasmc/wasmc/frontend/text"
-	"github.com/wasmc/wasmc/frontend/validate"
-	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-// The tests below run hand-assembled machine code that follows the
-// calling convention of docs/abi.md, inside modules whose structure comes
-// from WAT, so that the runtime is tested without the compiler.
-
+// asm encodes the amd64 test code (harness_test.go); R14 is the ExecCtx,
+// R15 the vmctx, RAX the first parameter and result.
 type asm struct {
 	layout *abi.Layout
 	b      []byte
@@ -44,8 +36,7 @@ func (a *asm) jmp(n string) *asm  { return a.emit(0xe9).rel(n) }
 func (a *asm) je(n string) *asm   { return a.emit(0x0f, 0x84).rel(n) }
 func (a *asm) enter() *asm        { return a.emit(0x55, 0x48, 0x89, 0xe5) } // push rbp; mov rbp, rsp
 func (a *asm) leave() *asm        { return a.emit(0xc9) }
-func (a *asm) incRAX() *asm       { return a.emit(0x48, 0xff, 0xc0) }
-func (a *asm) addRAXRAX() *asm    { return a.emit(0x48, 0x01, 0xc0) }
+func (a *asm) inc0() *asm         { return a.emit(0x48, 0xff, 0xc0) } // inc rax
 func (a *asm) pushR15() *asm      { return a.emit(0x41, 0x57) }
 func (a *asm) subRSP8() *asm      { return a.emit(0x48, 0x83, 0xec, 0x08) }
 func (a *asm) reloadR15() *asm    { return a.emit(0x4c, 0x8b, 0x7d, 0xf8) } // mov r15, [rbp-8]
@@ -56,8 +47,8 @@ func (a *asm) ctxStoreImm(off, v int32) *asm {
 	return a.emit(0x49, 0xc7, 0x86).d32(off).d32(v)
 }
 func (a *asm) ctxCmp32Zero(off int32) *asm { return a.emit(0x41, 0x83, 0xbe).d32(off).emit(0) }
-func (a *asm) ctxStoreRAX(off int32) *asm  { return a.emit(0x49, 0x89, 0x86).d32(off) }
-func (a *asm) ctxLoadRAX(off int32) *asm   { return a.emit(0x49, 0x8b, 0x86).d32(off) }
+func (a *asm) ctxStore0(off int32) *asm    { return a.emit(0x49, 0x89, 0x86).d32(off) }
+func (a *asm) ctxLoad0(off int32) *asm     { return a.emit(0x49, 0x8b, 0x86).d32(off) }
 func (a *asm) ctxStoreRSP(off int32) *asm  { return a.emit(0x49, 0x89, 0xa6).d32(off) }
 func (a *asm) ctxStoreRBP(off int32) *asm  { return a.emit(0x49, 0x89, 0xae).d32(off) }
 func (a *asm) ctxLoadRSP(off int32) *asm   { return a.emit(0x49, 0x8b, 0xa6).d32(off) }
@@ -66,6 +57,15 @@ func (a *asm) ctxStoreR15(off int32) *asm  { return a.emit(0x4d, 0x89, 0xbe).d32
 func (a *asm) ctxStoreR11(off int32) *asm  { return a.emit(0x4d, 0x89, 0x9e).d32(off) }
 func (a *asm) vmLoadR11(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0x9f).d32(int32(off)) }
 func (a *asm) vmLoadR15(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0xbf).d32(int32(off)) }
+
+// movImm0 sets RAX to v.
+func (a *asm) movImm0(v int32) *asm { return a.emit(0x48, 0xc7, 0xc0).d32(v) }
+
+// waitInterrupt loops until the interrupt word is set.
+func (a *asm) waitInterrupt() *asm {
+	l := fmt.Sprintf("wait%d", len(a.b))
+	return a.label(l).ctxCmp32Zero(abi.ExecInterrupt).je(l)
+}
 
 // callImport calls imported function i through its vmctx slot, switching
 // R15 to the callee's vmctx and back.
@@ -118,85 +118,16 @@ func (a *asm) stubs() {
 		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()
 	// One entry shim serves every signature used here: at most one i64
 	// parameter in RAX and one result in RAX.
-	a.align().label("shim").enter().ctxLoadRAX(abi.ExecArgs).
+	a.align().label("shim").enter().ctxLoad0(abi.ExecArgs).
 		emit(0x41, 0xff, 0x96).d32(abi.ExecTarget). // call [r14+ExecTarget]
-		ctxStoreRAX(abi.ExecArgs).leave().ret()
+		ctxStore0(abi.ExecArgs).leave().ret()
 }
 
 // hostStub is the code address of import i when a host function satisfies
 // it: argument in RAX, result in RAX.
 func (a *asm) hostStub(i int) {
-	a.align().label(hostLabel(i)).enter().pushR15().subRSP8().ctxStoreRAX(abi.ExecArgs).
+	a.align().label(hostLabel(i)).enter().pushR15().subRSP8().ctxStore0(abi.ExecArgs).
 		ctxStoreR15(abi.ExecVMCtx).ctxStore32(abi.ExecCallIndex, int32(i)).
 		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).call("exit").
-		ctxLoadRAX(abi.ExecArgs).reloadR15().leave().ret()
-}
-
-func hostLabel(i int) string { return "host" + string(rune('0'+i)) }
-
-// funcNames lists the $names of wat's functions, imports first.
-func funcNames(wat string) []string {
-	var names []string
-	for _, part := range strings.Split(wat, "(func $")[1:] {
-		names = append(names, strings.FieldsFunc(part, func(r rune) bool { return r == ' ' || r == ')' })[0])
-	}
-	return names
-}
-
-// appendNames adds a name section with function names (the text parser
-// emits none); names and counts stay below 128 bytes.
-func appendNames(bin []byte, names []string) []byte {
-	var sub []byte
-	sub = append(sub, byte(len(names)))
-	for i, n := range names {
-		sub = append(sub, byte(i), byte(len(n)))
-		sub = append(sub, n...)
-	}
-	content := append([]byte{4, 'n', 'a', 'm', 'e', 1, byte(len(sub))}, sub...)
-	return append(append(bin, 0, byte(len(content))), content...)
-}
-
-// testModule decodes and validates wat and pairs it with machine code:
-// bodies[i] emits defined function i, labelled "f<i>".
-func testModule(t testing.TB, wat string, bodies ...func(a *asm)) *Module {
-	t.Helper()
-	bin, err := text.ParseModule([]byte(wat))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin = appendNames(bin, funcNames(wat))
-	m, err := wbin.Decode(bin, wasm.V2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := validate.Module(m, wasm.V2); err != nil {
-		t.Fatal(err)
-	}
-	if len(bodies) != len(m.Funcs) {
-		t.Fatalf("%d bodies for %d functions", len(bodies), len(m.Funcs))
-	}
-	a := newAsm()
-	a.layout = abi.NewLayout(m)
-	a.stubs()
-	c := &backend.Compiled{Arch: "amd64"}
-	for i := 0; i < int(m.NumImportedFuncs); i++ {
-		a.hostStub(i)
-		c.HostStubs = append(c.HostStubs, uint32(a.labels[hostLabel(i)]))
-	}
-	for i, body := range bodies {
-		a.align().label("f" + string(rune('0'+i)))
-		start := len(a.b)
-		body(a)
-		c.Funcs = append(c.Funcs, backend.FuncRange{Offset: uint32(start), Size: uint32(len(a.b) - start)})
-	}
-	c.Code = a.resolve(t)
-	for range m.Types {
-		c.EntryShims = append(c.EntryShims, uint32(a.labels["shim"]))
-	}
-	mod, err := NewModule(m, wasm.V2, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mod.Close() })
-	return mod
+		ctxLoad0(abi.ExecArgs).reloadR15().leave().ret()
 }

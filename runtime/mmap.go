@@ -62,6 +62,7 @@ func mapCode(code []byte) ([]byte, error) {
 		unix.Munmap(b)
 		return nil, fmt.Errorf("mprotect code: %w", err)
 	}
+	flushICache(addrOf(b), uintptr(len(code)))
 	return b, nil
 }
 

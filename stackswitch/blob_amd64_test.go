@@ -3,9 +3,6 @@ package stackswitch
 import (
 	"encoding/binary"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/wasmc/wasmc/runtime/abi"
 )
@@ -59,8 +56,9 @@ func (a *asm) exitStub() *asm {
 		ctxLoad(rsp, abi.ExecGoSP).ctxLoad(rbp, abi.ExecGoBP).ret()
 }
 
-// mapBlob resolves labels and maps the code read-only and executable.
-func (a *asm) mapBlob(t *testing.T) []byte {
+// mapBlob resolves labels and maps the code; it returns the address of
+// label entry.
+func (a *asm) mapBlob(t *testing.T, entry string) uintptr {
 	t.Helper()
 	for pos, n := range a.fixups {
 		to, ok := a.labels[n]
@@ -69,48 +67,5 @@ func (a *asm) mapBlob(t *testing.T) []byte {
 		}
 		binary.LittleEndian.PutUint32(a.b[pos:], uint32(int32(to-(pos+4))))
 	}
-	m, err := unix.Mmap(-1, 0, len(a.b), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(m, a.b)
-	if err := unix.Mprotect(m, unix.PROT_READ|unix.PROT_EXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Munmap(m) })
-	return m
+	return mapCode(t, a.b) + uintptr(a.labels[entry])
 }
-
-func (a *asm) addr(code []byte, n string) uintptr {
-	return uintptr(unsafe.Pointer(&code[a.labels[n]]))
-}
-
-// testCtx is an ExecCtx block above a Wasm stack with a guard page.
-type testCtx struct {
-	mem   []byte
-	block []byte
-	top   uint64
-}
-
-func newTestCtx(t *testing.T, stack int) *testCtx {
-	t.Helper()
-	guard := unix.Getpagesize()
-	m, err := unix.Mmap(-1, 0, guard+stack+abi.ExecCtxSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Mprotect(m[:guard], unix.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Munmap(m) })
-	c := &testCtx{mem: m, block: m[guard+stack:]}
-	c.top = uint64(uintptr(unsafe.Pointer(&c.block[0])))
-	c.set(abi.ExecWasmSP, c.top)
-	return c
-}
-
-func (c *testCtx) ptr() unsafe.Pointer   { return unsafe.Pointer(&c.block[0]) }
-func (c *testCtx) get(off int) uint64    { return binary.LittleEndian.Uint64(c.block[off:]) }
-func (c *testCtx) set(off int, v uint64) { binary.LittleEndian.PutUint64(c.block[off:], v) }
-func (c *testCtx) get32(off int) uint32  { return binary.LittleEndian.Uint32(c.block[off:]) }
-func (c *testCtx) status() abi.Status    { return abi.Status(c.get32(abi.ExecStatus)) }

@@ -24,4 +24,11 @@
 //
 // Every other register may be clobbered by Wasm; Go's ABI0-to-ABIInternal
 // transitions restore the g register (R14) and the zero register X15.
+//
+// On arm64 the same steps use X19 = ExecCtx, X20 = vmctx and FP = X29;
+// with no return address on the stack, GoSP and WasmSP each point at a
+// 16-byte slot holding the LR to return to, pushed by the side that
+// leaves that stack and popped by the one that switches to it (docs/abi.md
+// shows the exit stub). Go's ABI has no fixed register to restore but g
+// (X28), which Enter and Resume keep in their frames.
 package stackswitch

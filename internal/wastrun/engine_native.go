@@ -8,8 +8,9 @@ import (
 	"sync"
 
 	"github.com/wasmc/wasmc/backend"
-	// The amd64 code generator registers itself with package backend.
+	// The code generators register themselves with package backend.
 	_ "github.com/wasmc/wasmc/backend/amd64"
+	_ "github.com/wasmc/wasmc/backend/arm64"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/frontend/wast"
 	"github.com/wasmc/wasmc/runtime"

@@ -1,3 +1,5 @@
+//go:build amd64 || arm64
+
 package runtime
 
 import (
@@ -30,16 +32,16 @@ const mainWAT = `(module
 
 // mainBodies is the machine code of mainWAT's functions.
 var mainBodies = []func(a *asm){
-	func(a *asm) { a.enter().incRAX().leave().ret() },
-	func(a *asm) { a.enter().callImport(0).incRAX().leave().ret() },
+	func(a *asm) { a.enter().inc0().leave().ret() },
+	func(a *asm) { a.enter().callImport(0).inc0().leave().ret() },
 	func(a *asm) { a.enter().call("trap_unreachable") },
 	func(a *asm) { a.enter().call("f2").leave().ret() },
 	func(a *asm) {
-		a.enter().ctxStoreImm(abi.ExecArgs, 0).ctxStoreRAX(abi.ExecArgs + 8).call("builtin_grow").
-			ctxLoadRAX(abi.ExecArgs).leave().ret()
+		a.enter().ctxStoreImm(abi.ExecArgs, 0).ctxStore0(abi.ExecArgs + 8).call("builtin_grow").
+			ctxLoad0(abi.ExecArgs).leave().ret()
 	},
 	func(a *asm) {
-		a.enter().label("spin").ctxCmp32Zero(abi.ExecInterrupt).je("spin").call("trap_interrupted")
+		a.enter().waitInterrupt().call("trap_interrupted")
 	},
 	func(a *asm) { a.enter().stackCheck().call("f6").leave().ret() },
 }

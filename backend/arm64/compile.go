@@ -1,0 +1,97 @@
+package arm64
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/arch/arm64/arm64asm"
+
+	"github.com/wasmc/wasmc/backend"
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+func init() {
+	backend.Register(&backend.Target{
+		Name: "arm64",
+		// The generated code uses only the ARMv8.0 base instructions and
+		// the FP/SIMD unit every AArch64 CPU has: nothing to check.
+		CheckCPU: func() error { return nil },
+		CompileFunc: func(f *ssa.Func, listing *strings.Builder) (backend.Unit, error) {
+			return CompileFunc(f, listing)
+		},
+		Link: func(m *wasm.Module, funcs []backend.Unit) (*backend.Compiled, error) {
+			codes := make([]FuncCode, len(funcs))
+			for i, u := range funcs {
+				fc, ok := u.(FuncCode)
+				if !ok {
+					return nil, fmt.Errorf("arm64: link: function %d is a %T, not arm64 code", i, u)
+				}
+				codes[i] = fc
+			}
+			return Link(m, codes)
+		},
+	})
+}
+
+var regInfo = RegInfo()
+
+// CompileFunc selects instructions for f, allocates registers and encodes
+// the result. With a non-nil listing it writes the selected instructions
+// and the disassembly of the final code. Nothing here depends on the host:
+// arm64 code compiles on any machine.
+func CompileFunc(f *ssa.Func, listing *strings.Builder) (FuncCode, error) {
+	mf, err := selectFunc(f)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	if listing != nil {
+		mf.write(listing)
+	}
+	alloc, err := regalloc.Allocate(mf, regInfo)
+	if err != nil {
+		return FuncCode{}, fmt.Errorf("arm64: %s: register allocation: %w", f.Name, err)
+	}
+	fc, err := encode(mf, alloc)
+	if err != nil {
+		return FuncCode{}, fmt.Errorf("arm64: %s: %w", f.Name, err)
+	}
+	if listing != nil {
+		listing.WriteString("code:\n")
+		Disassemble(listing, fc.Code)
+	}
+	return fc, nil
+}
+
+// write prints the selected instructions block by block.
+func (f *mfunc) write(b *strings.Builder) {
+	fmt.Fprintf(b, "selected %s:\n", f.name)
+	for i, blk := range f.blocks {
+		fmt.Fprintf(b, "b%d:", i)
+		if len(blk.preds) > 0 {
+			fmt.Fprintf(b, " ; preds %v", blk.preds)
+		}
+		if blk.depth > 0 {
+			fmt.Fprintf(b, " ; loop depth %d", blk.depth)
+		}
+		b.WriteString("\n")
+		for k := range blk.instrs {
+			fmt.Fprintf(b, "  %s\n", blk.instrs[k].String())
+		}
+	}
+}
+
+// Disassemble writes code as one instruction per line with offsets (GNU
+// syntax); words that do not decode (jump table data) are shown
+// as such.
+func Disassemble(b *strings.Builder, code []byte) {
+	for off := 0; off+4 <= len(code); off += 4 {
+		inst, err := arm64asm.Decode(code[off:])
+		if err != nil {
+			fmt.Fprintf(b, "  %5x  .word %#08x\n", off, uint32(code[off])|uint32(code[off+1])<<8|uint32(code[off+2])<<16|uint32(code[off+3])<<24)
+			continue
+		}
+		fmt.Fprintf(b, "  %5x  %s\n", off, arm64asm.GNUSyntax(inst))
+	}
+}

@@ -1,0 +1,494 @@
+package arm64
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/ssa"
+)
+
+// Instruction selection turns an ssa.Func into an mfunc over virtual
+// registers. One mblock per SSA block, in the SSA's layout order, plus a
+// block per critical edge when the SSA left one (placed at the end).
+//
+// Values with no code of their own:
+//   - constants and vmctx are rematerialized at each use (or folded into
+//     an immediate, XZR, or a memory base);
+//   - a compare used once, by a br_if, select or trap_if of its own block,
+//     becomes flags (or cbz/tbz) for that user;
+//   - a shift by a constant used once by an add, sub, logical op or
+//     compare of its own block becomes its shifted-register operand, and a
+//     mul used once by an add or sub becomes madd/msub;
+//   - an i64.add used once as a load or store address of its own block
+//     folds into the addressing mode, with an i64.extend_i32_u/_s operand
+//     as a W index (uxtw/sxtw) and an i64.shl by the access size's log2 as
+//     its scale.
+//
+// i32 values are kept zero-extended to 64 bits in their registers: every
+// instruction producing one writes a W register. Address folding and
+// br_table rely on it.
+
+type isel struct {
+	f     *ssa.Func
+	mf    *mfunc
+	cur   *mblock
+	vregs []regalloc.Reg   // by value ID
+	tuple [][]regalloc.Reg // call results by value ID
+	fold  []bool           // by value ID: code emitted by the single user
+	// entryEdge[b] is the edge whose moves go at the start of mblock b.
+	entryEdge []*ssa.Edge
+	blockOf   []int // SSA block ID -> mblock index
+	curIdx    int   // index of the SSA block being selected
+	err       error
+}
+
+// selectFunc runs instruction selection.
+func selectFunc(f *ssa.Func) (*mfunc, error) {
+	if len(f.Blocks) == 0 {
+		return nil, fmt.Errorf("arm64: function %s has no blocks", f.Name)
+	}
+	f.CountUses()
+	s := &isel{
+		f:     f,
+		mf:    &mfunc{name: f.Name},
+		vregs: make([]regalloc.Reg, f.NumValues()),
+		tuple: make([][]regalloc.Reg, f.NumValues()),
+		fold:  make([]bool, f.NumValues()),
+	}
+	for i := range s.vregs {
+		s.vregs[i] = regalloc.NoReg
+	}
+	s.blockOf = make([]int, f.NumBlocks())
+	for i, b := range f.Blocks {
+		s.blockOf[b.ID] = i
+		s.mf.blocks = append(s.mf.blocks, &mblock{})
+	}
+	s.entryEdge = make([]*ssa.Edge, len(f.Blocks))
+	s.decideFolding()
+	for i, b := range f.Blocks {
+		s.cur = s.mf.blocks[i]
+		s.curIdx = i
+		if i == 0 {
+			s.params(b)
+		}
+		if e := s.entryEdge[i]; e != nil {
+			s.edgeMoves(e)
+		}
+		for _, v := range b.Values {
+			if s.fold[v.ID] || isLazy(v) {
+				continue
+			}
+			s.value(v)
+		}
+		if b.Term == nil {
+			return nil, fmt.Errorf("arm64: block %v of %s has no terminator", b, f.Name)
+		}
+		s.terminator(b)
+		if s.err != nil {
+			return nil, s.err
+		}
+	}
+	s.mf.computeCFG()
+	return s.mf, nil
+}
+
+func (s *isel) fail(format string, args ...any) {
+	if s.err == nil {
+		s.err = fmt.Errorf("arm64: %s: "+format, append([]any{s.f.Name}, args...)...)
+	}
+}
+
+// isLazy reports whether v is rematerialized at its uses.
+func isLazy(v *ssa.Value) bool { return v.Op.IsConst() || v.Op == ssa.OpVMCtx }
+
+func classOf(t ssa.Type) regalloc.Class {
+	if t.IsFloat() {
+		return regalloc.ClassFloat
+	}
+	return regalloc.ClassInt
+}
+
+// sizeOf is the operand size of an int or float type.
+func sizeOf(t ssa.Type) Size {
+	if t == ssa.I32 || t == ssa.F32 {
+		return S32
+	}
+	return S64
+}
+
+func (s *isel) newVReg(c regalloc.Class) regalloc.Reg {
+	s.mf.classes = append(s.mf.classes, c)
+	return regalloc.FirstVirtual + regalloc.Reg(len(s.mf.classes)-1)
+}
+
+// vreg returns the register holding v's result (allocated on first use).
+func (s *isel) vreg(v *ssa.Value) regalloc.Reg {
+	if r := s.vregs[v.ID]; r != regalloc.NoReg {
+		return r
+	}
+	r := s.newVReg(classOf(v.Type))
+	s.vregs[v.ID] = r
+	return r
+}
+
+func (s *isel) emit(in instr) { s.cur.instrs = append(s.cur.instrs, in) }
+
+func (s *isel) emitOp(op mop, size Size, ops ...operand) {
+	in := instr{op: op, size: size}
+	in.add(ops...)
+	s.emit(in)
+}
+
+// reg returns a register holding v, materializing constants and vmctx.
+func (s *isel) reg(v *ssa.Value) regalloc.Reg {
+	if isLazy(v) {
+		r := s.newVReg(classOf(v.Type))
+		s.materialize(r, v)
+		return r
+	}
+	if v.Op == ssa.OpExtract {
+		return s.extract(v)
+	}
+	if s.fold[v.ID] {
+		// A folded value whose user wants it in a register after all
+		// (an address too complex for one operand): compute it here.
+		s.fold[v.ID] = false
+		s.value(v)
+	}
+	return s.vreg(v)
+}
+
+// materialize writes lazy value v into register r.
+func (s *isel) materialize(r regalloc.Reg, v *ssa.Value) {
+	switch v.Op {
+	case ssa.OpVMCtx:
+		s.emitOp(mMov, S64, regOp(r, rDef), regOp(regalloc.Reg(VMCtxReg), rUse))
+	case ssa.OpConstF32, ssa.OpConstF64:
+		bits := v.AuxInt
+		if v.Op == ssa.OpConstF32 {
+			bits = int64(uint32(bits))
+		}
+		s.emitOp(mFConst, sizeOf(v.Type), regOp(r, rDef), immOp(bits))
+	default:
+		c := v.AuxInt
+		if v.Type == ssa.I32 {
+			c = int64(uint32(c))
+		}
+		s.emitOp(mMovImm, sizeOf(v.Type), regOp(r, rDef), immOp(c))
+	}
+}
+
+// intConst returns the value of integer constant v (an i32 sign-extended
+// from its 32 bits).
+func intConst(v *ssa.Value) (int64, bool) {
+	switch v.Op {
+	case ssa.OpConstI32:
+		return int64(int32(v.AuxInt)), true
+	case ssa.OpConstI64:
+		return v.AuxInt, true
+	}
+	return 0, false
+}
+
+// isZero reports whether v is a constant with all bits zero (XZR's value).
+func isZero(v *ssa.Value) bool {
+	switch v.Op {
+	case ssa.OpConstI32, ssa.OpConstF32:
+		return uint32(v.AuxInt) == 0
+	case ssa.OpConstI64, ssa.OpConstF64:
+		return v.AuxInt == 0
+	}
+	return false
+}
+
+// ireg returns a register holding integer v, XZR for zero.
+func (s *isel) ireg(v *ssa.Value) regalloc.Reg {
+	if isZero(v) && !v.Type.IsFloat() {
+		return regalloc.Reg(XZR)
+	}
+	return s.reg(v)
+}
+
+// arithSrc returns v as an add/sub/cmp operand: an immediate when it
+// encodes, else a register.
+func (s *isel) arithSrc(v *ssa.Value) operand {
+	if c, ok := intConst(v); ok && ArithImmOK(c) {
+		return immOp(c)
+	}
+	return regOp(s.ireg(v), rUse)
+}
+
+// copyInto emits dst = v.
+func (s *isel) copyInto(dst regalloc.Reg, v *ssa.Value) {
+	if isLazy(v) {
+		s.materialize(dst, v)
+		return
+	}
+	op := mMov
+	if v.Type.IsFloat() {
+		op = mFMov
+	}
+	s.emitOp(op, S64, regOp(dst, rDef), regOp(s.reg(v), rUse))
+}
+
+// params defines the entry block's parameters from the calling convention.
+func (s *isel) params(b *ssa.Block) {
+	l, err := layoutOf(s.f.Sig)
+	if err != nil {
+		s.fail("%v", err)
+		return
+	}
+	if len(b.Params) != len(l.Params) {
+		s.fail("entry block has %d parameters, signature %d", len(b.Params), len(l.Params))
+		return
+	}
+	in := instr{op: mParams, size: S64}
+	for i, p := range b.Params {
+		if loc := l.Params[i]; !loc.OnStack() {
+			in.fixed = append(in.fixed, fixedOp(s.vreg(p), rDef, loc.Reg))
+		}
+	}
+	s.emit(in)
+	for i, p := range b.Params {
+		if loc := l.Params[i]; loc.OnStack() {
+			s.loadSlot(s.vreg(p), p.Type, realMem(FP, 16+int64(loc.Offset)))
+		}
+	}
+}
+
+// loadSlot loads a value of type t from an 8-byte slot.
+func (s *isel) loadSlot(dst regalloc.Reg, t ssa.Type, m vmem) {
+	if t.IsFloat() {
+		s.emitOp(mFLoad, sizeOf(t), regOp(dst, rDef), memOp(m))
+		return
+	}
+	in := instr{op: mLoad, size: sizeOf(t), size2: sizeOf(t)}
+	in.add(regOp(dst, rDef), memOp(m))
+	s.emit(in)
+}
+
+// storeSlot stores v to an 8-byte slot (i32 and f32 use its low half,
+// the rest of the slot being don't-care for the reader's size).
+func (s *isel) storeSlot(m vmem, v *ssa.Value) {
+	switch {
+	case isZero(v):
+		s.emitOp(mStore, S64, memOp(m), regOp(regalloc.Reg(XZR), rUse))
+	case v.Type.IsFloat():
+		s.emitOp(mFStore, sizeOf(v.Type), memOp(m), regOp(s.reg(v), rUse))
+	default:
+		s.emitOp(mStore, S64, memOp(m), regOp(s.reg(v), rUse))
+	}
+}
+
+// layoutOf places an SSA signature per the calling convention.
+func layoutOf(sig *ssa.Signature) (*CallLayout, error) {
+	conv := func(ts []ssa.Type) ([]wasm.ValType, error) {
+		out := make([]wasm.ValType, len(ts))
+		for i, t := range ts {
+			switch t {
+			case ssa.I32:
+				out[i] = wasm.ValType{Kind: wasm.KindI32}
+			case ssa.I64:
+				out[i] = wasm.ValType{Kind: wasm.KindI64}
+			case ssa.F32:
+				out[i] = wasm.ValType{Kind: wasm.KindF32}
+			case ssa.F64:
+				out[i] = wasm.ValType{Kind: wasm.KindF64}
+			default:
+				return nil, fmt.Errorf("arm64: compiling values of type %v is not supported yet", t)
+			}
+		}
+		return out, nil
+	}
+	p, err := conv(sig.Params)
+	if err != nil {
+		return nil, err
+	}
+	r, err := conv(sig.Results)
+	if err != nil {
+		return nil, err
+	}
+	return Layout(&wasm.FuncType{Params: p, Results: r})
+}
+
+// edgeMoves emits the parallel copy of edge e's arguments into its target's
+// parameters. Register cycles are broken with a temporary.
+func (s *isel) edgeMoves(e *ssa.Edge) {
+	params := e.Block.Params
+	if len(params) != len(e.Args) {
+		s.fail("edge to %v has %d arguments for %d parameters", e.Block, len(e.Args), len(params))
+		return
+	}
+	type move struct {
+		dst, src regalloc.Reg
+		float    bool
+	}
+	var moves []move
+	var lazy []int
+	for i, a := range e.Args {
+		dst := s.vreg(params[i])
+		if isLazy(a) {
+			lazy = append(lazy, i)
+			continue
+		}
+		if src := s.reg(a); src != dst {
+			moves = append(moves, move{dst, src, a.Type.IsFloat()})
+		}
+	}
+	emitMove := func(m move) {
+		op := mMov
+		if m.float {
+			op = mFMov
+		}
+		s.emitOp(op, S64, regOp(m.dst, rDef), regOp(m.src, rUse))
+	}
+	for len(moves) > 0 {
+		progress := false
+		for i := 0; i < len(moves); i++ {
+			blocked := false
+			for j := range moves {
+				if j != i && moves[j].src == moves[i].dst {
+					blocked = true
+					break
+				}
+			}
+			if !blocked {
+				emitMove(moves[i])
+				moves = append(moves[:i], moves[i+1:]...)
+				i--
+				progress = true
+			}
+		}
+		if !progress {
+			// Every destination is still read: save one, then redirect
+			// its readers to the copy.
+			d := moves[0].dst
+			c := regalloc.ClassInt
+			if moves[0].float {
+				c = regalloc.ClassFloat
+			}
+			t := s.newVReg(c)
+			emitMove(move{t, d, moves[0].float})
+			for j := range moves {
+				if moves[j].src == d {
+					moves[j].src = t
+				}
+			}
+		}
+	}
+	for _, i := range lazy {
+		s.materialize(s.vreg(params[i]), e.Args[i])
+	}
+}
+
+// target returns the mblock an edge of b jumps to, arranging for the
+// edge's moves: at the end of b when it has one successor, at the start of
+// the target when b is its only predecessor, else in a new block.
+func (s *isel) target(b *ssa.Block, k int) int {
+	e := &b.Succs[k]
+	t := s.blockOf[e.Block.ID]
+	if len(b.Succs) == 1 {
+		s.edgeMoves(e)
+		return t
+	}
+	if len(e.Block.Preds) == 1 && t > s.curIdx {
+		s.entryEdge[t] = e
+		return t
+	}
+	split := &mblock{}
+	s.mf.blocks = append(s.mf.blocks, split)
+	s.entryEdge = append(s.entryEdge, nil)
+	saved := s.cur
+	s.cur = split
+	s.edgeMoves(e)
+	s.emit(instr{op: mJmp, targets: []int{t}})
+	s.cur = saved
+	return len(s.mf.blocks) - 1
+}
+
+func (s *isel) terminator(b *ssa.Block) {
+	t := b.Term
+	switch t.Op {
+	case ssa.OpJump:
+		if len(b.Succs) != 1 {
+			s.fail("jump with %d successors", len(b.Succs))
+			return
+		}
+		s.emit(instr{op: mJmp, targets: []int{s.target(b, 0)}})
+	case ssa.OpBrIf:
+		if len(b.Succs) != 2 || len(t.Args) != 1 {
+			s.fail("malformed br_if")
+			return
+		}
+		yes, no := s.target(b, 0), s.target(b, 1)
+		in := s.condition(t.Args[0])
+		in.targets = []int{yes, no}
+		s.emit(in)
+	case ssa.OpBrTable:
+		if len(b.Succs) == 0 || len(t.Args) != 1 {
+			s.fail("malformed br_table")
+			return
+		}
+		targets := make([]int, len(b.Succs))
+		for k := range b.Succs {
+			targets[k] = s.target(b, k)
+		}
+		if len(targets) == 1 {
+			s.emit(instr{op: mJmp, targets: targets})
+			return
+		}
+		// The index register is only read; X16/X17 do the rest.
+		in := instr{op: mBrTable, size: S32, targets: targets}
+		in.add(regOp(s.reg(t.Args[0]), rUse))
+		s.emit(in)
+	case ssa.OpReturn:
+		s.ret(t)
+	case ssa.OpTrap:
+		s.emit(instr{op: mTrap, imm: t.AuxInt})
+	default:
+		s.fail("unexpected terminator %v", t.Op)
+	}
+}
+
+func (s *isel) ret(t *ssa.Value) {
+	l, err := layoutOf(s.f.Sig)
+	if err != nil {
+		s.fail("%v", err)
+		return
+	}
+	if len(t.Args) != len(l.Results) {
+		s.fail("return of %d values, signature has %d", len(t.Args), len(l.Results))
+		return
+	}
+	in := instr{op: mRet}
+	for i, a := range t.Args {
+		if loc := l.Results[i]; loc.OnStack() {
+			s.storeSlot(realMem(FP, 16+int64(loc.Offset)), a)
+		}
+	}
+	in.fixed = s.fixedUses(t.Args, l.Results, map[regalloc.Reg]bool{})
+	s.emit(in)
+}
+
+// fixedUses returns the register operands for values passed in registers
+// per locs. A value passed twice (or already in seen) is copied so that
+// each fixed operand has its own virtual register.
+func (s *isel) fixedUses(vals []*ssa.Value, locs []Loc, seen map[regalloc.Reg]bool) []operand {
+	var ops []operand
+	for i, v := range vals {
+		loc := locs[i]
+		if loc.OnStack() {
+			continue
+		}
+		r := s.reg(v)
+		if seen[r] {
+			c := s.newVReg(classOf(v.Type))
+			s.copyInto(c, v)
+			r = c
+		}
+		seen[r] = true
+		ops = append(ops, fixedOp(r, rUse, loc.Reg))
+	}
+	return ops
+}

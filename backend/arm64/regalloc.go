@@ -1,0 +1,269 @@
+package arm64
+
+import (
+	"github.com/wasmc/wasmc/regalloc"
+)
+
+// mblock is a machine block: instructions ending in a terminator.
+type mblock struct {
+	instrs       []instr
+	succs, preds []int
+	depth        int // loop nesting depth
+}
+
+// mfunc is a function after instruction selection. It implements
+// regalloc.Func.
+type mfunc struct {
+	name    string
+	blocks  []*mblock
+	classes []regalloc.Class // class of virtual register FirstVirtual+i
+	// outArea is the largest outgoing argument/result area of a call.
+	outArea int64
+	// saveVMCtx reserves a frame slot for X20 around indirect calls.
+	saveVMCtx bool
+}
+
+// allocatable lists the registers the allocator may use, in preference
+// order: the argument registers first so parameters and call arguments
+// tend to stay where the convention puts them. X16/X17/V31 are scratch,
+// X18 is the platform register, X19/X20 hold the ExecCtx and vmctx,
+// X27/X28 belong to Go, X29/X30 are FP and LR (docs/abi.md).
+var allocatable = [2][]regalloc.Reg{
+	{regalloc.Reg(X0), regalloc.Reg(X1), regalloc.Reg(X2), regalloc.Reg(X3),
+		regalloc.Reg(X4), regalloc.Reg(X5), regalloc.Reg(X6), regalloc.Reg(X7),
+		regalloc.Reg(X8), regalloc.Reg(X9), regalloc.Reg(X10), regalloc.Reg(X11),
+		regalloc.Reg(X12), regalloc.Reg(X13), regalloc.Reg(X14), regalloc.Reg(X15),
+		regalloc.Reg(X21), regalloc.Reg(X22), regalloc.Reg(X23), regalloc.Reg(X24),
+		regalloc.Reg(X25), regalloc.Reg(X26)},
+	func() []regalloc.Reg {
+		var rs []regalloc.Reg
+		for r := V0; r <= V30; r++ {
+			rs = append(rs, regalloc.Reg(r))
+		}
+		return rs
+	}(),
+}
+
+// callClobbers is every allocatable register: calls preserve none.
+var callClobbers = func() regalloc.RegSet {
+	var s regalloc.RegSet
+	for _, class := range allocatable {
+		for _, r := range class {
+			s = s.Add(r)
+		}
+	}
+	return s
+}()
+
+// RegInfo describes the arm64 registers to the allocator.
+func RegInfo() *regalloc.RegInfo {
+	names := make([]string, int(V31)+1)
+	for i := range names {
+		names[i] = Reg(i).String()
+	}
+	return &regalloc.RegInfo{Allocatable: allocatable, Names: names}
+}
+
+func (f *mfunc) NumBlocks() int      { return len(f.blocks) }
+func (f *mfunc) Succs(b int) []int   { return f.blocks[b].succs }
+func (f *mfunc) Preds(b int) []int   { return f.blocks[b].preds }
+func (f *mfunc) LoopDepth(b int) int { return f.blocks[b].depth }
+func (f *mfunc) NumInstrs(b int) int { return len(f.blocks[b].instrs) }
+func (f *mfunc) Operands(b, i int, ops []regalloc.Operand) []regalloc.Operand {
+	return f.blocks[b].instrs[i].operands(ops)
+}
+
+func (f *mfunc) RegClass(r regalloc.Reg) regalloc.Class {
+	i := int(r - regalloc.FirstVirtual)
+	if r.IsVirtual() && i < len(f.classes) {
+		return f.classes[i]
+	}
+	if r < regalloc.FirstVirtual && Reg(r).IsFP() {
+		return regalloc.ClassFloat
+	}
+	return regalloc.ClassInt
+}
+
+func (f *mfunc) Clobbers(b, i int) regalloc.RegSet {
+	switch f.blocks[b].instrs[i].op {
+	case mCall, mCallInd, mCallBltin:
+		return callClobbers
+	}
+	return regalloc.RegSet{}
+}
+
+func (f *mfunc) IsMove(b, i int) (dst, src regalloc.Reg, ok bool) {
+	in := &f.blocks[b].instrs[i]
+	if in.op != mMov && in.op != mFMov {
+		return 0, 0, false
+	}
+	d, s := in.args[0], in.args[1]
+	if d.kind != kReg || s.kind != kReg || !d.reg.IsVirtual() || !s.reg.IsVirtual() {
+		return 0, 0, false
+	}
+	return d.reg, s.reg, true
+}
+
+// operands appends the register operands the allocator sees, in order:
+// args (memory base then index), then the fixed operands. Real registers
+// (SP, FP, X19, X20, XZR, the scratch registers) are never allocatable,
+// so only virtual ones are reported.
+func (in *instr) operands(ops []regalloc.Operand) []regalloc.Operand {
+	for k := 0; k < int(in.nargs); k++ {
+		ops = appendOperand(ops, &in.args[k])
+	}
+	for k := range in.fixed {
+		ops = appendOperand(ops, &in.fixed[k])
+	}
+	return ops
+}
+
+func appendOperand(ops []regalloc.Operand, o *operand) []regalloc.Operand {
+	switch o.kind {
+	case kReg, kShift, kExt:
+		if o.reg.IsVirtual() {
+			ops = append(ops, regalloc.Operand{Reg: o.reg, Def: o.role == rDef, Fixed: o.fixed})
+		}
+	case kMem:
+		if o.mem.base.IsVirtual() {
+			ops = append(ops, regalloc.Operand{Reg: o.mem.base, Fixed: regalloc.NoReg})
+		}
+		if o.mem.index.IsVirtual() {
+			ops = append(ops, regalloc.Operand{Reg: o.mem.index, Fixed: regalloc.NoReg})
+		}
+	}
+	return ops
+}
+
+// computeCFG fills succs and preds from the terminators' targets and the
+// loop depths from the natural loops of the back edges.
+func (f *mfunc) computeCFG() {
+	for _, b := range f.blocks {
+		b.succs, b.preds, b.depth = nil, nil, 0
+	}
+	for i, b := range f.blocks {
+		if n := len(b.instrs); n > 0 {
+			b.succs = append(b.succs, b.instrs[n-1].targets...)
+		}
+		for _, s := range b.succs {
+			f.blocks[s].preds = append(f.blocks[s].preds, i)
+		}
+	}
+	f.loopDepths()
+}
+
+// loopDepths computes dominators (Cooper, Harvey, Kennedy) over the
+// reachable blocks, then adds one to the depth of every block of each
+// natural loop (back edges with the same header form one loop).
+func (f *mfunc) loopDepths() {
+	n := len(f.blocks)
+	if n == 0 {
+		return
+	}
+	order := make([]int, 0, n) // postorder
+	num := make([]int, n)      // postorder number, -1 unreachable
+	for i := range num {
+		num[i] = -1
+	}
+	visited := make([]bool, n)
+	type frame struct{ b, next int }
+	stack := []frame{{0, 0}}
+	visited[0] = true
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next < len(f.blocks[top.b].succs) {
+			s := f.blocks[top.b].succs[top.next]
+			top.next++
+			if !visited[s] {
+				visited[s] = true
+				stack = append(stack, frame{s, 0})
+			}
+			continue
+		}
+		num[top.b] = len(order)
+		order = append(order, top.b)
+		stack = stack[:len(stack)-1]
+	}
+	idom := make([]int, n)
+	for i := range idom {
+		idom[i] = -1
+	}
+	idom[0] = 0
+	intersect := func(a, b int) int {
+		for a != b {
+			for num[a] < num[b] {
+				a = idom[a]
+			}
+			for num[b] < num[a] {
+				b = idom[b]
+			}
+		}
+		return a
+	}
+	for changed := true; changed; {
+		changed = false
+		for k := len(order) - 1; k >= 0; k-- {
+			b := order[k]
+			if b == 0 {
+				continue
+			}
+			nd := -1
+			for _, p := range f.blocks[b].preds {
+				if num[p] < 0 || idom[p] < 0 {
+					continue
+				}
+				if nd < 0 {
+					nd = p
+				} else {
+					nd = intersect(p, nd)
+				}
+			}
+			if nd >= 0 && idom[b] != nd {
+				idom[b] = nd
+				changed = true
+			}
+		}
+	}
+	dominates := func(a, b int) bool {
+		for {
+			if a == b {
+				return true
+			}
+			if b == 0 || idom[b] < 0 {
+				return false
+			}
+			b = idom[b]
+		}
+	}
+	inLoop := make([]int, n) // header+1 of the last loop a block was counted for
+	for h := 0; h < n; h++ {
+		if num[h] < 0 {
+			continue
+		}
+		var work []int
+		for _, p := range f.blocks[h].preds {
+			if num[p] >= 0 && dominates(h, p) {
+				work = append(work, p)
+			}
+		}
+		if len(work) == 0 {
+			continue
+		}
+		inLoop[h] = h + 1
+		f.blocks[h].depth++
+		for len(work) > 0 {
+			b := work[len(work)-1]
+			work = work[:len(work)-1]
+			if inLoop[b] == h+1 {
+				continue
+			}
+			inLoop[b] = h + 1
+			f.blocks[b].depth++
+			for _, p := range f.blocks[b].preds {
+				if num[p] >= 0 && inLoop[p] != h+1 {
+					work = append(work, p)
+				}
+			}
+		}
+	}
+}

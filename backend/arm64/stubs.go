@@ -1,0 +1,239 @@
+package arm64
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// The stubs are the fixed code every module carries besides its functions
+// (docs/abi.md, arm64). Each is assembled on its own and reaches the exit
+// stub through a relocation, so the linker places them like functions.
+
+func execMem(off int32) Mem { return M(ExecReg, off) }
+
+// argOff is the ExecCtx offset of buffer slot i.
+func argOff(i int) int32 { return abi.ExecArgs + 8*int32(i) }
+
+// checkArgs rejects signatures whose values do not fit the buffer.
+func checkArgs(sig *wasm.FuncType) error {
+	if n := max(len(sig.Params), len(sig.Results)); 8*n > abi.ExecArgsSize {
+		return fmt.Errorf("arm64: signature %v has more values than the ExecCtx buffer holds", sig)
+	}
+	return nil
+}
+
+// is32 reports whether t's values occupy the low 32 bits of a slot.
+func is32(t wasm.ValType) bool { return t.Kind == wasm.KindI32 || t.Kind == wasm.KindF32 }
+
+// loadValue loads the 8-byte slot m into r; an i32 or f32 is its low 32
+// bits (zero-extended). Slots are 8-byte aligned and below 32 KiB, so the
+// 64-bit forms always encode; 32-bit ones go through X16 when theirs does
+// not.
+func (a *Asm) loadValue(t wasm.ValType, r Reg, m Mem) {
+	switch {
+	case t.Kind == wasm.KindF64:
+		a.Ldr(S64, r, m)
+	case !is32(t):
+		a.Ldr(S64, r, m)
+	case OffsetOK(S32, int64(m.Disp)):
+		a.Ldr(S32, r, m)
+	case t.Kind == wasm.KindI32:
+		a.Ldr(S64, r, m)
+		a.Mov(S32, r, r)
+	default:
+		a.Ldr(S64, ScratchGPR, m)
+		a.Fmov(S32, r, ScratchGPR)
+	}
+}
+
+// storeValue stores r to an 8-byte slot; i32 and f32 go through X16 so
+// the slot's upper half is zero whatever r's upper bits hold.
+func (a *Asm) storeValue(t wasm.ValType, m Mem, r Reg) {
+	switch t.Kind {
+	case wasm.KindI32:
+		a.Mov(S32, ScratchGPR, r)
+		a.Str(S64, ScratchGPR, m)
+	case wasm.KindF32:
+		a.Fmov(S32, ScratchGPR, r)
+		a.Str(S64, ScratchGPR, m)
+	default:
+		a.Str(S64, r, m)
+	}
+}
+
+// copySlot copies an 8-byte slot through X16, zero-extending 32-bit types.
+func (a *Asm) copySlot(t wasm.ValType, dst, src Mem) {
+	a.Ldr(S64, ScratchGPR, src)
+	if is32(t) {
+		a.Mov(S32, ScratchGPR, ScratchGPR)
+	}
+	a.Str(S64, ScratchGPR, dst)
+}
+
+// storeImm32 stores the 32-bit constant v at m through X16.
+func (a *Asm) storeImm32(m Mem, v uint32) {
+	a.MovImm(S32, ScratchGPR, uint64(v))
+	a.Str(S32, ScratchGPR, m)
+}
+
+// EntryShim generates the entry shim of a signature. stackswitch calls it
+// (blr) on the Wasm stack with X19 = the ExecCtx; the shim pushes a frame
+// record, loads X20 from ExecVMCtx and the parameters from the buffer
+// (slot i = parameter i), calls [ExecTarget], stores the results to the
+// buffer (slot i = result i), sets StatusDone and returns. Its frame
+// record's LR is outside every function, which ends backtraces. It
+// clobbers every register but SP, FP, LR (restored) and X19.
+func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
+	if err := checkArgs(sig); err != nil {
+		return FuncCode{}, err
+	}
+	l, err := Layout(sig)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	a := NewAsm()
+	a.Stp(S64, FP, LR, MPre(SP, -16))
+	a.Mov(S64, FP, SP)
+	if area := l.ArgArea(); area > 0 {
+		a.AddImm(S64, SP, SP, -int64(area), ScratchGPR2)
+	}
+	a.Ldr(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	for i, loc := range l.Params {
+		if loc.OnStack() {
+			a.copySlot(sig.Params[i], M(SP, loc.Offset), execMem(argOff(i)))
+		}
+	}
+	for i, loc := range l.Params {
+		if !loc.OnStack() {
+			a.loadValue(sig.Params[i], loc.Reg, execMem(argOff(i)))
+		}
+	}
+	a.Ldr(S64, ScratchGPR, execMem(abi.ExecTarget))
+	a.Blr(ScratchGPR)
+	for i, loc := range l.Results {
+		if loc.OnStack() {
+			a.copySlot(sig.Results[i], execMem(argOff(i)), M(SP, loc.Offset))
+		} else {
+			a.storeValue(sig.Results[i], execMem(argOff(i)), loc.Reg)
+		}
+	}
+	a.storeImm32(execMem(abi.ExecStatus), uint32(abi.StatusDone))
+	a.Epilogue()
+	return a.Finish()
+}
+
+// exitFrame is the frame of a stub that exits and resumes: the frame
+// record, then X19 and X20, which Go's code clobbers.
+const exitFrame = 32
+
+// pushExitFrame opens an exit frame: stp x29, x30, [sp, #-32]!; mov x29,
+// sp; stp x19, x20, [sp, #16]. The caller's stack arguments are at
+// [FP+exitFrame].
+func (a *Asm) pushExitFrame() {
+	a.Stp(S64, FP, LR, MPre(SP, -exitFrame))
+	a.Mov(S64, FP, SP)
+	a.Stp(S64, ExecReg, VMCtxReg, M(SP, 16))
+}
+
+// exitAndResume saves X20 as ExecVMCtx, sets CallIndex and Status, and
+// calls the exit stub. Go resumes by returning into the code after the
+// call (stackswitch Resume pops the LR the exit stub pushed), which
+// reloads X19 and X20 from the frame.
+func (a *Asm) exitAndResume(status abi.Status, index uint32) {
+	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.storeImm32(execMem(abi.ExecCallIndex), index)
+	a.storeImm32(execMem(abi.ExecStatus), uint32(status))
+	a.CallStub(StubExit, 0)
+	a.Ldp(S64, ExecReg, VMCtxReg, M(FP, 16))
+}
+
+// popExit closes pushExitFrame's frame and returns.
+func (a *Asm) popExit() {
+	a.Ldp(S64, FP, LR, MPost(SP, exitFrame))
+	a.Ret()
+}
+
+// HostStub generates the code address of imported function importIndex
+// when a host function satisfies it. Called per the calling convention, it
+// stores the parameters to the buffer (slot i = parameter i, i32 and f32
+// zero-extended), exits with StatusHostCall and CallIndex = importIndex,
+// and on resume loads the results from the buffer (slot i = result i) into
+// the result registers and the caller's stack result area. X19 and X20
+// survive; every other allocatable register is clobbered, as by any call.
+func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
+	if err := checkArgs(sig); err != nil {
+		return FuncCode{}, err
+	}
+	l, err := Layout(sig)
+	if err != nil {
+		return FuncCode{}, err
+	}
+	a := NewAsm()
+	a.pushExitFrame()
+	for i, loc := range l.Params {
+		if loc.OnStack() {
+			a.copySlot(sig.Params[i], execMem(argOff(i)), M(FP, exitFrame+loc.Offset))
+		} else {
+			a.storeValue(sig.Params[i], execMem(argOff(i)), loc.Reg)
+		}
+	}
+	a.exitAndResume(abi.StatusHostCall, importIndex)
+	for i, loc := range l.Results {
+		if loc.OnStack() {
+			a.copySlot(sig.Results[i], M(FP, exitFrame+loc.Offset), execMem(argOff(i)))
+		} else {
+			a.loadValue(sig.Results[i], loc.Reg, execMem(argOff(i)))
+		}
+	}
+	a.popExit()
+	return a.Finish()
+}
+
+// BuiltinStub generates the stub for builtin b. The calling code stores the
+// builtin's arguments in the buffer (slot i = argument i, as listed by
+// abi.Builtin) before calling it and reads its results from the buffer
+// (slot i = result i) after; the stub exits with StatusBuiltin and
+// CallIndex = b and returns to its caller on resume. X19 and X20 survive;
+// every other allocatable register is clobbered.
+func BuiltinStub(b abi.Builtin) (FuncCode, error) {
+	a := NewAsm()
+	a.pushExitFrame()
+	a.exitAndResume(abi.StatusBuiltin, uint32(b))
+	a.popExit()
+	return a.Finish()
+}
+
+// TrapStub generates the stub for trap code c, reached by a BL from the
+// trapping site: it records c, StatusTrap, TrapPC = LR (just after the
+// trapping call), TrapFP = FP and the vmctx, and jumps to the exit stub.
+// The Wasm stack is abandoned.
+func TrapStub(c abi.TrapCode) (FuncCode, error) {
+	a := NewAsm()
+	a.storeImm32(execMem(abi.ExecTrapCode), uint32(c))
+	a.storeImm32(execMem(abi.ExecStatus), uint32(abi.StatusTrap))
+	a.Str(S64, LR, execMem(abi.ExecTrapPC))
+	a.Str(S64, FP, execMem(abi.ExecTrapFP))
+	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.JmpStub(StubExit, 0)
+	return a.Finish()
+}
+
+// ExitStub generates the exit path (docs/abi.md, arm64): it pushes LR (the
+// resume address) so WasmSP points at it, saves WasmSP and WasmBP,
+// switches to GoSP/GoBP and pops the Go side's LR, returning into
+// stackswitch's Enter or Resume.
+func ExitStub() (FuncCode, error) {
+	a := NewAsm()
+	a.Str(S64, LR, MPre(SP, -16))
+	a.Mov(S64, ScratchGPR, SP)
+	a.Str(S64, ScratchGPR, execMem(abi.ExecWasmSP))
+	a.Str(S64, FP, execMem(abi.ExecWasmBP))
+	a.Ldr(S64, ScratchGPR, execMem(abi.ExecGoSP))
+	a.Mov(S64, SP, ScratchGPR)
+	a.Ldr(S64, FP, execMem(abi.ExecGoBP))
+	a.Ldr(S64, LR, MPost(SP, 16))
+	a.Ret()
+	return a.Finish()
+}

@@ -1,0 +1,178 @@
+package arm64
+
+import (
+	"fmt"
+
+	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// Fixed registers of the calling convention (docs/abi.md, arm64).
+const (
+	ExecReg     = X19 // the ExecCtx; callee-saved, never allocated
+	VMCtxReg    = X20 // the current instance's vmctx; callee-saved
+	ScratchGPR  = X16 // code generator and veneer scratch, never allocated
+	ScratchGPR2 = X17
+	ScratchFP   = V31
+)
+
+// IntArgRegs and FloatArgRegs carry parameters and results in order.
+var (
+	IntArgRegs   = [...]Reg{X0, X1, X2, X3, X4, X5, X6, X7}
+	FloatArgRegs = [...]Reg{V0, V1, V2, V3, V4, V5, V6, V7}
+)
+
+// Loc is where one parameter or result lives at a call: a register, or
+// (Reg == NoReg) the stack slot at [SP+Offset] just before the call, which
+// the callee sees at [FP+16+Offset] (above its frame record).
+type Loc struct {
+	Reg    Reg
+	Offset int32
+}
+
+// OnStack reports whether the value is passed in memory.
+func (l Loc) OnStack() bool { return l.Reg == NoReg }
+
+// CallLayout places a signature's parameters and results.
+type CallLayout struct {
+	Params, Results []Loc
+	// StackParams is the size of the stack parameter area at [SP]; stack
+	// results follow it, StackResults bytes.
+	StackParams, StackResults int32
+}
+
+// ArgArea is the outgoing area a caller reserves at the bottom of its
+// frame for this call, rounded to 16 bytes to keep SP aligned.
+func (l *CallLayout) ArgArea() int32 { return (l.StackParams + l.StackResults + 15) &^ 15 }
+
+// IsFloat reports whether values of type t travel in V registers; it fails
+// for types this backend does not pass (v128).
+func IsFloat(t wasm.ValType) (bool, error) {
+	switch t.Kind {
+	case wasm.KindI32, wasm.KindI64, wasm.KindRef:
+		return false, nil
+	case wasm.KindF32, wasm.KindF64:
+		return true, nil
+	}
+	return false, fmt.Errorf("arm64: value type %v not supported", t)
+}
+
+// Layout computes the calling convention's placement of a signature: the
+// first eight integer-class values in X0-X7, the first eight floats in
+// V0-V7, the rest in 8-byte stack slots in order (parameters and results
+// counted separately).
+func Layout(sig *wasm.FuncType) (*CallLayout, error) {
+	l := &CallLayout{}
+	var err error
+	if l.Params, l.StackParams, err = place(sig.Params, 0); err != nil {
+		return nil, err
+	}
+	var end int32
+	if l.Results, end, err = place(sig.Results, l.StackParams); err != nil {
+		return nil, err
+	}
+	l.StackResults = end - l.StackParams
+	return l, nil
+}
+
+func place(ts []wasm.ValType, off int32) ([]Loc, int32, error) {
+	locs := make([]Loc, len(ts))
+	ni, nf := 0, 0
+	for i, t := range ts {
+		fl, err := IsFloat(t)
+		if err != nil {
+			return nil, 0, err
+		}
+		switch {
+		case fl && nf < len(FloatArgRegs):
+			locs[i] = Loc{Reg: FloatArgRegs[nf]}
+			nf++
+		case !fl && ni < len(IntArgRegs):
+			locs[i] = Loc{Reg: IntArgRegs[ni]}
+			ni++
+		default:
+			locs[i] = Loc{Reg: NoReg, Offset: off}
+			off += 8
+		}
+	}
+	return locs, off, nil
+}
+
+// FrameSize rounds a function's frame (spill slots plus outgoing argument
+// area, below the frame record) up to keep SP 16-byte aligned.
+func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
+
+// maxFrame bounds a frame so SP arithmetic stays in 32-bit immediates.
+const maxFrame = 1 << 30
+
+// Prologue emits a function's entry for a frame of frameSize bytes
+// (rounded with FrameSize): stp x29, x30, [sp, #-16]!; mov x29, sp; the
+// stack check of SP - frame against ExecStackLimit (TrapStackOverflow);
+// the interrupt check (TrapInterrupted); sub sp, sp, #frame. Both checks
+// run after FP is set so a trap's backtrace starts at this function.
+// Clobbers X16 and X17.
+func (a *Asm) Prologue(frameSize int32) {
+	frame := FrameSize(frameSize)
+	if frame < 0 || frame > maxFrame {
+		a.fail("frame of %d bytes too large", frameSize)
+		return
+	}
+	a.Stp(S64, FP, LR, MPre(SP, -16))
+	a.Mov(S64, FP, SP)
+	a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecStackLimit))
+	if frame > 0 {
+		a.AddImm(S64, ScratchGPR2, SP, -int64(frame), ScratchGPR2)
+		a.Cmp(S64, ScratchGPR2, ScratchGPR)
+	} else {
+		a.Cmp(S64, SP, ScratchGPR)
+	}
+	a.TrapIf(CondLO, abi.TrapStackOverflow)
+	a.InterruptCheck()
+	if frame > 0 {
+		a.AddImm(S64, SP, SP, -int64(frame), ScratchGPR2)
+	}
+}
+
+// AddImm emits rd = rn + imm for any imm: one or two ADD/SUB immediates,
+// else through the scratch register tmp (which must differ from rn). rd
+// and rn may be SP.
+func (a *Asm) AddImm(sz Size, rd, rn Reg, imm int64, tmp Reg) {
+	mag := imm
+	if mag < 0 {
+		mag = -mag
+	}
+	switch {
+	case ArithImmOK(imm):
+		a.AluImm(ADD, sz, rd, rn, imm)
+	case imm > -(1<<24) && imm < 1<<24:
+		hi := mag &^ 0xFFF
+		lo := mag & 0xFFF
+		if imm < 0 {
+			hi, lo = -hi, -lo
+		}
+		a.AluImm(ADD, sz, rd, rn, hi)
+		a.AluImm(ADD, sz, rd, rd, lo)
+	default:
+		if tmp == rn {
+			a.fail("add immediate scratch %v is the source", tmp)
+			return
+		}
+		a.MovImm(sz, tmp, uint64(imm))
+		a.Alu(ADD, sz, rd, rn, tmp)
+	}
+}
+
+// InterruptCheck traps with TrapInterrupted when ExecInterrupt is set: at
+// function entry and loop headers. Clobbers X16.
+func (a *Asm) InterruptCheck() {
+	a.Ldr(S32, ScratchGPR, M(ExecReg, abi.ExecInterrupt))
+	a.Cbnz(S32, ScratchGPR, a.TrapSite(abi.TrapInterrupted))
+}
+
+// Epilogue emits the matching exit: mov sp, x29; ldp x29, x30, [sp], #16;
+// ret.
+func (a *Asm) Epilogue() {
+	a.Mov(S64, SP, FP)
+	a.Ldp(S64, FP, LR, MPost(SP, 16))
+	a.Ret()
+}

@@ -1,0 +1,240 @@
+//go:build amd64 || arm64
+
+package stackswitch
+
+import (
+	"encoding/binary"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// The tests run hand-assembled blobs that follow docs/abi.md; each
+// architecture's blob_*_test.go builds them:
+//   - incShim: ExecArgs[0]++ and return;
+//   - clobberShim: overwrite every register Wasm may use, and return;
+//   - hostCallShim: exit with StatusHostCall 7, then ExecArgs[0]++ and return;
+//   - trapShim: exit with StatusTrap/TrapUnreachable, never resumed;
+//   - recurseShim: recurse depth times, ExecArgs[0] = depth;
+//   - spinShim: poll the interrupt word, then trap with TrapInterrupted.
+
+func TestReturn(t *testing.T) {
+	shim := incShim(t)
+	c := newTestCtx(t, 64<<10)
+	c.set(abi.ExecArgs, 41)
+	c.set(abi.ExecStatus, 0xffffffff)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != 42 {
+		t.Fatalf("status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+}
+
+func TestClobberAllRegisters(t *testing.T) {
+	shim := clobberShim(t)
+	c := newTestCtx(t, 64<<10)
+	for i := 0; i < 100; i++ {
+		Enter(c.ptr(), shim)
+		checkABIRegisters(t)
+		s := make([]byte, 1<<10) // needs g and the allocator
+		_ = s
+	}
+	runtime.GC()
+	if c.status() != abi.StatusDone {
+		t.Fatal(c.status())
+	}
+}
+
+//go:noinline
+func growStack(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return growStack(n-1) + int(pad[n%256]&1)
+}
+
+func TestExitAndResume(t *testing.T) {
+	shim := hostCallShim(t)
+	c := newTestCtx(t, 64<<10)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusHostCall || c.get32(abi.ExecCallIndex) != 7 {
+		t.Fatalf("status %d index %d", c.status(), c.get32(abi.ExecCallIndex))
+	}
+	goSP := c.get(abi.ExecGoSP)
+	growStack(2000) // moves the goroutine stack before resuming
+	c.set(abi.ExecArgs, 99)
+	Resume(c.ptr())
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != 100 {
+		t.Fatalf("status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+	if c.get(abi.ExecGoSP) == goSP {
+		t.Log("goroutine stack did not move")
+	}
+}
+
+func TestNestedEntry(t *testing.T) {
+	shim, shim2 := hostCallShim(t), incShim(t)
+	c := newTestCtx(t, 64<<10)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusHostCall {
+		t.Fatal(c.status())
+	}
+	// A host function calling Wasm again: enter below the suspended frames.
+	var saved [4]uint64
+	for i := range saved {
+		saved[i] = c.get(8 * i) // GoSP, GoBP, WasmSP, WasmBP
+	}
+	c.set(abi.ExecWasmSP, saved[2]&^15)
+	c.set(abi.ExecArgs, 5)
+	Enter(c.ptr(), shim2)
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != 6 {
+		t.Fatalf("nested: status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+	for i := range saved {
+		c.set(8*i, saved[i])
+	}
+	Resume(c.ptr())
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != 7 {
+		t.Fatalf("status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+}
+
+func TestTrap(t *testing.T) {
+	shim := trapShim(t)
+	c := newTestCtx(t, 64<<10)
+	for i := 0; i < 3; i++ { // the abandoned stack is reused from its top
+		c.set(abi.ExecWasmSP, c.top)
+		Enter(c.ptr(), shim)
+		if c.status() != abi.StatusTrap || abi.TrapCode(c.get32(abi.ExecTrapCode)) != abi.TrapUnreachable {
+			t.Fatalf("status %d code %d", c.status(), c.get32(abi.ExecTrapCode))
+		}
+	}
+}
+
+func TestDeepRecursion(t *testing.T) {
+	const depth = 30000 // 16-byte frames: 480 KB of Wasm stack
+	shim := recurseShim(t, depth)
+	c := newTestCtx(t, 1<<20)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != depth {
+		t.Fatalf("status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+}
+
+// TestSpinDoesNotBlockGo runs a Wasm loop that only polls the interrupt
+// word for 2 s while GC runs ten times and a 1 ms ticker keeps ticking,
+// then interrupts it. The bounds are wall-clock ones on a possibly loaded
+// (or emulated) machine, so a failing measurement is repeated (at most
+// three times).
+func TestSpinDoesNotBlockGo(t *testing.T) {
+	shim := spinShim(t)
+	for attempt := 1; ; attempt++ {
+		c := newTestCtx(t, 64<<10)
+		gcTime, late, stop := spinWhileGoRuns(c, shim)
+		if c.status() != abi.StatusTrap || abi.TrapCode(c.get32(abi.ExecTrapCode)) != abi.TrapInterrupted {
+			t.Fatalf("status %d code %d", c.status(), c.get32(abi.ExecTrapCode))
+		}
+		t.Logf("10 GCs in %v, worst tick lateness %v, stop latency %v", gcTime, late, stop)
+		if gcTime < time.Second && late <= 50*time.Millisecond && stop <= 10*time.Millisecond {
+			return
+		}
+		if attempt == 3 {
+			t.Fatalf("Go was blocked: GC %v, tick lateness %v, stop %v", gcTime, late, stop)
+		}
+	}
+}
+
+func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration) {
+	done := make(chan time.Time)
+	go func() {
+		Enter(c.ptr(), shim)
+		done <- time.Now()
+	}()
+	time.Sleep(10 * time.Millisecond)
+
+	var worst atomic.Int64
+	stopTick := make(chan struct{})
+	tickDone := make(chan struct{})
+	go func() {
+		defer close(tickDone)
+		tk := time.NewTicker(time.Millisecond)
+		defer tk.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-stopTick:
+				return
+			case now := <-tk.C:
+				if d := now.Sub(last); d > time.Duration(worst.Load()) {
+					worst.Store(int64(d))
+				}
+				last = now
+			}
+		}
+	}()
+	start := time.Now()
+	for i := 0; i < 10; i++ {
+		runtime.GC()
+	}
+	gcTime = time.Since(start)
+	time.Sleep(2*time.Second - gcTime)
+	close(stopTick)
+	<-tickDone
+
+	at := time.Now()
+	atomic.StoreUint32((*uint32)(unsafe.Add(c.ptr(), abi.ExecInterrupt)), 1)
+	stopped := <-done
+	return gcTime, time.Duration(worst.Load()) - time.Millisecond, stopped.Sub(at)
+}
+
+// mapCode maps code read-only and executable and returns its address.
+func mapCode(t *testing.T, code []byte) uintptr {
+	t.Helper()
+	m, err := unix.Mmap(-1, 0, len(code), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(m, code)
+	if err := unix.Mprotect(m, unix.PROT_READ|unix.PROT_EXEC); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Munmap(m) })
+	return uintptr(unsafe.Pointer(&m[0]))
+}
+
+// testCtx is an ExecCtx block above a Wasm stack with a guard page.
+type testCtx struct {
+	mem   []byte
+	block []byte
+	top   uint64
+}
+
+func newTestCtx(t *testing.T, stack int) *testCtx {
+	t.Helper()
+	guard := unix.Getpagesize()
+	m, err := unix.Mmap(-1, 0, guard+stack+abi.ExecCtxSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mprotect(m[:guard], unix.PROT_NONE); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Munmap(m) })
+	c := &testCtx{mem: m, block: m[guard+stack:]}
+	c.top = uint64(uintptr(unsafe.Pointer(&c.block[0])))
+	c.set(abi.ExecWasmSP, c.top)
+	return c
+}
+
+func (c *testCtx) ptr() unsafe.Pointer   { return unsafe.Pointer(&c.block[0]) }
+func (c *testCtx) get(off int) uint64    { return binary.LittleEndian.Uint64(c.block[off:]) }
+func (c *testCtx) set(off int, v uint64) { binary.LittleEndian.PutUint64(c.block[off:], v) }
+func (c *testCtx) get32(off int) uint32  { return binary.LittleEndian.Uint32(c.block[off:]) }
+func (c *testCtx) status() abi.Status    { return abi.Status(c.get32(abi.ExecStatus)) }
