@@ -5,7 +5,7 @@ QEMU     ?= qemu-aarch64-static
 FUZZTIME ?= 10m
 PKGS     := ./...
 
-.PHONY: all build test test-amd64 test-arm64 check qemu fuzz bench clean
+.PHONY: all build test test-amd64 test-arm64 check qemu fuzz bench gostd gostd-ci clean
 
 all: build
 
@@ -37,6 +37,21 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./frontend/binary
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./frontend/validate
 	$(GO) test -run '^$$' -fuzz '^FuzzParseModule$$' -fuzztime $(FUZZTIME) ./frontend/text
+
+# Go standard library tests built for GOOS=wasip1, run under wasmc: each
+# package from its .wasm (go test -exec) and from a native object compiled
+# beforehand (scripts/gostd.sh; GOSTD_MODE=wasm or object for one of them).
+GOSTD_PKGS ?= strconv sort strings bytes unicode/utf8 math math/big regexp encoding/json \
+	encoding/base64 compress/flate crypto/sha256 hash/crc32 container/heap time
+GOSTD_MODE ?= both
+# The fast ones, for CI.
+GOSTD_CI   ?= unicode/utf8 container/heap encoding/base64 strconv
+
+gostd: build
+	scripts/gostd.sh -m $(GOSTD_MODE) $(GOSTD_PKGS)
+
+gostd-ci: build
+	scripts/gostd.sh -m $(GOSTD_MODE) $(GOSTD_CI)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
@@ -29,19 +30,36 @@ type command struct {
 	run      func(env *env, c *command, args []string) int
 }
 
-// env is where a command writes; tests substitute buffers.
+// env is where a command reads and writes; tests substitute buffers.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
-var commands = []*command{cmdValidate, cmdWast}
+var commands = []*command{cmdRun, cmdCompile, cmdObjdump, cmdStages, cmdValidate, cmdWast}
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	if execName(os.Args[0]) {
+		args = append([]string{"run"}, args...)
+	}
+	os.Exit(runIO(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
+// execName reports whether wasmc was started under the name the go
+// command looks up in PATH to run GOOS=wasip1 binaries, and so is to act
+// as "wasmc run".
+func execName(argv0 string) bool {
+	return strings.TrimSuffix(filepath.Base(argv0), ".exe") == "go_wasip1_wasm_exec"
+}
+
+// run runs the command line args with an empty standard input.
 func run(args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	return runIO(args, strings.NewReader(""), stdout, stderr)
+}
+
+func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		mainUsage(stderr)
 		return 2

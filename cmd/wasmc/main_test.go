@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func wasmc(args ...string) (code int, stdout, stderr string) {
+func cli(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
 	return code, out.String(), errb.String()
@@ -28,16 +28,16 @@ func TestUsage(t *testing.T) {
 		{[]string{"wast", "-features", "bogus", "x.wast"}, 2, `unknown feature "bogus"`},
 		{[]string{"help", "bogus"}, 2, "unknown help topic"},
 	} {
-		code, _, stderr := wasmc(c.args...)
+		code, _, stderr := cli(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.stderr) {
 			t.Errorf("wasmc %q: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.stderr)
 		}
 	}
-	code, out, _ := wasmc("help")
+	code, out, _ := cli("help")
 	if code != 0 || !strings.Contains(out, "wast ") || !strings.Contains(out, "validate ") {
 		t.Errorf("wasmc help: exit %d, %q", code, out)
 	}
-	code, out, _ = wasmc("help", "wast")
+	code, out, _ = cli("help", "wast")
 	if code != 0 || !strings.Contains(out, "usage: wasmc wast [-v] [-noexec]") || !strings.Contains(out, "-features") {
 		t.Errorf("wasmc help wast: exit %d, %q", code, out)
 	}
@@ -61,12 +61,12 @@ func TestWast(t *testing.T) {
 	bad := write(t, dir, "bad.wast", `(module binary "\00asm\02\00\00\00")`)
 	syntax := write(t, dir, "syntax.wast", `(bogus)`)
 
-	code, out, _ := wasmc("wast", "-noexec", good)
+	code, out, _ := cli("wast", "-noexec", good)
 	want := good + ": 2 passed, 0 failed, 1 skipped\ntotal: 2 passed, 0 failed, 1 skipped\n"
 	if code != 0 || out != want {
 		t.Errorf("wasmc wast good: exit %d\n%s\nwant\n%s", code, out, want)
 	}
-	code, out, _ = wasmc("wast", "-noexec", "-v", good, bad)
+	code, out, _ = cli("wast", "-noexec", "-v", good, bad)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 1 || len(lines) != 5 ||
 		lines[0] != good+":3: skip: needs an execution engine" ||
@@ -76,7 +76,7 @@ func TestWast(t *testing.T) {
 		lines[4] != "total: 2 passed, 1 failed, 1 skipped" {
 		t.Errorf("wasmc wast -v: exit %d\n%s", code, out)
 	}
-	code, out, _ = wasmc("wast", "-features", "v1", syntax)
+	code, out, _ = cli("wast", "-features", "v1", syntax)
 	if code != 1 || !strings.Contains(out, `unknown command "bogus"`) || !strings.Contains(out, "total: 0 passed, 1 failed, 0 skipped") {
 		t.Errorf("wasmc wast syntax: exit %d\n%s", code, out)
 	}
@@ -87,11 +87,11 @@ func TestValidate(t *testing.T) {
 	wasm := write(t, dir, "a.wasm", "\x00asm\x01\x00\x00\x00")
 	wat := write(t, dir, "b.wat", `(module (func (export "f") (result i32) (i32.const 1)))`)
 	invalid := write(t, dir, "c.wat", `(module (func (result i32)))`)
-	code, out, _ := wasmc("validate", wasm, wat)
+	code, out, _ := cli("validate", wasm, wat)
 	if want := wasm + ": ok\n" + wat + ": ok\n"; code != 0 || out != want {
 		t.Errorf("wasmc validate: exit %d\n%s\nwant\n%s", code, out, want)
 	}
-	code, out, _ = wasmc("validate", "-features", "v2", invalid, filepath.Join(dir, "missing.wasm"))
+	code, out, _ = cli("validate", "-features", "v2", invalid, filepath.Join(dir, "missing.wasm"))
 	if code != 1 || !strings.Contains(out, invalid+": ") || !strings.Contains(out, "type mismatch") ||
 		!strings.Contains(out, "missing.wasm: ") {
 		t.Errorf("wasmc validate invalid: exit %d\n%s", code, out)

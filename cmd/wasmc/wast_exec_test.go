@@ -23,7 +23,7 @@ func TestWastExec(t *testing.T) {
 (assert_unlinkable (module (import "m" "nope" (func))) "unknown import")
 (assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 4))
 `)
-	code, out, _ := wasmc("wast", "-v", "-features", "v2", script)
+	code, out, _ := cli("wast", "-v", "-features", "v2", script)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 1 || len(lines) != 3 ||
 		!strings.HasPrefix(lines[0], script+":12: fail: div: got [(i32.const 3)]") ||

@@ -1,0 +1,63 @@
+//go:build amd64
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestGoProgram builds testdata/goprog (a Go program using a good share of
+// the standard library) for GOOS=wasip1 and natively, and checks that
+// wasmc runs it, from the .wasm, through the compilation cache and from a
+// native object, printing what the native build prints.
+func TestGoProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a 7 MB Go module twice; skipped in -short mode")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not in PATH, so the Go program cannot be built")
+	}
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "testdata", "goprog")
+	build := func(out string, env ...string) {
+		t.Helper()
+		cmd := exec.Command(goTool, "build", "-o", out, ".")
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), append([]string{"CGO_ENABLED=0"}, env...)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", out, err, b)
+		}
+	}
+	wasmFile := filepath.Join(dir, "goprog.wasm")
+	nativeFile := filepath.Join(dir, "goprog")
+	build(wasmFile, "GOOS=wasip1", "GOARCH=wasm")
+	build(nativeFile)
+	want, err := exec.Command(nativeFile).Output()
+	if err != nil || len(want) == 0 {
+		t.Fatalf("native goprog: %v, output %q", err, want)
+	}
+
+	cache := filepath.Join(dir, "cache")
+	for _, pass := range []string{"compile", "cached"} {
+		code, out, stderr := cli("run", "--cache", cache, wasmFile)
+		if code != 0 || out != string(want) {
+			t.Errorf("run goprog.wasm (%s): exit %d, stderr %q\nstdout %q\nwant   %q", pass, code, stderr, out, want)
+		}
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) == 0 {
+		t.Errorf("run --cache left %s empty", cache)
+	}
+
+	obj := filepath.Join(dir, "goprog.o")
+	if code, _, stderr := cli("compile", "-o", obj, wasmFile); code != 0 {
+		t.Fatalf("compile goprog.wasm: exit %d, %s", code, stderr)
+	}
+	code, out, stderr := cli("run", obj)
+	if code != 0 || out != string(want) {
+		t.Errorf("run goprog.o: exit %d, stderr %q\nstdout %q\nwant   %q", code, stderr, out, want)
+	}
+}
