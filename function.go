@@ -51,3 +51,23 @@ func (f *Function) Call(ctx context.Context, params ...uint64) ([]uint64, error)
 	}
 	return res, nil
 }
+
+// CallWithStack is Call without allocation, for hot paths: stack holds the
+// encoded parameters on entry and the results from stack[0] on return, so
+// len(stack) must be at least the larger of the two counts. Traps and
+// cancellation behave as in Call.
+func (f *Function) CallWithStack(ctx context.Context, stack []uint64) error {
+	if f == nil {
+		return errors.New("wasmc: call of a nil function")
+	}
+	if n := max(len(f.params), len(f.results)); len(stack) < n {
+		return fmt.Errorf("wasmc: %s needs a stack of %d values, got %d", f.name, n, len(stack))
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := f.f.CallWithStack(ctx, stack); err != nil {
+		return convertError(err)
+	}
+	return nil
+}

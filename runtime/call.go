@@ -4,20 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/stackswitch"
 )
 
-// execKey marks the context handed to host functions with the execution
-// context they run on (an execRef), so that a call back into Wasm nests on
-// its stack.
-type execKey struct{}
-
-type execRef struct {
+// hostCtx is the context handed to host functions: it marks the execution
+// context they run on (and which top-level use of it), so that a call back
+// into Wasm nests on its stack. One is made per run that calls a host, not
+// per host call; it cannot be pooled, since hosts may keep it.
+type hostCtx struct {
+	context.Context
 	e   *execCtx
 	gen uint64
+}
+
+// execKey finds the hostCtx below contexts derived from it.
+type execKey struct{}
+
+func (c *hostCtx) Value(key any) any {
+	if key == (execKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
 }
 
 // hostScratch is the per-context buffer host-call arguments and results are
@@ -28,26 +37,38 @@ type hostScratch struct {
 	top int
 }
 
-var scratchPool = sync.Pool{New: func() any { return &hostScratch{} }}
-
 // call runs Wasm function f on a pooled execution context, or nested on the
-// context of the host function that called it.
-func call(ctx context.Context, f *Function, args []uint64) ([]uint64, error) {
-	if r, ok := ctx.Value(execKey{}).(execRef); ok {
-		if res, err, ok := tryNested(ctx, r, f, args); ok {
-			return res, err
+// context of the host function that called it. results receives one slot
+// per result.
+func call(ctx context.Context, f *Function, args, results []uint64) error {
+	hc, ok := ctx.(*hostCtx)
+	if !ok {
+		hc, _ = ctx.Value(execKey{}).(*hostCtx)
+	}
+	if hc != nil {
+		if err, ok := tryNested(ctx, hc, f, args, results); ok {
+			return err
 		}
 	}
 	e, err := getExecCtx()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	e.gen.Add(1)
-	defer putExecCtx(e)
+	err = runWatched(ctx, e, f, args, results)
+	putExecCtx(e)
+	return err
+}
+
+// runWatched is run with cancellation of ctx wired to the interrupt word.
+func runWatched(ctx context.Context, e *execCtx, f *Function, args, results []uint64) error {
+	if ctx.Done() == nil {
+		return run(ctx, e, f, args, results)
+	}
 	stop := watch(ctx, e)
-	res, err := run(ctx, e, f, args)
+	err := run(ctx, e, f, args, results)
 	stop()
-	return res, err
+	return err
 }
 
 // watch sets the interrupt word when ctx is done. The returned function
@@ -70,49 +91,46 @@ func watch(ctx context.Context, e *execCtx) func() {
 
 // tryNested runs f nested on the context of the host call that made ctx,
 // if that host call is still running and nobody else nests on it.
-func tryNested(ctx context.Context, r execRef, f *Function, args []uint64) ([]uint64, error, bool) {
-	e := r.e
+func tryNested(ctx context.Context, hc *hostCtx, f *Function, args, results []uint64) (error, bool) {
+	e := hc.e
 	d := e.depth.Load()
 	if d >= maxNest {
-		return nil, nil, false
+		return nil, false
 	}
 	l := &e.levels[d]
 	if !l.mu.TryLock() {
-		return nil, nil, false
+		return nil, false
 	}
 	defer l.mu.Unlock()
-	if e.gen.Load() != r.gen || !l.open.Load() || e.depth.Load() != d {
-		return nil, nil, false
+	if e.gen.Load() != hc.gen || !l.open.Load() || e.depth.Load() != d {
+		return nil, false
 	}
 	e.depth.Store(d + 1)
 	defer e.depth.Store(d)
-	res, err := callNested(ctx, e, f, args)
-	return res, err, true
+	return callNested(ctx, e, f, args, results), true
 }
 
 // callNested runs f below the suspended frames of e's current host call.
-func callNested(ctx context.Context, e *execCtx, f *Function, args []uint64) ([]uint64, error) {
+func callNested(ctx context.Context, e *execCtx, f *Function, args, results []uint64) error {
 	b := e.block
 	var saved [5]uint64
 	for i, off := range [...]uint32{abi.ExecGoSP, abi.ExecGoBP, abi.ExecWasmSP, abi.ExecWasmBP, abi.ExecVMCtx} {
 		saved[i] = load64(b, off)
 	}
 	store64(b, abi.ExecWasmSP, saved[2]&^15)
-	stop := watch(ctx, e)
-	res, err := run(ctx, e, f, args)
-	stop()
+	err := runWatched(ctx, e, f, args, results)
 	for i, off := range [...]uint32{abi.ExecGoSP, abi.ExecGoBP, abi.ExecWasmSP, abi.ExecWasmBP, abi.ExecVMCtx} {
 		store64(b, off, saved[i])
 	}
-	return res, err
+	return err
 }
 
 // run enters f and serves its exits until it returns or traps.
-func run(ctx context.Context, e *execCtx, f *Function, args []uint64) ([]uint64, error) {
+func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) error {
 	b := e.block
 	slots := e.slots()
 	if len(f.typ.Params) > len(slots) || len(f.typ.Results) > len(slots) {
-		return nil, errors.New("runtime: too many parameters or results")
+		return errors.New("runtime: too many parameters or results")
 	}
 	copy(slots, args)
 	store64(b, abi.ExecTarget, uint64(f.code))
@@ -120,11 +138,12 @@ func run(ctx context.Context, e *execCtx, f *Function, args []uint64) ([]uint64,
 	store32(b, abi.ExecStatus, uint32(abi.StatusTrap))
 	store32(b, abi.ExecTrapCode, uint32(abi.TrapUnknown))
 	stackswitch.Enter(e.ptr(), f.shim)
-	var hostCtx context.Context
+	var hctx *hostCtx
 	for {
 		switch abi.Status(load32(b, abi.ExecStatus)) {
 		case abi.StatusDone:
-			return append([]uint64(nil), slots[:len(f.typ.Results)]...), nil
+			copy(results, slots[:len(f.typ.Results)])
+			return nil
 		case abi.StatusTrap:
 			code := abi.TrapCode(load32(b, abi.ExecTrapCode))
 			t := &Trap{Code: code}
@@ -132,29 +151,29 @@ func run(ctx context.Context, e *execCtx, f *Function, args []uint64) ([]uint64,
 			if code == abi.TrapInterrupted {
 				t.cause = ctx.Err()
 			}
-			return nil, t
+			return t
 		case abi.StatusHostCall:
-			inst := instanceAt(uintptr(load64(b, abi.ExecVMCtx)))
+			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 			idx := load32(b, abi.ExecCallIndex)
 			if inst == nil || idx >= uint32(len(inst.funcs)) || inst.funcs[idx].host == nil {
-				return nil, errors.New("runtime: host call through an unknown import")
+				return errors.New("runtime: host call through an unknown import")
 			}
-			if hostCtx == nil {
-				hostCtx = context.WithValue(ctx, execKey{}, execRef{e, e.gen.Load()})
+			if hctx == nil {
+				hctx = &hostCtx{Context: ctx, e: e, gen: e.gen.Load()}
 			}
-			if err := e.hostCall1(hostCtx, inst.funcs[idx]); err != nil {
-				return nil, err
+			if err := e.hostCall1(hctx, inst.funcs[idx]); err != nil {
+				return err
 			}
 		case abi.StatusBuiltin:
-			inst := instanceAt(uintptr(load64(b, abi.ExecVMCtx)))
+			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 			if inst == nil {
-				return nil, errors.New("runtime: builtin call from an unknown instance")
+				return errors.New("runtime: builtin call from an unknown instance")
 			}
 			if code := inst.builtin(abi.Builtin(load32(b, abi.ExecCallIndex)), slots); code != 0 {
-				return nil, &Trap{Code: code, Frames: e.exitBacktrace()}
+				return &Trap{Code: code, Frames: e.exitBacktrace()}
 			}
 		default:
-			return nil, fmt.Errorf("runtime: bad exit status %d", load32(b, abi.ExecStatus))
+			return fmt.Errorf("runtime: bad exit status %d", load32(b, abi.ExecStatus))
 		}
 		stackswitch.Resume(e.ptr())
 	}
@@ -163,11 +182,7 @@ func run(ctx context.Context, e *execCtx, f *Function, args []uint64) ([]uint64,
 // hostCall1 runs one host call whose arguments are in the buffer.
 func (e *execCtx) hostCall1(ctx context.Context, f *Function) error {
 	np, nr := len(f.typ.Params), len(f.typ.Results)
-	sc := e.scratch
-	if sc == nil {
-		sc = scratchPool.Get().(*hostScratch)
-		e.scratch = sc
-	}
+	sc := &e.scratch
 	base := sc.top
 	if need := base + np + nr; need > len(sc.buf) {
 		nb := make([]uint64, max(need, 2*len(sc.buf), 16))

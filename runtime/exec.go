@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -25,7 +26,13 @@ type execCtx struct {
 	levels  [maxNest]hostLevel
 	depth   atomic.Int32
 	gen     atomic.Uint64 // counts top-level uses, so stale contexts cannot nest
-	scratch *hostScratch
+	scratch hostScratch
+	unmap   runtime.Cleanup // unmaps mem once the pool drops e
+
+	// The instance of the last exit, to skip the vmctx map lookup; kept
+	// across pooled uses, since a context mostly serves the same callers.
+	lastVM   uintptr
+	lastInst *Instance
 }
 
 type hostLevel struct {
@@ -70,7 +77,19 @@ func newExecCtx() (*execCtx, error) {
 	}
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store64(e.block, abi.ExecStackLimit, uint64(e.stackLo+stackMargin))
+	e.unmap = runtime.AddCleanup(e, unmap, b)
 	return e, nil
+}
+
+// instance returns the instance whose vmctx is vm. The cached one is only
+// trusted while open: a closed instance's vmctx address may be reused.
+func (e *execCtx) instance(vm uintptr) *Instance {
+	if vm == e.lastVM && e.lastInst != nil && !e.lastInst.closed.Load() {
+		return e.lastInst
+	}
+	inst := instanceAt(vm)
+	e.lastVM, e.lastInst = vm, inst
+	return inst
 }
 
 func (e *execCtx) ptr() unsafe.Pointer { return unsafe.Pointer(&e.block[0]) }
@@ -98,22 +117,14 @@ func (e *execCtx) stackWord(a uintptr) (uint64, bool) {
 	return load64(e.mem, uint32(a-base)), true
 }
 
-var execPool struct {
-	mu   sync.Mutex
-	free []*execCtx
-}
-
-const maxPooledExecs = 64
+// execPool holds idle contexts per P. Contexts the pool drops are unmapped
+// by their cleanup, so idle stacks do not outlive a few GC cycles.
+var execPool sync.Pool
 
 func getExecCtx() (*execCtx, error) {
-	execPool.mu.Lock()
-	if n := len(execPool.free); n > 0 {
-		e := execPool.free[n-1]
-		execPool.free = execPool.free[:n-1]
-		execPool.mu.Unlock()
+	if e, ok := execPool.Get().(*execCtx); ok {
 		return e, nil
 	}
-	execPool.mu.Unlock()
 	return newExecCtx()
 }
 
@@ -121,17 +132,10 @@ func getExecCtx() (*execCtx, error) {
 func putExecCtx(e *execCtx) {
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store32(e.block, abi.ExecInterrupt, 0)
-	if e.scratch != nil {
-		scratchPool.Put(e.scratch)
-		e.scratch = nil
-	}
-	execPool.mu.Lock()
-	if len(execPool.free) < maxPooledExecs && uint64(e.stackHi-e.stackLo) == roundPage(uint64(stackSize.Load())) {
-		execPool.free = append(execPool.free, e)
-		e = nil
-	}
-	execPool.mu.Unlock()
-	if e != nil {
+	if uint64(e.stackHi-e.stackLo) != roundPage(uint64(stackSize.Load())) {
+		e.unmap.Stop()
 		unmap(e.mem)
+		return
 	}
+	execPool.Put(e)
 }

@@ -112,17 +112,43 @@ func (f *Function) Call(ctx context.Context, args ...uint64) ([]uint64, error) {
 	if len(args) != len(f.typ.Params) {
 		return nil, fmt.Errorf("runtime: %s expects %d arguments, got %d", f.describe(), len(f.typ.Params), len(args))
 	}
+	var results []uint64
+	if n := len(f.typ.Results); n > 0 {
+		results = make([]uint64, n)
+	}
+	if err := f.call(ctx, args, results); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// CallWithStack is Call without allocation: stack holds the parameters on
+// entry and the results on return, so it needs at least as many slots as
+// the larger of the two counts.
+func (f *Function) CallWithStack(ctx context.Context, stack []uint64) error {
+	np, nr := len(f.typ.Params), len(f.typ.Results)
+	if len(stack) < max(np, nr) {
+		return fmt.Errorf("runtime: %s needs a stack of %d slots, got %d", f.describe(), max(np, nr), len(stack))
+	}
+	return f.call(ctx, stack[:np], stack[:nr])
+}
+
+// call writes the results to results, which may overlap args.
+func (f *Function) call(ctx context.Context, args, results []uint64) error {
 	if f.host != nil {
-		results := make([]uint64, len(f.typ.Results))
-		return results, callHost(ctx, f, args, results)
+		if len(args) > 0 && len(results) > 0 && &args[0] == &results[0] {
+			args = append([]uint64(nil), args...) // hosts get separate slices
+			clear(results)
+		}
+		return callHost(ctx, f, args, results)
 	}
 	if f.inst.closed.Load() {
-		return nil, errors.New("runtime: instance is closed")
+		return errors.New("runtime: instance is closed")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &Trap{Code: interruptedCode, cause: err}
+		return &Trap{Code: interruptedCode, cause: err}
 	}
-	return call(ctx, f, args)
+	return call(ctx, f, args, results)
 }
 
 func (f *Function) describe() string {

@@ -30,8 +30,10 @@ func watModule(tb testing.TB, name string) []byte {
 	return bin
 }
 
-// caller calls an export by name; each engine provides one.
-type caller func(name string, args ...uint64) ([]uint64, error)
+// caller looks an export up by name, once, and returns a function that
+// calls it: with fresh result slices, or (stack set) with parameters and
+// results in stack, the allocation-free form both engines offer.
+type caller func(name string, stack bool) func(args ...uint64) ([]uint64, error)
 
 // engine instantiates bin (importing env.inc, which adds one to an i64,
 // defined as a typed Go function when typed is set and over the raw value
@@ -68,16 +70,19 @@ func instantiateWasmc(tb testing.TB, bin []byte, typed bool) (caller, func()) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	fns := map[string]*wasmc.Function{}
-	call := func(name string, args ...uint64) ([]uint64, error) {
-		f := fns[name]
+	call := func(name string, stack bool) func(args ...uint64) ([]uint64, error) {
+		f := mod.ExportedFunction(name)
 		if f == nil {
-			if f = mod.ExportedFunction(name); f == nil {
-				tb.Fatalf("no export %q", name)
-			}
-			fns[name] = f
+			tb.Fatalf("no export %q", name)
 		}
-		return f.Call(ctx, args...)
+		if !stack {
+			return func(args ...uint64) ([]uint64, error) { return f.Call(ctx, args...) }
+		}
+		buf := make([]uint64, 8)
+		return func(args ...uint64) ([]uint64, error) {
+			copy(buf, args)
+			return buf, f.CallWithStack(ctx, buf)
+		}
 	}
 	return call, func() { r.Close(ctx) }
 }
@@ -100,16 +105,19 @@ func instantiateWazero(tb testing.TB, bin []byte, typed bool) (caller, func()) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	fns := map[string]wzapi.Function{}
-	call := func(name string, args ...uint64) ([]uint64, error) {
-		f := fns[name]
+	call := func(name string, stack bool) func(args ...uint64) ([]uint64, error) {
+		f := mod.ExportedFunction(name)
 		if f == nil {
-			if f = mod.ExportedFunction(name); f == nil {
-				tb.Fatalf("no export %q", name)
-			}
-			fns[name] = f
+			tb.Fatalf("no export %q", name)
 		}
-		return f.Call(ctx, args...)
+		if !stack {
+			return func(args ...uint64) ([]uint64, error) { return f.Call(ctx, args...) }
+		}
+		buf := make([]uint64, 8)
+		return func(args ...uint64) ([]uint64, error) {
+			copy(buf, args)
+			return buf, f.CallWithStack(ctx, buf)
+		}
 	}
 	return call, func() { r.Close(ctx) }
 }
@@ -119,6 +127,7 @@ func instantiateWazero(tb testing.TB, bin []byte, typed bool) (caller, func()) {
 type kernel struct {
 	module string
 	typed  bool // the host function is a typed Go function
+	stack  bool // call through CallWithStack
 	setup  []call
 	run    call
 	want   uint64
@@ -136,14 +145,15 @@ func benchKernel(b *testing.B, k kernel) {
 			invoke, done := e.instantiate(b, bin, k.typed)
 			defer done()
 			for _, s := range k.setup {
-				if _, err := invoke(s.name, s.args...); err != nil {
+				if _, err := invoke(s.name, false)(s.args...); err != nil {
 					b.Fatal(err)
 				}
 			}
+			run := invoke(k.run.name, k.stack)
 			var res []uint64
 			var err error
 			for b.Loop() {
-				res, err = invoke(k.run.name, k.run.args...)
+				res, err = run(k.run.args...)
 			}
 			if err != nil {
 				b.Fatal(err)
@@ -165,6 +175,11 @@ func BenchmarkCallEmpty(b *testing.B) {
 // -> Go.
 func BenchmarkHostCall(b *testing.B) {
 	benchKernel(b, kernel{module: "calls", run: call{"call_host", []uint64{41}}, want: 42})
+}
+
+// BenchmarkHostCallStack is BenchmarkHostCall through CallWithStack.
+func BenchmarkHostCallStack(b *testing.B) {
+	benchKernel(b, kernel{module: "calls", stack: true, run: call{"call_host", []uint64{41}}, want: 42})
 }
 
 // BenchmarkHostCallTyped is BenchmarkHostCall with the host function
