@@ -46,6 +46,7 @@ type DomTree struct {
 	rpo  []int32  // reverse postorder number by block ID; -1 when unreachable
 	pre  []int32  // preorder interval of the tree, for O(1) queries
 	post []int32
+	kids [][]*Block // children by block ID
 }
 
 // Dominators computes the dominator tree with the Cooper-Harvey-Kennedy
@@ -104,6 +105,7 @@ func (f *Func) Dominators() *DomTree {
 			children[p.ID] = append(children[p.ID], b)
 		}
 	}
+	d.kids = children
 	clock := int32(0)
 	type frame struct {
 		b *Block
@@ -128,6 +130,10 @@ func (f *Func) Dominators() *DomTree {
 	}
 	return d
 }
+
+// Children returns the blocks b immediately dominates, in reverse
+// postorder.
+func (d *DomTree) Children(b *Block) []*Block { return d.kids[b.ID] }
 
 // Reachable reports whether b is reachable from the entry.
 func (d *DomTree) Reachable(b *Block) bool { return int(b.ID) < len(d.rpo) && d.rpo[b.ID] >= 0 }

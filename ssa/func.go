@@ -55,6 +55,9 @@ type Func struct {
 	Index  uint32 // Wasm function index
 	Sig    *Signature
 	Blocks []*Block
+	// Mems describes the linear memories the function accesses, for the
+	// bounds-check passes (set by the frontend; optional).
+	Mems []MemInfo
 
 	nextValue ID
 	nextBlock ID
@@ -63,6 +66,15 @@ type Func struct {
 	slab      []Value // values are allocated in chunks
 	predBuf   []*Block
 	replTo    []*Value // replacer storage, reused by the passes
+}
+
+// MemInfo describes one linear memory. The frontend promises that only
+// calls (of any kind) change a memory's length, that it never shrinks
+// below MinLen, and that the record is never written by a store.
+type MemInfo struct {
+	Rec    *Value // the record's address (an entry-block value)
+	LenOff int64  // offset of the current length in bytes (i64) in the record
+	MinLen uint64 // the length is always at least this
 }
 
 // NewFunc returns an empty function with signature sig.

@@ -19,6 +19,10 @@ var Passes = []Pass{
 	{"deadblocks", deadBlocks},
 	{"constfold", constFold},
 	{"blockparams", removeRedundantParams},
+	{"simplify", simplify},
+	{"licm", licm}, // before gvn, which merges what it hoists
+	{"gvn", gvn},
+	{"bounds", boundsChecks},
 	{"dce", deadCode},
 	{"critical", splitCriticalEdges},
 	{"layout", layoutRPO},

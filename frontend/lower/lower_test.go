@@ -152,7 +152,7 @@ func TestLowerMemory(t *testing.T) {
 	    (global.set $g (i64.load8_s offset=4 (local.get 0)))
 	    (drop (memory.grow (i32.const 1)))
 	    (memory.fill (local.get 0) (i32.const 0) (i32.const 16))
-	    (memory.size)))`, 0, true)
+	    (memory.size)))`, 0, false)
 	wantLines(t, f,
 		"= i64.load v0 [+"+strconv.Itoa(int(layout.Memory(0)))+"]",
 		"= i64.load v0 [+"+strconv.Itoa(int(layout.Global(0)))+"]",

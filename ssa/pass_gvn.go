@@ -1,0 +1,125 @@
+package ssa
+
+// gvnKey identifies a pure computation: op, type, aux and operand IDs
+// (commutative operands ordered), -1 for absent operands.
+type gvnKey struct {
+	op      Op
+	typ     Type
+	aux     int64
+	a, b, c ID
+}
+
+// pureOp reports whether v computes a function of its operands only, so
+// that equal computations may share one value.
+func pureOp(v *Value) bool {
+	if v.Op == OpParam || v.Op == OpCopy || v.Sig != nil || len(v.Args) > 3 {
+		return false
+	}
+	return v.Op.Info().Flags&(SideEffect|ReadsMem|Terminator|Call) == 0
+}
+
+func keyOf(v *Value) gvnKey {
+	k := gvnKey{op: v.Op, typ: v.Type, aux: v.AuxInt, a: -1, b: -1, c: -1}
+	ids := [3]*ID{&k.a, &k.b, &k.c}
+	for i, a := range v.Args {
+		*ids[i] = a.ID
+	}
+	if v.Op.Has(Commutative) && k.a > k.b {
+		k.a, k.b = k.b, k.a
+	}
+	return k
+}
+
+// gvn replaces each pure value by an equal one that dominates it, in one
+// walk over the dominator tree with a scoped hash table. Constants, which
+// the backends rematerialize at their uses, all move to the entry block
+// first so that each distinct constant exists once and dominates every
+// use (LICM relies on this).
+func gvn(f *Func) {
+	if len(f.Blocks) == 0 {
+		return
+	}
+	r := newReplacer(f)
+	hoistConsts(f, r)
+	d := f.Dominators()
+	table := make(map[gvnKey]*Value)
+	var undo []gvnKey
+	type frame struct {
+		b    *Block
+		mark int
+		next int
+	}
+	stack := []frame{{f.Blocks[0], 0, -1}}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		b := top.b
+		if top.next < 0 {
+			top.mark, top.next = len(undo), 0
+			kept := b.Values[:0]
+			for _, v := range b.Values {
+				for i, a := range v.Args {
+					v.Args[i] = r.resolve(a)
+				}
+				if pureOp(v) {
+					k := keyOf(v)
+					if w, ok := table[k]; ok {
+						r.set(v, w)
+						continue
+					}
+					table[k] = v
+					undo = append(undo, k)
+				}
+				kept = append(kept, v)
+			}
+			clearTail(b, kept)
+		}
+		if kids := d.Children(b); top.next < len(kids) {
+			c := kids[top.next]
+			top.next++
+			stack = append(stack, frame{c, 0, -1})
+			continue
+		}
+		for _, k := range undo[top.mark:] {
+			delete(table, k)
+		}
+		undo = undo[:top.mark]
+		stack = stack[:len(stack)-1]
+	}
+	r.apply(f)
+}
+
+// clearTail installs kept (a prefix of b.Values' storage) as b's values,
+// clearing the dropped slots for the garbage collector.
+func clearTail(b *Block, kept []*Value) {
+	for i := len(kept); i < len(b.Values); i++ {
+		b.Values[i] = nil
+	}
+	b.Values = kept
+}
+
+// hoistConsts moves one copy of each distinct constant to the start of
+// the entry block and replaces the others by it.
+func hoistConsts(f *Func, r *replacer) {
+	entry := f.Blocks[0]
+	seen := make(map[gvnKey]*Value)
+	var consts []*Value
+	for _, b := range f.Blocks {
+		kept := b.Values[:0]
+		for _, v := range b.Values {
+			if !v.Op.IsConst() {
+				kept = append(kept, v)
+				continue
+			}
+			k := keyOf(v)
+			if w, ok := seen[k]; ok {
+				r.set(v, w)
+				continue
+			}
+			seen[k] = v
+			v.Block = entry
+			consts = append(consts, v)
+		}
+		clearTail(b, kept)
+	}
+	entry.Values = append(consts, entry.Values...)
+}
