@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The benchmark suite (make bench): installs what it needs (Debian packages,
+# Debian source packages, npm, Go modules), builds the programs, then runs
+# them interleaved under native, wasmc, wazero's compiler and node, and
+# measures compilation. Writes the report to $BENCH_WORK/report.md.
+#   BENCH_ROUNDS   timed rounds (default 5)   BENCH_ONLY  regexp of workloads
+#   BENCH_SKIP_COMPILE=1  skip the compile-time section
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+export BENCH_WORK=${BENCH_WORK:-$here/.work}
+GO=${GO:-go}
+mkdir -p "$BENCH_WORK"
+cd "$repo"
+"$here/fetch.sh"
+"$here/build.sh"
+CGO_ENABLED=0 $GO build -o bin/wasmc ./cmd/wasmc || echo "run: building wasmc failed"
+CGO_ENABLED=0 $GO build -o "$BENCH_WORK/benchrun" ./bench/cmd/benchrun || { echo "run: building benchrun failed"; exit 1; }
+report=$BENCH_WORK/report.md
+{
+  echo "# wasmc benchmark run"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+  echo "- tools: $($GO version | cut -d' ' -f3), $(clang --version 2>/dev/null | head -1), $(gcc --version 2>/dev/null | head -1), node $(node --version 2>/dev/null), wasmc $(git rev-parse --short HEAD 2>/dev/null)"
+  echo
+  echo "## Run time"
+  echo
+  "$BENCH_WORK/benchrun" run -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_ROUNDS:-5}" -only "${BENCH_ONLY:-}"
+  if [ -z "${BENCH_SKIP_COMPILE:-}" ]; then
+    echo
+    echo "## Compilation"
+    echo
+    "$BENCH_WORK/benchrun" compile -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_COMPILE_ROUNDS:-3}"
+  fi
+} | tee "$report"
+echo "run: report in $report"
