@@ -69,11 +69,11 @@ func (f *mfunc) write(b *strings.Builder) {
 	fmt.Fprintf(b, "selected %s:\n", f.name)
 	for i, blk := range f.blocks {
 		fmt.Fprintf(b, "b%d:", i)
-		if len(blk.preds) > 0 {
-			fmt.Fprintf(b, " ; preds %v", blk.preds)
+		if len(blk.Preds) > 0 {
+			fmt.Fprintf(b, " ; preds %v", blk.Preds)
 		}
-		if blk.depth > 0 {
-			fmt.Fprintf(b, " ; loop depth %d", blk.depth)
+		if blk.Depth > 0 {
+			fmt.Fprintf(b, " ; loop depth %d", blk.Depth)
 		}
 		b.WriteString("\n")
 		for k := range blk.instrs {

@@ -3,6 +3,7 @@ package arm64
 import (
 	"fmt"
 
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/ssa"
@@ -320,11 +321,7 @@ func (s *isel) edgeMoves(e *ssa.Edge) {
 		s.fail("edge to %v has %d arguments for %d parameters", e.Block, len(e.Args), len(params))
 		return
 	}
-	type move struct {
-		dst, src regalloc.Reg
-		float    bool
-	}
-	var moves []move
+	var moves []mach.Move
 	var lazy []int
 	for i, a := range e.Args {
 		dst := s.vreg(params[i])
@@ -333,50 +330,16 @@ func (s *isel) edgeMoves(e *ssa.Edge) {
 			continue
 		}
 		if src := s.reg(a); src != dst {
-			moves = append(moves, move{dst, src, a.Type.IsFloat()})
+			moves = append(moves, mach.Move{Dst: dst, Src: src, Float: a.Type.IsFloat()})
 		}
 	}
-	emitMove := func(m move) {
+	mach.ParallelMove(moves, func(m mach.Move) {
 		op := mMov
-		if m.float {
+		if m.Float {
 			op = mFMov
 		}
-		s.emitOp(op, S64, regOp(m.dst, rDef), regOp(m.src, rUse))
-	}
-	for len(moves) > 0 {
-		progress := false
-		for i := 0; i < len(moves); i++ {
-			blocked := false
-			for j := range moves {
-				if j != i && moves[j].src == moves[i].dst {
-					blocked = true
-					break
-				}
-			}
-			if !blocked {
-				emitMove(moves[i])
-				moves = append(moves[:i], moves[i+1:]...)
-				i--
-				progress = true
-			}
-		}
-		if !progress {
-			// Every destination is still read: save one, then redirect
-			// its readers to the copy.
-			d := moves[0].dst
-			c := regalloc.ClassInt
-			if moves[0].float {
-				c = regalloc.ClassFloat
-			}
-			t := s.newVReg(c)
-			emitMove(move{t, d, moves[0].float})
-			for j := range moves {
-				if moves[j].src == d {
-					moves[j].src = t
-				}
-			}
-		}
-	}
+		s.emitOp(op, S64, regOp(m.Dst, rDef), regOp(m.Src, rUse))
+	}, s.newVReg)
 	for _, i := range lazy {
 		s.materialize(s.vreg(params[i]), e.Args[i])
 	}

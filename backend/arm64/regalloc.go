@@ -1,14 +1,14 @@
 package arm64
 
 import (
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
 )
 
 // mblock is a machine block: instructions ending in a terminator.
 type mblock struct {
-	instrs       []instr
-	succs, preds []int
-	depth        int // loop nesting depth
+	mach.Block // successors, predecessors, loop depth
+	instrs     []instr
 }
 
 // mfunc is a function after instruction selection. It implements
@@ -65,9 +65,9 @@ func RegInfo() *regalloc.RegInfo {
 }
 
 func (f *mfunc) NumBlocks() int      { return len(f.blocks) }
-func (f *mfunc) Succs(b int) []int   { return f.blocks[b].succs }
-func (f *mfunc) Preds(b int) []int   { return f.blocks[b].preds }
-func (f *mfunc) LoopDepth(b int) int { return f.blocks[b].depth }
+func (f *mfunc) Succs(b int) []int   { return f.blocks[b].Succs }
+func (f *mfunc) Preds(b int) []int   { return f.blocks[b].Preds }
+func (f *mfunc) LoopDepth(b int) int { return f.blocks[b].Depth }
 func (f *mfunc) NumInstrs(b int) int { return len(f.blocks[b].instrs) }
 func (f *mfunc) Operands(b, i int, ops []regalloc.Operand) []regalloc.Operand {
 	return f.blocks[b].instrs[i].operands(ops)
@@ -135,135 +135,15 @@ func appendOperand(ops []regalloc.Operand, o *operand) []regalloc.Operand {
 	return ops
 }
 
-// computeCFG fills succs and preds from the terminators' targets and the
-// loop depths from the natural loops of the back edges.
+// computeCFG fills the blocks' successors and predecessors from the
+// terminators' targets and their loop depths (see mach.ComputeCFG).
 func (f *mfunc) computeCFG() {
-	for _, b := range f.blocks {
-		b.succs, b.preds, b.depth = nil, nil, 0
-	}
-	for i, b := range f.blocks {
-		if n := len(b.instrs); n > 0 {
-			b.succs = append(b.succs, b.instrs[n-1].targets...)
-		}
-		for _, s := range b.succs {
-			f.blocks[s].preds = append(f.blocks[s].preds, i)
-		}
-	}
-	f.loopDepths()
-}
-
-// loopDepths computes dominators (Cooper, Harvey, Kennedy) over the
-// reachable blocks, then adds one to the depth of every block of each
-// natural loop (back edges with the same header form one loop).
-func (f *mfunc) loopDepths() {
-	n := len(f.blocks)
-	if n == 0 {
-		return
-	}
-	order := make([]int, 0, n) // postorder
-	num := make([]int, n)      // postorder number, -1 unreachable
-	for i := range num {
-		num[i] = -1
-	}
-	visited := make([]bool, n)
-	type frame struct{ b, next int }
-	stack := []frame{{0, 0}}
-	visited[0] = true
-	for len(stack) > 0 {
-		top := &stack[len(stack)-1]
-		if top.next < len(f.blocks[top.b].succs) {
-			s := f.blocks[top.b].succs[top.next]
-			top.next++
-			if !visited[s] {
-				visited[s] = true
-				stack = append(stack, frame{s, 0})
+	mach.ComputeCFG(len(f.blocks),
+		func(i int) *mach.Block { return &f.blocks[i].Block },
+		func(i int) []int {
+			if n := len(f.blocks[i].instrs); n > 0 {
+				return f.blocks[i].instrs[n-1].targets
 			}
-			continue
-		}
-		num[top.b] = len(order)
-		order = append(order, top.b)
-		stack = stack[:len(stack)-1]
-	}
-	idom := make([]int, n)
-	for i := range idom {
-		idom[i] = -1
-	}
-	idom[0] = 0
-	intersect := func(a, b int) int {
-		for a != b {
-			for num[a] < num[b] {
-				a = idom[a]
-			}
-			for num[b] < num[a] {
-				b = idom[b]
-			}
-		}
-		return a
-	}
-	for changed := true; changed; {
-		changed = false
-		for k := len(order) - 1; k >= 0; k-- {
-			b := order[k]
-			if b == 0 {
-				continue
-			}
-			nd := -1
-			for _, p := range f.blocks[b].preds {
-				if num[p] < 0 || idom[p] < 0 {
-					continue
-				}
-				if nd < 0 {
-					nd = p
-				} else {
-					nd = intersect(p, nd)
-				}
-			}
-			if nd >= 0 && idom[b] != nd {
-				idom[b] = nd
-				changed = true
-			}
-		}
-	}
-	dominates := func(a, b int) bool {
-		for {
-			if a == b {
-				return true
-			}
-			if b == 0 || idom[b] < 0 {
-				return false
-			}
-			b = idom[b]
-		}
-	}
-	inLoop := make([]int, n) // header+1 of the last loop a block was counted for
-	for h := 0; h < n; h++ {
-		if num[h] < 0 {
-			continue
-		}
-		var work []int
-		for _, p := range f.blocks[h].preds {
-			if num[p] >= 0 && dominates(h, p) {
-				work = append(work, p)
-			}
-		}
-		if len(work) == 0 {
-			continue
-		}
-		inLoop[h] = h + 1
-		f.blocks[h].depth++
-		for len(work) > 0 {
-			b := work[len(work)-1]
-			work = work[:len(work)-1]
-			if inLoop[b] == h+1 {
-				continue
-			}
-			inLoop[b] = h + 1
-			f.blocks[b].depth++
-			for _, p := range f.blocks[b].preds {
-				if num[p] >= 0 && inLoop[p] != h+1 {
-					work = append(work, p)
-				}
-			}
-		}
-	}
+			return nil
+		})
 }

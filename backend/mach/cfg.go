@@ -1,0 +1,147 @@
+// Package mach holds the machine-independent parts of the instruction
+// selectors of backend/amd64 and backend/arm64: the control-flow graph and
+// loop depths of a machine function that the shared register allocator
+// reads (regalloc.Func), and the ordering of the parallel moves of block
+// arguments. Each backend keeps its instructions, operands and encodings.
+package mach
+
+// Block is the control-flow part of a machine block; the backends embed it
+// in their blocks.
+type Block struct {
+	Succs, Preds []int
+	Depth        int // loop nesting depth
+}
+
+// ComputeCFG fills the Succs and Preds of blocks[0..n) from the targets of
+// each block's terminator (targets(i) is nil for an empty block), and the
+// loop depths from the natural loops of the back edges. block(i) returns
+// the Block of machine block i; block 0 is the entry.
+func ComputeCFG(n int, block func(i int) *Block, targets func(i int) []int) {
+	for i := 0; i < n; i++ {
+		b := block(i)
+		b.Succs, b.Preds, b.Depth = nil, nil, 0
+	}
+	for i := 0; i < n; i++ {
+		b := block(i)
+		b.Succs = append(b.Succs, targets(i)...)
+		for _, s := range b.Succs {
+			block(s).Preds = append(block(s).Preds, i)
+		}
+	}
+	loopDepths(n, block)
+}
+
+// loopDepths computes dominators (Cooper, Harvey, Kennedy) over the
+// reachable blocks, then adds one to the depth of every block of each
+// natural loop (back edges with the same header form one loop).
+func loopDepths(n int, block func(i int) *Block) {
+	if n == 0 {
+		return
+	}
+	order := make([]int, 0, n) // postorder
+	num := make([]int, n)      // postorder number, -1 unreachable
+	for i := range num {
+		num[i] = -1
+	}
+	visited := make([]bool, n)
+	type frame struct{ b, next int }
+	stack := []frame{{0, 0}}
+	visited[0] = true
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next < len(block(top.b).Succs) {
+			s := block(top.b).Succs[top.next]
+			top.next++
+			if !visited[s] {
+				visited[s] = true
+				stack = append(stack, frame{s, 0})
+			}
+			continue
+		}
+		num[top.b] = len(order)
+		order = append(order, top.b)
+		stack = stack[:len(stack)-1]
+	}
+	idom := make([]int, n)
+	for i := range idom {
+		idom[i] = -1
+	}
+	idom[0] = 0
+	intersect := func(a, b int) int {
+		for a != b {
+			for num[a] < num[b] {
+				a = idom[a]
+			}
+			for num[b] < num[a] {
+				b = idom[b]
+			}
+		}
+		return a
+	}
+	for changed := true; changed; {
+		changed = false
+		for k := len(order) - 1; k >= 0; k-- {
+			b := order[k]
+			if b == 0 {
+				continue
+			}
+			nd := -1
+			for _, p := range block(b).Preds {
+				if num[p] < 0 || idom[p] < 0 {
+					continue
+				}
+				if nd < 0 {
+					nd = p
+				} else {
+					nd = intersect(p, nd)
+				}
+			}
+			if nd >= 0 && idom[b] != nd {
+				idom[b] = nd
+				changed = true
+			}
+		}
+	}
+	dominates := func(a, b int) bool {
+		for {
+			if a == b {
+				return true
+			}
+			if b == 0 || idom[b] < 0 {
+				return false
+			}
+			b = idom[b]
+		}
+	}
+	inLoop := make([]int, n) // header+1 of the last loop a block was counted for
+	for h := 0; h < n; h++ {
+		if num[h] < 0 {
+			continue
+		}
+		var work []int
+		for _, p := range block(h).Preds {
+			if num[p] >= 0 && dominates(h, p) {
+				work = append(work, p)
+			}
+		}
+		if len(work) == 0 {
+			continue
+		}
+		inLoop[h] = h + 1
+		block(h).Depth++
+		for len(work) > 0 {
+			b := work[len(work)-1]
+			work = work[:len(work)-1]
+			if inLoop[b] == h+1 {
+				continue
+			}
+			inLoop[b] = h + 1
+			block(b).Depth++
+			for _, p := range block(b).Preds {
+				if num[p] >= 0 && inLoop[p] != h+1 {
+					work = append(work, p)
+				}
+			}
+		}
+	}
+}

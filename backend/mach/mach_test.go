@@ -1,0 +1,36 @@
+package mach
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/wasmc/wasmc/regalloc"
+)
+
+func TestParallelMoveCycle(t *testing.T) {
+	a, b, c := regalloc.FirstVirtual, regalloc.FirstVirtual+1, regalloc.FirstVirtual+2
+	tmp := regalloc.FirstVirtual + 10
+	var got []Move
+	// a <- b, b <- a (a swap) and c <- a.
+	ParallelMove([]Move{{a, b, false}, {b, a, false}, {c, a, false}},
+		func(m Move) { got = append(got, m) },
+		func(regalloc.Class) regalloc.Reg { return tmp })
+	want := []Move{{c, a, false}, {tmp, a, false}, {a, b, false}, {b, tmp, false}}
+	if !slices.Equal(got, want) {
+		t.Errorf("moves = %v, want %v", got, want)
+	}
+}
+
+func TestComputeCFGLoopDepth(t *testing.T) {
+	// 0 -> 1; 1 -> 2, 3; 2 -> 1 (a loop 1-2); 3 exits; 4 unreachable -> 1.
+	targets := [][]int{{1}, {2, 3}, {1}, nil, {1}}
+	blocks := make([]Block, len(targets))
+	ComputeCFG(len(blocks), func(i int) *Block { return &blocks[i] }, func(i int) []int { return targets[i] })
+	depths := []int{blocks[0].Depth, blocks[1].Depth, blocks[2].Depth, blocks[3].Depth, blocks[4].Depth}
+	if want := []int{0, 1, 1, 0, 0}; !slices.Equal(depths, want) {
+		t.Errorf("depths = %v, want %v", depths, want)
+	}
+	if want := []int{0, 2, 4}; !slices.Equal(blocks[1].Preds, want) {
+		t.Errorf("preds of 1 = %v, want %v", blocks[1].Preds, want)
+	}
+}
