@@ -108,7 +108,17 @@ func (s *isel) binary(v *ssa.Value, op mop, logical bool) {
 		}
 	}
 	src := s.aluSrc(b, sz, logical)
-	s.emitOp(op, sz, regOp(s.vreg(v), rDef), regOp(s.ireg(a), rUse), src)
+	s.emitOp(op, sz, regOp(s.vreg(v), rDef), regOp(s.firstReg(a, src), rUse), src)
+}
+
+// firstReg returns the register of an ALU op's first operand a. Register
+// 31 there means SP, not XZR, in the immediate and extended-register
+// forms of add and sub (and their compares), so a zero is materialized.
+func (s *isel) firstReg(a *ssa.Value, src operand) regalloc.Reg {
+	if src.kind == kImm || src.kind == kExt {
+		return s.reg(a)
+	}
+	return s.ireg(a)
 }
 
 // mulAdd selects madd (c + x*y) or msub (c - x*y) when v's mul operand

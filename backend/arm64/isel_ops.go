@@ -240,8 +240,8 @@ func (s *isel) compare(v *ssa.Value) Cond {
 	if _, ok := intConst(a); ok || s.isFoldedShift(a) || a.Op == ssa.OpI64ExtendI32S && s.fold[a.ID] {
 		a, b, swap = b, a, 1
 	}
-	ra := s.ireg(a)
-	s.emitOp(mCmp, sz, regOp(ra, rUse), s.aluSrc(b, sz, false))
+	src := s.aluSrc(b, sz, false)
+	s.emitOp(mCmp, sz, regOp(s.firstReg(a, src), rUse), src)
 	return intConds[k][swap]
 }
 
