@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 
 	"github.com/wasmc/wasmc"
@@ -25,8 +26,9 @@ module without the original file, which 'wasmc run' and the Go API
 tools read it: 'objdump -d file.o' shows each Wasm function as a symbol.
 
 The -o flag names the output; the default is the input's name with its
-extension replaced by ".o". The -arch flag selects the target
-architecture; only the host's (` + goruntime.GOARCH + `) is supported for now.`,
+extension replaced by ".o". The -arch flag selects the target architecture,
+amd64 or arm64 (default: this machine's, ` + goruntime.GOARCH + `): any wasmc
+compiles for both, and the object runs under a wasmc of its architecture.`,
 	setFlags: func(fs *flag.FlagSet) {
 		compileOpts = &compileFlags{}
 		fs.StringVar(&compileOpts.out, "o", "", "write the object to `file`")
@@ -48,8 +50,8 @@ func runCompile(e *env, c *command, args []string) int {
 		return 2
 	}
 	file, o := args[0], compileOpts
-	if o.arch != goruntime.GOARCH {
-		fmt.Fprintf(e.stderr, "wasmc compile: -arch %s: cross-compilation is not supported yet; this wasmc compiles for %s only\n", o.arch, goruntime.GOARCH)
+	if !slices.Contains(wasmc.Arches(), o.arch) {
+		fmt.Fprintf(e.stderr, "wasmc compile: -arch %s: unknown architecture; wasmc compiles for %s\n", o.arch, strings.Join(wasmc.Arches(), ", "))
 		return 2
 	}
 	out := o.out
@@ -68,15 +70,8 @@ func runCompile(e *env, c *command, args []string) int {
 		fmt.Fprintf(e.stderr, "wasmc compile: %s: already a native object\n", file)
 		return 1
 	}
-	ctx := context.Background()
-	r := wasmc.NewRuntime(ctx)
-	defer r.Close(ctx)
-	cm, err := r.CompileModule(ctx, data)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "wasmc compile: %s: %s\n", file, strings.TrimPrefix(err.Error(), "wasmc: "))
-		return 1
-	}
-	obj, err := cm.MarshalObject()
+	// Compiling without loading: the code need not run on this machine.
+	obj, err := wasmc.CompileObject(context.Background(), data, o.arch, wasmc.FeaturesV2)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "wasmc compile: %s: %s\n", file, strings.TrimPrefix(err.Error(), "wasmc: "))
 		return 1

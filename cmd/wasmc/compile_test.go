@@ -1,10 +1,12 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 package main
 
 import (
+	"debug/elf"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 )
@@ -41,6 +43,39 @@ func TestCompileAndRunObject(t *testing.T) {
 	}
 }
 
+// TestCompileCross compiles for both architectures: the object for this
+// machine runs, the other is an ELF file for its machine that run refuses
+// with an error naming both architectures.
+func TestCompileCross(t *testing.T) {
+	dir := t.TempDir()
+	machines := map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
+	for arch, machine := range machines {
+		obj := filepath.Join(dir, "calc-"+arch+".o")
+		if code, out, stderr := cli("compile", "--arch", arch, "-o", obj, td("calc.wat")); code != 0 || out != "" || stderr != "" {
+			t.Fatalf("compile --arch %s: exit %d, stdout %q, stderr %q", arch, code, out, stderr)
+		}
+		f, err := elf.Open(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if f.Machine != machine {
+			t.Errorf("compile --arch %s: ELF machine %v, want %v", arch, f.Machine, machine)
+		}
+		code, out, stderr := cli("run", "--invoke", "twice", obj, "21")
+		if arch == goruntime.GOARCH {
+			if code != 0 || out != "142\n" {
+				t.Errorf("run --invoke twice %s 21: exit %d, stdout %q, stderr %q; want 142", obj, code, out, stderr)
+			}
+			continue
+		}
+		want := "code for " + arch + " cannot run on " + goruntime.GOARCH
+		if code != exitLoad || out != "" || !strings.HasPrefix(stderr, "wasmc run: "+obj+": ") || !strings.Contains(stderr, want) {
+			t.Errorf("run %s: exit %d, stdout %q, stderr %q; want exit %d and %q", obj, code, out, stderr, exitLoad, want)
+		}
+	}
+}
+
 func TestCompileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := write(t, dir, "bad.wat", "(module (func (result i32)))")
@@ -55,7 +90,7 @@ func TestCompileErrors(t *testing.T) {
 	}{
 		{[]string{"compile"}, 2, "usage: wasmc compile"},
 		{[]string{"compile", "a.wasm", "b.wasm"}, 2, "one input file expected, got 2"},
-		{[]string{"compile", "-arch", "arm64", td("calc.wat")}, 2, "-arch arm64: cross-compilation is not supported yet"},
+		{[]string{"compile", "-arch", "riscv64", td("calc.wat")}, 2, "-arch riscv64: unknown architecture; wasmc compiles for amd64, arm64"},
 		{[]string{"compile", filepath.Join(dir, "missing.wasm")}, 1, "missing.wasm: no such file or directory"},
 		{[]string{"compile", "-o", filepath.Join(dir, "out.o"), bad}, 1, "bad.wat: "},
 		{[]string{"compile", obj}, 1, obj + ": already a native object"},
@@ -126,7 +161,7 @@ func TestObjdump(t *testing.T) {
 	// An object: the same machine code, without Wasm bodies.
 	dir := t.TempDir()
 	obj := filepath.Join(dir, "calc.o")
-	if code, _, stderr := cli("compile", "-o", obj, td("calc.wat")); code != 0 {
+	if code, _, stderr := cli("compile", "-arch", "amd64", "-o", obj, td("calc.wat")); code != 0 {
 		t.Fatalf("compile: exit %d, %s", code, stderr)
 	}
 	code, objOut, stderr := cli("objdump", "-func", "4", obj)

@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 package main
 
@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,7 +36,14 @@ func TestGoProgram(t *testing.T) {
 	wasmFile := filepath.Join(dir, "goprog.wasm")
 	nativeFile := filepath.Join(dir, "goprog")
 	build(wasmFile, "GOOS=wasip1", "GOARCH=wasm")
-	build(nativeFile)
+	// The native build is for the machine itself (GOHOSTARCH), which under
+	// qemu-aarch64-static is not the test's architecture.
+	host, err := exec.Command(goTool, "env", "GOHOSTOS", "GOHOSTARCH").Output()
+	if f := strings.Fields(string(host)); err != nil || len(f) != 2 {
+		t.Fatalf("go env GOHOSTOS GOHOSTARCH: %v, %q", err, host)
+	} else {
+		build(nativeFile, "GOOS="+f[0], "GOARCH="+f[1])
+	}
 	want, err := exec.Command(nativeFile).Output()
 	if err != nil || len(want) == 0 {
 		t.Fatalf("native goprog: %v, output %q", err, want)

@@ -187,9 +187,6 @@ func compileBytes(tb testing.TB, data []byte) *backend.Compiled {
 
 // TestPathologicalFunctions compiles each pathological function.
 func TestPathologicalFunctions(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the code generator targets amd64 only")
-	}
 	for _, p := range pathological {
 		t.Run(p.name, func(t *testing.T) {
 			size := p.size
@@ -208,9 +205,6 @@ func TestPathologicalFunctions(t *testing.T) {
 // of its test size and at that size: linear behaviour shows as a constant
 // ns/unit (unit: a local, a block, a table entry, an instruction).
 func BenchmarkPathological(b *testing.B) {
-	if runtime.GOARCH != "amd64" {
-		b.Skip("the code generator targets amd64 only")
-	}
 	for _, p := range pathological {
 		for _, n := range []int{p.size / 4, p.size} {
 			data := p.gen(n)

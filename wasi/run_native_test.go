@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 package wasi_test
 
@@ -10,21 +10,35 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/wasmc/wasmc"
 	"github.com/wasmc/wasmc/wasi"
 )
 
-// goBuild builds the Go program in dir, for wasip1 when wasip1 is set.
+// goBuild builds the Go program in dir, for wasip1 when wasip1 is set and
+// otherwise for the machine's own architecture (GOHOSTARCH): under
+// qemu-aarch64-static an arm64 program could not be run from here.
 func goBuild(t *testing.T, dir string, wasip1 bool) string {
 	t.Helper()
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	out := filepath.Join(t.TempDir(), "prog")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", out, ".")
+	cmd := exec.Command(goTool, "build", "-o", out, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if wasip1 {
 		cmd.Env = append(cmd.Env, "GOOS=wasip1", "GOARCH=wasm")
+	} else {
+		host, err := exec.Command(goTool, "env", "GOHOSTOS", "GOHOSTARCH").Output()
+		if err != nil {
+			t.Fatalf("go env: %v", err)
+		}
+		f := strings.Fields(string(host))
+		if len(f) != 2 {
+			t.Fatalf("go env GOHOSTOS GOHOSTARCH printed %q", host)
+		}
+		cmd.Env = append(cmd.Env, "GOOS="+f[0], "GOARCH="+f[1])
 	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", dir, err, msg)
