@@ -1,8 +1,7 @@
 package amd64
 
 import (
-	"fmt"
-
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/frontend/wasm"
 )
 
@@ -21,77 +20,22 @@ var (
 )
 
 // Loc is where one parameter or result lives at a call: a register, or
-// (Reg == NoReg) the stack slot at [RSP+Offset] just before the call,
+// (OnStack, Reg == NoReg) the stack slot at [RSP+Offset] just before the call,
 // which the callee sees at [RBP+16+Offset].
-type Loc struct {
-	Reg    Reg
-	Offset int32
-}
-
-// OnStack reports whether the value is passed in memory.
-func (l Loc) OnStack() bool { return l.Reg == NoReg }
+type Loc = mach.Loc[Reg]
 
 // CallLayout places a signature's parameters and results.
-type CallLayout struct {
-	Params, Results []Loc
-	// StackParams is the size of the stack parameter area at [RSP];
-	// stack results follow it, StackResults bytes.
-	StackParams, StackResults int32
-}
+type CallLayout = mach.CallLayout[Reg]
 
-// ArgArea is the outgoing area a caller reserves at the bottom of its
-// frame for this call, rounded to 16 bytes to keep RSP aligned.
-func (l *CallLayout) ArgArea() int32 { return (l.StackParams + l.StackResults + 15) &^ 15 }
+// IsFloat reports whether values of type t travel in floating-point
+// registers; it fails for types this backend does not pass (v128).
+func IsFloat(t wasm.ValType) (bool, error) { return mach.IsFloat("amd64", t) }
 
-// IsFloat reports whether values of type t travel in XMM registers; it
-// fails for types this backend does not pass (v128).
-func IsFloat(t wasm.ValType) (bool, error) {
-	switch t.Kind {
-	case wasm.KindI32, wasm.KindI64, wasm.KindRef:
-		return false, nil
-	case wasm.KindF32, wasm.KindF64:
-		return true, nil
-	}
-	return false, fmt.Errorf("amd64: value type %v not supported", t)
-}
-
-// Layout computes the calling convention's placement of a signature: the
-// first eight integer-class values in IntArgRegs, the first eight floats
-// in FloatArgRegs, the rest in 8-byte stack slots in order (parameters and
-// results counted separately).
+// Layout places a signature per the calling convention: IntArgRegs,
+// FloatArgRegs, then 8-byte stack slots.
 func Layout(sig *wasm.FuncType) (*CallLayout, error) {
-	l := &CallLayout{}
-	var err error
-	if l.Params, l.StackParams, err = place(sig.Params, 0); err != nil {
-		return nil, err
-	}
-	var end int32
-	if l.Results, end, err = place(sig.Results, l.StackParams); err != nil {
-		return nil, err
-	}
-	l.StackResults = end - l.StackParams
-	return l, nil
+	return mach.Layout("amd64", sig, IntArgRegs[:], FloatArgRegs[:], NoReg)
 }
 
-func place(ts []wasm.ValType, off int32) ([]Loc, int32, error) {
-	locs := make([]Loc, len(ts))
-	ni, nf := 0, 0
-	for i, t := range ts {
-		fl, err := IsFloat(t)
-		if err != nil {
-			return nil, 0, err
-		}
-		switch {
-		case fl && nf < len(FloatArgRegs):
-			locs[i] = Loc{Reg: FloatArgRegs[nf]}
-			nf++
-		case !fl && ni < len(IntArgRegs):
-			locs[i] = Loc{Reg: IntArgRegs[ni]}
-			ni++
-		default:
-			locs[i] = Loc{Reg: NoReg, Offset: off}
-			off += 8
-		}
-	}
-	return locs, off, nil
-}
+// None reports whether r is NoReg (a stack slot in a Loc).
+func (r Reg) None() bool { return r == NoReg }

@@ -46,12 +46,12 @@ func TestLayout(t *testing.T) {
 	if l.StackParams != 32 || l.StackResults != 40 || l.ArgArea() != 80 {
 		t.Errorf("stack params %d results %d area %d, want 32 40 80", l.StackParams, l.StackResults, l.ArgArea())
 	}
-	wantP := []Loc{{RAX, 0}, {X0, 0}, {RBX, 0}, {X1, 0}, {RCX, 0}, {X2, 0}, {RDX, 0}, {X3, 0}, {RSI, 0}, {X4, 0},
-		{RDI, 0}, {X5, 0}, {R8, 0}, {X6, 0}, {R9, 0}, {X7, 0}, {NoReg, 0}, {NoReg, 8}, {NoReg, 16}, {NoReg, 24}}
+	wantP := []Loc{{Reg: RAX, Offset: 0}, {Reg: X0, Offset: 0}, {Reg: RBX, Offset: 0}, {Reg: X1, Offset: 0}, {Reg: RCX, Offset: 0}, {Reg: X2, Offset: 0}, {Reg: RDX, Offset: 0}, {Reg: X3, Offset: 0}, {Reg: RSI, Offset: 0}, {Reg: X4, Offset: 0},
+		{Reg: RDI, Offset: 0}, {Reg: X5, Offset: 0}, {Reg: R8, Offset: 0}, {Reg: X6, Offset: 0}, {Reg: R9, Offset: 0}, {Reg: X7, Offset: 0}, {Reg: NoReg, Offset: 0}, {Reg: NoReg, Offset: 8}, {Reg: NoReg, Offset: 16}, {Reg: NoReg, Offset: 24}}
 	if !slices.Equal(l.Params, wantP) {
 		t.Errorf("params = %v", l.Params)
 	}
-	wantR := append(slices.Clone(wantP[:16]), Loc{NoReg, 32}, Loc{NoReg, 40}, Loc{NoReg, 48}, Loc{NoReg, 56}, Loc{NoReg, 64})
+	wantR := append(slices.Clone(wantP[:16]), Loc{Reg: NoReg, Offset: 32}, Loc{Reg: NoReg, Offset: 40}, Loc{Reg: NoReg, Offset: 48}, Loc{Reg: NoReg, Offset: 56}, Loc{Reg: NoReg, Offset: 64})
 	if !slices.Equal(l.Results, wantR) {
 		t.Errorf("results = %v", l.Results)
 	}

@@ -1,8 +1,7 @@
 package arm64
 
 import (
-	"fmt"
-
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
@@ -23,79 +22,21 @@ var (
 )
 
 // Loc is where one parameter or result lives at a call: a register, or
-// (Reg == NoReg) the stack slot at [SP+Offset] just before the call, which
+// (OnStack, Reg == NoReg) the stack slot at [SP+Offset] just before the call, which
 // the callee sees at [FP+16+Offset] (above its frame record).
-type Loc struct {
-	Reg    Reg
-	Offset int32
-}
-
-// OnStack reports whether the value is passed in memory.
-func (l Loc) OnStack() bool { return l.Reg == NoReg }
+type Loc = mach.Loc[Reg]
 
 // CallLayout places a signature's parameters and results.
-type CallLayout struct {
-	Params, Results []Loc
-	// StackParams is the size of the stack parameter area at [SP]; stack
-	// results follow it, StackResults bytes.
-	StackParams, StackResults int32
-}
+type CallLayout = mach.CallLayout[Reg]
 
-// ArgArea is the outgoing area a caller reserves at the bottom of its
-// frame for this call, rounded to 16 bytes to keep SP aligned.
-func (l *CallLayout) ArgArea() int32 { return (l.StackParams + l.StackResults + 15) &^ 15 }
+// IsFloat reports whether values of type t travel in floating-point
+// registers; it fails for types this backend does not pass (v128).
+func IsFloat(t wasm.ValType) (bool, error) { return mach.IsFloat("arm64", t) }
 
-// IsFloat reports whether values of type t travel in V registers; it fails
-// for types this backend does not pass (v128).
-func IsFloat(t wasm.ValType) (bool, error) {
-	switch t.Kind {
-	case wasm.KindI32, wasm.KindI64, wasm.KindRef:
-		return false, nil
-	case wasm.KindF32, wasm.KindF64:
-		return true, nil
-	}
-	return false, fmt.Errorf("arm64: value type %v not supported", t)
-}
-
-// Layout computes the calling convention's placement of a signature: the
-// first eight integer-class values in X0-X7, the first eight floats in
-// V0-V7, the rest in 8-byte stack slots in order (parameters and results
-// counted separately).
+// Layout places a signature per the calling convention: IntArgRegs,
+// FloatArgRegs, then 8-byte stack slots.
 func Layout(sig *wasm.FuncType) (*CallLayout, error) {
-	l := &CallLayout{}
-	var err error
-	if l.Params, l.StackParams, err = place(sig.Params, 0); err != nil {
-		return nil, err
-	}
-	var end int32
-	if l.Results, end, err = place(sig.Results, l.StackParams); err != nil {
-		return nil, err
-	}
-	l.StackResults = end - l.StackParams
-	return l, nil
-}
-
-func place(ts []wasm.ValType, off int32) ([]Loc, int32, error) {
-	locs := make([]Loc, len(ts))
-	ni, nf := 0, 0
-	for i, t := range ts {
-		fl, err := IsFloat(t)
-		if err != nil {
-			return nil, 0, err
-		}
-		switch {
-		case fl && nf < len(FloatArgRegs):
-			locs[i] = Loc{Reg: FloatArgRegs[nf]}
-			nf++
-		case !fl && ni < len(IntArgRegs):
-			locs[i] = Loc{Reg: IntArgRegs[ni]}
-			ni++
-		default:
-			locs[i] = Loc{Reg: NoReg, Offset: off}
-			off += 8
-		}
-	}
-	return locs, off, nil
+	return mach.Layout("arm64", sig, IntArgRegs[:], FloatArgRegs[:], NoReg)
 }
 
 // FrameSize rounds a function's frame (spill slots plus outgoing argument
@@ -176,3 +117,6 @@ func (a *Asm) Epilogue() {
 	a.Ldp(S64, FP, LR, MPost(SP, 16))
 	a.Ret()
 }
+
+// None reports whether r is NoReg (a stack slot in a Loc).
+func (r Reg) None() bool { return r == NoReg }
