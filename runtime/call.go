@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
 
 	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/stackswitch"
@@ -16,7 +19,23 @@ import (
 type hostCtx struct {
 	context.Context
 	e   *execCtx
-	gen uint64
+	gen atomic.Uint64
+}
+
+// hostContext returns the context the host functions of e's current run
+// see. Runs under context.Background() (nothing to cancel, no values)
+// share one per execution context, moved to each run's generation, so
+// their host calls allocate nothing; any other context gets its own.
+func (e *execCtx) hostContext(ctx context.Context) *hostCtx {
+	hc := e.bgHost
+	if ctx != context.Background() || hc == nil {
+		hc = &hostCtx{Context: ctx, e: e}
+		if ctx == context.Background() {
+			e.bgHost = hc
+		}
+	}
+	hc.gen.Store(e.gen.Load())
+	return hc
 }
 
 // execKey finds the hostCtx below contexts derived from it.
@@ -71,18 +90,36 @@ func runWatched(ctx context.Context, e *execCtx, f *Function, args, results []ui
 	return err
 }
 
-// watch sets the interrupt word when ctx is done. The returned function
-// waits for a pending store, so the word can be reset afterwards.
+// watch interrupts e when ctx is done. The returned function waits for a
+// pending interruption, so the flag can be reset afterwards.
+//
+// Cancelling sets the interrupt flag and then stores abi.PreemptRequest in
+// the preemption word of the goroutine running e, which makes Wasm yield at
+// its next check; Go then sees the flag. A request can be lost when it
+// lands while that goroutine runs Go code that clears its preemption word
+// (a host function, a scheduler switch), so it is repeated every
+// millisecond until the run ends.
 func watch(ctx context.Context, e *execCtx) func() {
 	if ctx.Done() == nil {
 		return func() {}
 	}
-	done := make(chan struct{})
+	done, finished := make(chan struct{}), make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
 		e.interrupt()
-		close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-finished:
+				return
+			case <-t.C:
+				e.requestYield()
+			}
+		}
 	})
 	return func() {
+		close(finished)
 		if !stop() {
 			<-done
 		}
@@ -102,7 +139,7 @@ func tryNested(ctx context.Context, hc *hostCtx, f *Function, args, results []ui
 		return nil, false
 	}
 	defer l.mu.Unlock()
-	if e.gen.Load() != hc.gen || !l.open.Load() || e.depth.Load() != d {
+	if e.gen.Load() != hc.gen.Load() || !l.open.Load() || e.depth.Load() != d {
 		return nil, false
 	}
 	e.depth.Store(d + 1)
@@ -159,11 +196,19 @@ func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) e
 				return errors.New("runtime: host call through an unknown import")
 			}
 			if hctx == nil {
-				hctx = &hostCtx{Context: ctx, e: e, gen: e.gen.Load()}
+				hctx = e.hostContext(ctx)
 			}
 			if err := e.hostCall1(hctx, inst.funcs[idx]); err != nil {
 				return err
 			}
+		case abi.StatusYield:
+			// Go asked this goroutine to stop (GC, scheduler) or the call
+			// was cancelled. Gosched serves the first: once parked, the
+			// goroutine is at a safe point and its preemption word is reset.
+			if e.interrupted() {
+				return &Trap{Code: abi.TrapInterrupted, Frames: e.exitBacktrace(), cause: ctx.Err()}
+			}
+			runtime.Gosched()
 		case abi.StatusBuiltin:
 			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 			if inst == nil {

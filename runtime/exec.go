@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/wasmc/wasmc/runtime/abi"
+	"github.com/wasmc/wasmc/stackswitch"
 )
 
 // execCtx is one execution context: an abi.ExecCtx block above a Wasm
@@ -33,6 +34,8 @@ type execCtx struct {
 	// across pooled uses, since a context mostly serves the same callers.
 	lastVM   uintptr
 	lastInst *Instance
+
+	bgHost *hostCtx // see hostContext
 }
 
 type hostLevel struct {
@@ -59,6 +62,9 @@ func SetStackSize(n int) {
 }
 
 func newExecCtx() (*execCtx, error) {
+	if err := stackswitch.CheckRuntime(); err != nil {
+		return nil, err
+	}
 	guard := uint64(pageSize)
 	stack := roundPage(uint64(stackSize.Load()))
 	b, err := mapRW(guard + stack + abi.ExecCtxSize)
@@ -94,8 +100,21 @@ func (e *execCtx) instance(vm uintptr) *Instance {
 
 func (e *execCtx) ptr() unsafe.Pointer { return unsafe.Pointer(&e.block[0]) }
 
+// interrupt marks e's run cancelled and asks its goroutine to yield.
 func (e *execCtx) interrupt() {
 	atomic.StoreUint32((*uint32)(unsafe.Pointer(&e.block[abi.ExecInterrupt])), 1)
+	e.requestYield()
+}
+
+// requestYield stores abi.PreemptRequest in the preemption word of the
+// goroutine that last entered e, as the Go runtime's own preemption
+// requests do: Wasm yields at its next check. The word belongs to a
+// runtime.g, which the Go runtime never frees, so a stale address costs at
+// most a spurious reschedule of another goroutine.
+func (e *execCtx) requestYield() {
+	if p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&e.block[abi.ExecPreempt]))); p != nil {
+		atomic.StoreUintptr((*uintptr)(p), abi.PreemptRequest)
+	}
 }
 
 func (e *execCtx) interrupted() bool {

@@ -33,7 +33,6 @@ func (a *asm) align() *asm {
 func (a *asm) ret() *asm          { return a.emit(0xc3) }
 func (a *asm) call(n string) *asm { return a.emit(0xe8).rel(n) }
 func (a *asm) jmp(n string) *asm  { return a.emit(0xe9).rel(n) }
-func (a *asm) je(n string) *asm   { return a.emit(0x0f, 0x84).rel(n) }
 func (a *asm) enter() *asm        { return a.emit(0x55, 0x48, 0x89, 0xe5) } // push rbp; mov rbp, rsp
 func (a *asm) leave() *asm        { return a.emit(0xc9) }
 func (a *asm) inc0() *asm         { return a.emit(0x48, 0xff, 0xc0) } // inc rax
@@ -46,25 +45,28 @@ func (a *asm) ctxStore32(off, v int32) *asm { return a.emit(0x41, 0xc7, 0x86).d3
 func (a *asm) ctxStoreImm(off, v int32) *asm {
 	return a.emit(0x49, 0xc7, 0x86).d32(off).d32(v)
 }
-func (a *asm) ctxCmp32Zero(off int32) *asm { return a.emit(0x41, 0x83, 0xbe).d32(off).emit(0) }
-func (a *asm) ctxStore0(off int32) *asm    { return a.emit(0x49, 0x89, 0x86).d32(off) }
-func (a *asm) ctxLoad0(off int32) *asm     { return a.emit(0x49, 0x8b, 0x86).d32(off) }
-func (a *asm) ctxStoreRSP(off int32) *asm  { return a.emit(0x49, 0x89, 0xa6).d32(off) }
-func (a *asm) ctxStoreRBP(off int32) *asm  { return a.emit(0x49, 0x89, 0xae).d32(off) }
-func (a *asm) ctxLoadRSP(off int32) *asm   { return a.emit(0x49, 0x8b, 0xa6).d32(off) }
-func (a *asm) ctxLoadRBP(off int32) *asm   { return a.emit(0x49, 0x8b, 0xae).d32(off) }
-func (a *asm) ctxStoreR15(off int32) *asm  { return a.emit(0x4d, 0x89, 0xbe).d32(off) }
-func (a *asm) ctxStoreR11(off int32) *asm  { return a.emit(0x4d, 0x89, 0x9e).d32(off) }
-func (a *asm) vmLoadR11(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0x9f).d32(int32(off)) }
-func (a *asm) vmLoadR15(off uint32) *asm   { return a.emit(0x4d, 0x8b, 0xbf).d32(int32(off)) }
+func (a *asm) ctxStore0(off int32) *asm   { return a.emit(0x49, 0x89, 0x86).d32(off) }
+func (a *asm) ctxLoad0(off int32) *asm    { return a.emit(0x49, 0x8b, 0x86).d32(off) }
+func (a *asm) ctxStoreRSP(off int32) *asm { return a.emit(0x49, 0x89, 0xa6).d32(off) }
+func (a *asm) ctxStoreRBP(off int32) *asm { return a.emit(0x49, 0x89, 0xae).d32(off) }
+func (a *asm) ctxLoadRSP(off int32) *asm  { return a.emit(0x49, 0x8b, 0xa6).d32(off) }
+func (a *asm) ctxLoadRBP(off int32) *asm  { return a.emit(0x49, 0x8b, 0xae).d32(off) }
+func (a *asm) ctxStoreR15(off int32) *asm { return a.emit(0x4d, 0x89, 0xbe).d32(off) }
+func (a *asm) ctxStoreR11(off int32) *asm { return a.emit(0x4d, 0x89, 0x9e).d32(off) }
+func (a *asm) vmLoadR11(off uint32) *asm  { return a.emit(0x4d, 0x8b, 0x9f).d32(int32(off)) }
+func (a *asm) vmLoadR15(off uint32) *asm  { return a.emit(0x4d, 0x8b, 0xbf).d32(int32(off)) }
 
 // movImm0 sets RAX to v.
 func (a *asm) movImm0(v int32) *asm { return a.emit(0x48, 0xc7, 0xc0).d32(v) }
 
-// waitInterrupt loops until the interrupt word is set.
-func (a *asm) waitInterrupt() *asm {
-	l := fmt.Sprintf("wait%d", len(a.b))
-	return a.label(l).ctxCmp32Zero(abi.ExecInterrupt).je(l)
+// spin loops forever with the interrupt check of compiled code: when the
+// goroutine's preemption word holds abi.PreemptRequest it calls the yield
+// stub (which exits with StatusYield), so Go can run or cancel the call.
+func (a *asm) spin() *asm {
+	l := fmt.Sprintf("spin%d", len(a.b))
+	a.label(l).emit(0x4d, 0x8b, 0x9e).d32(abi.ExecPreempt)                 // mov r11, [r14+ExecPreempt]
+	a.emit(0x49, 0x81, 0x3b).d32(int32(int64(abi.PreemptRequest - 1<<64))) // cmp qword [r11], imm
+	return a.emit(0x0f, 0x85).rel(l).call("yield").jmp(l)                  // jne l
 }
 
 // callImport calls imported function i through its vmctx slot, switching
@@ -110,6 +112,8 @@ func (a *asm) stubs() {
 			emit(0x4c, 0x8b, 0x1c, 0x24). // mov r11, [rsp]
 			ctxStoreR11(abi.ExecTrapPC).ctxStoreRBP(abi.ExecTrapFP).ctxStoreR15(abi.ExecVMCtx).jmp("exit")
 	}
+	a.align().label("yield").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusYield)).call("exit").reloadR15().leave().ret()
 	a.align().label("builtin_grow").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
 		ctxStore32(abi.ExecCallIndex, int32(abi.BuiltinMemoryGrow)).
 		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()

@@ -29,7 +29,7 @@ type branchFix struct {
 
 const (
 	x0, x16, x17, x19, x20, x29, x30 = 0, 16, 17, 19, 20, 29, 30
-	condHS                           = 2
+	condNE, condHS                   = 1, 2
 	blrX16                           = 0xd63f0200
 )
 
@@ -88,11 +88,14 @@ func (a *asm) ctxLoad0(off int32) *asm          { return a.ldr(x0, x19, off) }
 func (a *asm) ctxStoreImm(off, v int32) *asm    { return a.movz(x16, uint32(v)).str(x16, x19, off) }
 func (a *asm) ctxStore32(off, v int32) *asm     { return a.movz(x16, uint32(v)).strW(x16, x19, off) }
 
-// waitInterrupt loops until the interrupt word is set.
-func (a *asm) waitInterrupt() *asm {
-	l := fmt.Sprintf("wait%d", len(a.b))
-	a.label(l).ldrW(x16, x19, abi.ExecInterrupt)
-	return a.branch(0x34000000|x16, l, 19, 5) // cbz w16
+// spin loops forever with the interrupt check of compiled code: when the
+// goroutine's preemption word holds abi.PreemptRequest it calls the yield
+// stub (which exits with StatusYield), so Go can run or cancel the call.
+func (a *asm) spin() *asm {
+	l := fmt.Sprintf("spin%d", len(a.b))
+	const cmnX16 = 0xb1000000 | 1314<<10 | x16<<5 | 31 // cmn x16, #1314
+	a.label(l).ldr(x16, x19, abi.ExecPreempt).ldr(x16, x16, 0).emit(cmnX16)
+	return a.bcond(condNE, l).call("yield").jmp(l)
 }
 
 // callImport calls imported function i through its vmctx slot, switching
@@ -144,6 +147,8 @@ func (a *asm) stubs() {
 			ctxStore32(abi.ExecStatus, int32(abi.StatusTrap)).
 			str(x30, x19, abi.ExecTrapPC).str(x29, x19, abi.ExecTrapFP).str(x20, x19, abi.ExecVMCtx).jmp("exit")
 	}
+	a.align().label("yield").enter().pushX20().str(x20, x19, abi.ExecVMCtx).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusYield)).call("exit").popX20().leave().ret()
 	for _, b := range []struct {
 		name string
 		op   abi.Builtin
@@ -172,11 +177,12 @@ func TestHarnessEncodings(t *testing.T) {
 	a := newAsm()
 	a.layout = &abi.Layout{ImportedFuncs: 64}
 	a.label("top").enter().inc0().movImm0(5).ctxStoreImm(abi.ExecArgs, 7).ctxLoad0(abi.ExecArgs).
-		callImport(0).stackCheck().waitInterrupt().leave().ret()
+		callImport(0).stackCheck().spin().leave().ret()
 	want := "STP X29, X30, [SP,#-16]!|MOV X29, SP|ADD X0, X0, #0x1|MOV X0, #0x5|MOV X16, #0x7|" +
 		"STR X16, [X19,#256]|LDR X0, [X19,#256]|STR X20, [SP,#-16]!|LDR X16, [X20,#64]|LDR X20, [X20,#72]|" +
 		"BLR X16|LDR X20, [SP],#16|SUB X16, SP, #0x10|LDR X17, [X19,#32]|CMP X16, X17|B CS, .+0x8|" +
-		"BL .+0x60|LDR W16, [X19,#40]|CBZ W16, .+0xfffffffffffffffc|LDP X29, X30, [SP],#16|RET X30"
+		"BL .+0x78|LDR X16, [X19,#88]|LDR X16, [X16]|CMN X16, #0x522|B NE, .+0xfffffffffffffff4|" +
+		"BL .+0x7c|B .+0xffffffffffffffec|LDP X29, X30, [SP],#16|RET X30"
 	a.stubs()
 	code := a.resolve(t)
 	var got []string

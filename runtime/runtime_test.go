@@ -41,7 +41,7 @@ var mainBodies = []func(a *asm){
 			ctxLoad0(abi.ExecArgs).leave().ret()
 	},
 	func(a *asm) {
-		a.enter().waitInterrupt().call("trap_interrupted")
+		a.enter().spin()
 	},
 	func(a *asm) { a.enter().stackCheck().call("f6").leave().ret() },
 }

@@ -31,7 +31,6 @@ func (a *asm) popRBP() *asm                 { return a.emit(0x5d) }
 func (a *asm) incRAX() *asm                 { return a.emit(0x48, 0xff, 0xc0) }
 func (a *asm) decRCX() *asm                 { return a.emit(0x48, 0xff, 0xc9) }
 func (a *asm) ctxStore32(off, v int32) *asm { return a.emit(0x41, 0xc7, 0x86).d32(off).d32(v) }
-func (a *asm) ctxCmp32Zero(off int32) *asm  { return a.emit(0x41, 0x83, 0xbe).d32(off).emit(0) }
 
 // ctxStore stores register r (0-7) to [r14+off]; ctxLoad loads it.
 func (a *asm) ctxStore(r byte, off int32) *asm { return a.emit(0x49, 0x89, 0x86|r<<3).d32(off) }
@@ -58,7 +57,7 @@ func (a *asm) exitStub() *asm {
 
 // mapBlob resolves labels and maps the code; it returns the address of
 // label entry.
-func (a *asm) mapBlob(t *testing.T, entry string) uintptr {
+func (a *asm) mapBlob(t testing.TB, entry string) uintptr {
 	t.Helper()
 	for pos, n := range a.fixups {
 		to, ok := a.labels[n]

@@ -33,7 +33,7 @@ func (a *asm) branch(op uint32, n string, bits, shift uint) *asm {
 
 const (
 	x0, x1, x9, x16, x19, x29, x30, sp = 0, 1, 9, 16, 19, 29, 30, 31
-	condEQ                             = 0
+	condEQ, condNE                     = 0, 1
 )
 
 func (a *asm) ret() *asm                    { return a.emit(0xd65f03c0) }
@@ -88,7 +88,7 @@ func (a *asm) exitStub() *asm {
 }
 
 // resolve patches the branches and returns the code bytes.
-func (a *asm) resolve(t *testing.T) []byte {
+func (a *asm) resolve(t testing.TB) []byte {
 	t.Helper()
 	for at, f := range a.fixups {
 		to, ok := a.labels[f.label]
@@ -108,7 +108,7 @@ func (a *asm) resolve(t *testing.T) []byte {
 // mapBlob maps the code and returns the address of label entry. Fresh
 // mappings need no instruction-cache maintenance: their lines were never
 // fetched.
-func (a *asm) mapBlob(t *testing.T, entry string) uintptr {
+func (a *asm) mapBlob(t testing.TB, entry string) uintptr {
 	t.Helper()
 	return mapCode(t, a.resolve(t)) + uintptr(4*a.labels[entry])
 }

@@ -8,17 +8,18 @@
 #define EXEC_WASMBP const_execWasmBP
 #define EXEC_STATUS const_execStatus
 #define EXEC_VMCTX const_execVMCtx
+#define EXEC_PREEMPT const_execPreempt
 
 // func Enter(ec, shim uintptr)
-// Frameless so that entersyscall records a simple frame; the stack switch
-// happens in enter<>, whose return address GoSP points at, so that both a
-// normal return and an exit stub land back here before exitsyscall.
+// The stack switch happens in enter<>, whose return address GoSP points at,
+// so that both a normal return and an exit stub land back here.
 TEXT ·Enter(SB), NOSPLIT, $0-16
-	CALL	runtime·entersyscall(SB)
 	MOVQ	ec+0(FP), R14
 	MOVQ	shim+8(FP), AX
+	MOVQ	(TLS), CX
+	ADDQ	$const_gStackGuard, CX
+	MOVQ	CX, EXEC_PREEMPT(R14)
 	CALL	enter<>(SB)
-	CALL	runtime·exitsyscall(SB)
 	RET
 
 TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
@@ -38,10 +39,11 @@ TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
 
 // func Resume(ec uintptr)
 TEXT ·Resume(SB), NOSPLIT, $0-8
-	CALL	runtime·entersyscall(SB)
 	MOVQ	ec+0(FP), R14
+	MOVQ	(TLS), CX
+	ADDQ	$const_gStackGuard, CX
+	MOVQ	CX, EXEC_PREEMPT(R14)
 	CALL	resume<>(SB)
-	CALL	runtime·exitsyscall(SB)
 	RET
 
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0-0
@@ -50,4 +52,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	EXEC_WASMSP(R14), SP
 	MOVQ	EXEC_WASMBP(R14), BP
 	MOVQ	EXEC_VMCTX(R14), R15
+	RET
+
+// func currentG() unsafe.Pointer
+TEXT ·currentG(SB), NOSPLIT, $0-8
+	MOVQ	(TLS), AX
+	MOVQ	AX, ret+0(FP)
 	RET

@@ -6,13 +6,13 @@ import (
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-func incShim(t *testing.T) uintptr {
+func incShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").ctxLoad(rax, abi.ExecArgs).incRAX().ctxStore(rax, abi.ExecArgs).ret()
 	return a.mapBlob(t, "shim")
 }
 
-func clobberShim(t *testing.T) uintptr {
+func clobberShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim")
 	for r := byte(0); r < 16; r++ {
@@ -46,7 +46,7 @@ func checkABIRegisters(t *testing.T) {
 	}
 }
 
-func hostCallShim(t *testing.T) uintptr {
+func hostCallShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").pushRBP().
 		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).ctxStore32(abi.ExecCallIndex, 7).
@@ -56,7 +56,7 @@ func hostCallShim(t *testing.T) uintptr {
 	return a.mapBlob(t, "shim")
 }
 
-func trapShim(t *testing.T) uintptr {
+func trapShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").pushRBP().ctxStore32(abi.ExecStatus, int32(abi.StatusTrap)).
 		ctxStore32(abi.ExecTrapCode, int32(abi.TrapUnreachable)).call("exit")
@@ -73,11 +73,13 @@ func recurseShim(t *testing.T, depth uint64) uintptr {
 	return a.mapBlob(t, "shim")
 }
 
-func spinShim(t *testing.T) uintptr {
+func spinShim(t testing.TB) uintptr {
 	a := newAsm()
-	a.label("shim").pushRBP().label("loop").ctxCmp32Zero(abi.ExecInterrupt).je("loop").
-		ctxStore32(abi.ExecStatus, int32(abi.StatusTrap)).
-		ctxStore32(abi.ExecTrapCode, int32(abi.TrapInterrupted)).call("exit")
+	a.label("shim").pushRBP().label("loop").
+		emit(0x4d, 0x8b, 0x9e).d32(abi.ExecPreempt). // mov r11, [r14+ExecPreempt]
+		emit(0x49, 0x81, 0x3b).d32(preemptImm).      // cmp qword [r11], PreemptRequest
+		emit(0x0f, 0x85).rel("loop").                // jne loop
+		ctxStore32(abi.ExecStatus, int32(abi.StatusYield)).call("exit").jmp("loop")
 	a.exitStub()
 	return a.mapBlob(t, "shim")
 }

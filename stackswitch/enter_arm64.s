@@ -9,20 +9,21 @@
 #define EXEC_WASMBP const_execWasmBP
 #define EXEC_STATUS const_execStatus
 #define EXEC_VMCTX const_execVMCtx
+#define EXEC_PREEMPT const_execPreempt
 
 // func Enter(ec unsafe.Pointer, shim uintptr)
 // The stack switch happens in enter<>, whose LR GoSP points at (docs/abi.md),
 // so that both a normal return and an exit stub land back here. g (R28) is
-// kept in this frame and restored before exitsyscall, whatever Wasm did.
+// kept in this frame and restored, whatever Wasm did.
 TEXT ·Enter(SB), NOSPLIT, $16-16
 	NO_LOCAL_POINTERS
 	MOVD	g, saveg-8(SP)
-	BL	runtime·entersyscall(SB)
 	MOVD	ec+0(FP), R19
 	MOVD	shim+8(FP), R9
+	ADD	$const_gStackGuard, g, R10
+	MOVD	R10, EXEC_PREEMPT(R19)
 	BL	enter<>(SB)
 	MOVD	saveg-8(SP), g
-	BL	runtime·exitsyscall(SB)
 	RET
 
 TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
@@ -50,11 +51,11 @@ TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
 TEXT ·Resume(SB), NOSPLIT, $16-8
 	NO_LOCAL_POINTERS
 	MOVD	g, saveg-8(SP)
-	BL	runtime·entersyscall(SB)
 	MOVD	ec+0(FP), R19
+	ADD	$const_gStackGuard, g, R10
+	MOVD	R10, EXEC_PREEMPT(R19)
 	BL	resume<>(SB)
 	MOVD	saveg-8(SP), g
-	BL	runtime·exitsyscall(SB)
 	RET
 
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0-0
@@ -67,4 +68,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	EXEC_WASMBP(R19), R29
 	MOVD	EXEC_VMCTX(R19), R20
 	MOVD.P	16(RSP), R30
+	RET
+
+// func currentG() unsafe.Pointer
+TEXT ·currentG(SB), NOSPLIT, $0-8
+	MOVD	g, R0
+	MOVD	R0, ret+0(FP)
 	RET

@@ -6,7 +6,7 @@ import (
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-func incShim(t *testing.T) uintptr {
+func incShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").ctxLoad(x0, abi.ExecArgs).addImm(x0, x0, 1).ctxStore(x0, abi.ExecArgs).ret()
 	return a.mapBlob(t, "shim")
@@ -16,7 +16,7 @@ func incShim(t *testing.T) uintptr {
 // X19 and X20 (callee-saved in Wasm), FP and LR (saved in its frame
 // record), and all of V0-V31. X27 and X28 (g) are clobbered last: Wasm never
 // allocates them, but the trampoline restores them anyway.
-func clobberShim(t *testing.T) uintptr {
+func clobberShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").frame()
 	for r := uint32(0); r < 28; r++ {
@@ -35,7 +35,7 @@ func clobberShim(t *testing.T) uintptr {
 // g (checked by allocating), SP and FP.
 func checkABIRegisters(t *testing.T) {}
 
-func hostCallShim(t *testing.T) uintptr {
+func hostCallShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").frame().
 		ctxStore32(abi.ExecStatus, uint32(abi.StatusHostCall)).ctxStore32(abi.ExecCallIndex, 7).
@@ -45,7 +45,7 @@ func hostCallShim(t *testing.T) uintptr {
 	return a.mapBlob(t, "shim")
 }
 
-func trapShim(t *testing.T) uintptr {
+func trapShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").frame().ctxStore32(abi.ExecStatus, uint32(abi.StatusTrap)).
 		ctxStore32(abi.ExecTrapCode, uint32(abi.TrapUnreachable)).bl("exit").brk() // never resumed
@@ -62,11 +62,14 @@ func recurseShim(t *testing.T, depth uint64) uintptr {
 	return a.mapBlob(t, "shim")
 }
 
-func spinShim(t *testing.T) uintptr {
+func spinShim(t testing.TB) uintptr {
 	a := newAsm()
-	a.label("shim").frame().label("loop").ctxLoad32(x9, abi.ExecInterrupt).cbzW(x9, "loop").
-		ctxStore32(abi.ExecStatus, uint32(abi.StatusTrap)).
-		ctxStore32(abi.ExecTrapCode, uint32(abi.TrapInterrupted)).bl("exit")
+	a.label("shim").frame().label("loop").ctxLoad(x16, abi.ExecPreempt).
+		emit(0xf9400000|x16<<5|x16).         // ldr x16, [x16]
+		emit(0xb1000000|1314<<10|x16<<5|31). // cmn x16, #1314 (PreemptRequest)
+		branch(0x54000000|condNE, "loop", 19, 5).
+		ctxStore32(abi.ExecStatus, uint32(abi.StatusYield)).bl("exit").
+		branch(0x14000000, "loop", 26, 0)
 	a.exitStub()
 	return a.mapBlob(t, "shim")
 }

@@ -20,5 +20,8 @@ func fail(ec unsafe.Pointer) {
 	*(*uint32)(unsafe.Add(ec, abi.ExecTrapCode)) = uint32(abi.TrapUnknown)
 }
 
+// currentG has no goroutine to report without a trampoline.
+func currentG() unsafe.Pointer { return nil }
+
 // Supported reports whether this architecture can run Wasm code.
 const Supported = false

@@ -22,7 +22,8 @@ import (
 //   - hostCallShim: exit with StatusHostCall 7, then ExecArgs[0]++ and return;
 //   - trapShim: exit with StatusTrap/TrapUnreachable, never resumed;
 //   - recurseShim: recurse depth times, ExecArgs[0] = depth;
-//   - spinShim: poll the interrupt word, then trap with TrapInterrupted.
+//   - spinShim: loop forever, checking the goroutine's preemption word as
+//     compiled code does and exiting with StatusYield when it asks.
 
 func TestReturn(t *testing.T) {
 	shim := incShim(t)
@@ -128,20 +129,27 @@ func TestDeepRecursion(t *testing.T) {
 	}
 }
 
-// TestSpinDoesNotBlockGo runs a Wasm loop that only polls the interrupt
+// preemptImm is abi.PreemptRequest as the sign-extended imm32 of a compare.
+const preemptImm = int32(int64(abi.PreemptRequest - 1<<64))
+
+// TestSpinDoesNotBlockGo runs a Wasm loop that only checks its preemption
 // word for 2 s while GC runs ten times and a 1 ms ticker keeps ticking,
-// then interrupts it. The bounds are wall-clock ones on a possibly loaded
-// (or emulated) machine, so a failing measurement is repeated (at most
-// three times).
+// then stops it the way a cancellation does. The Go side serves yields as
+// the runtime package does (Gosched, Resume). The bounds are wall-clock
+// ones on a possibly loaded (or emulated) machine, so a failing
+// measurement is repeated (at most three times).
 func TestSpinDoesNotBlockGo(t *testing.T) {
 	shim := spinShim(t)
 	for attempt := 1; ; attempt++ {
 		c := newTestCtx(t, 64<<10)
-		gcTime, late, stop := spinWhileGoRuns(c, shim)
-		if c.status() != abi.StatusTrap || abi.TrapCode(c.get32(abi.ExecTrapCode)) != abi.TrapInterrupted {
-			t.Fatalf("status %d code %d", c.status(), c.get32(abi.ExecTrapCode))
+		gcTime, late, stop, yields := spinWhileGoRuns(c, shim)
+		if c.status() != abi.StatusYield {
+			t.Fatalf("status %d", c.status())
 		}
-		t.Logf("10 GCs in %v, worst tick lateness %v, stop latency %v", gcTime, late, stop)
+		t.Logf("10 GCs in %v, worst tick lateness %v, stop latency %v, %d yields", gcTime, late, stop, yields)
+		if yields == 0 {
+			t.Fatal("Wasm never yielded to Go")
+		}
 		if gcTime < time.Second && late <= 50*time.Millisecond && stop <= 10*time.Millisecond {
 			return
 		}
@@ -151,10 +159,16 @@ func TestSpinDoesNotBlockGo(t *testing.T) {
 	}
 }
 
-func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration) {
+func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration, yields int) {
 	done := make(chan time.Time)
+	stopFlag := (*uint32)(unsafe.Add(c.ptr(), abi.ExecInterrupt))
 	go func() {
 		Enter(c.ptr(), shim)
+		for c.status() == abi.StatusYield && atomic.LoadUint32(stopFlag) == 0 {
+			yields++
+			runtime.Gosched()
+			Resume(c.ptr())
+		}
 		done <- time.Now()
 	}()
 	time.Sleep(10 * time.Millisecond)
@@ -188,14 +202,23 @@ func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration
 	close(stopTick)
 	<-tickDone
 
+	// Stop as a cancellation does: flag, then a preemption request to the
+	// spinning goroutine, repeated in case Go code cleared it.
 	at := time.Now()
-	atomic.StoreUint32((*uint32)(unsafe.Add(c.ptr(), abi.ExecInterrupt)), 1)
-	stopped := <-done
-	return gcTime, time.Duration(worst.Load()) - time.Millisecond, stopped.Sub(at)
+	atomic.StoreUint32(stopFlag, 1)
+	guard := *(*unsafe.Pointer)(unsafe.Add(c.ptr(), abi.ExecPreempt))
+	for {
+		atomic.StoreUintptr((*uintptr)(guard), abi.PreemptRequest)
+		select {
+		case stopped := <-done:
+			return gcTime, time.Duration(worst.Load()) - time.Millisecond, stopped.Sub(at), yields
+		case <-time.After(time.Millisecond):
+		}
+	}
 }
 
 // mapCode maps code read-only and executable and returns its address.
-func mapCode(t *testing.T, code []byte) uintptr {
+func mapCode(t testing.TB, code []byte) uintptr {
 	t.Helper()
 	m, err := unix.Mmap(-1, 0, len(code), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
@@ -216,7 +239,7 @@ type testCtx struct {
 	top   uint64
 }
 
-func newTestCtx(t *testing.T, stack int) *testCtx {
+func newTestCtx(t testing.TB, stack int) *testCtx {
 	t.Helper()
 	guard := unix.Getpagesize()
 	m, err := unix.Mmap(-1, 0, guard+stack+abi.ExecCtxSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
@@ -238,3 +261,31 @@ func (c *testCtx) get(off int) uint64    { return binary.LittleEndian.Uint64(c.b
 func (c *testCtx) set(off int, v uint64) { binary.LittleEndian.PutUint64(c.block[off:], v) }
 func (c *testCtx) get32(off int) uint32  { return binary.LittleEndian.Uint32(c.block[off:]) }
 func (c *testCtx) status() abi.Status    { return abi.Status(c.get32(abi.ExecStatus)) }
+
+// TestCheckRuntime: this Go runtime has the goroutine layout compiled code
+// reads, and GuardAddr points at the running goroutine's stack guard.
+func TestCheckRuntime(t *testing.T) {
+	if err := CheckRuntime(); err != nil {
+		t.Fatal(err)
+	}
+	var local int
+	guard := *(*uintptr)(unsafe.Add(currentG(), GuardAddr()-uintptr(currentG())))
+	if sp := uintptr(unsafe.Pointer(&local)); guard >= sp && guard != abi.PreemptRequest {
+		t.Fatalf("stack guard %#x is not below SP %#x", guard, sp)
+	}
+}
+
+// BenchmarkHostRoundTrip is the trampolines' share of a host call: Enter,
+// an exit with StatusHostCall, Resume, and the return.
+func BenchmarkHostRoundTrip(b *testing.B) {
+	shim := hostCallShim(b)
+	c := newTestCtx(b, 64<<10)
+	for b.Loop() {
+		Enter(c.ptr(), shim)
+		Resume(c.ptr())
+		c.set(abi.ExecWasmSP, c.top) // an exit leaves WasmSP at its frame
+	}
+	if c.status() != abi.StatusDone {
+		b.Fatalf("status %d", c.status())
+	}
+}

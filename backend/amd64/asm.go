@@ -140,6 +140,7 @@ const (
 	StubTrap                        // arg is an abi.TrapCode
 	StubBuiltin                     // arg is an abi.Builtin
 	StubHost                        // arg is an import index: that import's host stub
+	StubYield                       // the preemption exit of interrupt checks; arg unused
 )
 
 // RelocKind says what a relocation refers to.
@@ -188,7 +189,12 @@ type Asm struct {
 	// the trap stub, emitted by Finish.
 	trapSites map[abi.TrapCode]Label
 	trapOrder []abi.TrapCode
+	// yieldSites are the out-of-line calls of interrupt checks to the yield
+	// stub, each returning to the code after its check.
+	yieldSites []yieldSite
 }
+
+type yieldSite struct{ call, back Label }
 
 // NewAsm returns an empty assembler.
 func NewAsm() *Asm { return &Asm{} }
@@ -253,6 +259,11 @@ func (a *Asm) Finish() (FuncCode, error) {
 	for _, code := range a.trapOrder {
 		a.Bind(a.trapSites[code])
 		a.CallStub(StubTrap, uint32(code))
+	}
+	for _, y := range a.yieldSites {
+		a.Bind(y.call)
+		a.CallStub(StubYield, 0)
+		a.Jmp(y.back)
 	}
 	for _, f := range a.fixups {
 		t := a.labels[f.target]

@@ -97,6 +97,10 @@ func (l *linker) placeStubs(c *backend.Compiled) error {
 	if err := stub(stubKey{StubExit, 0}, fc, err); err != nil {
 		return err
 	}
+	fc, err = YieldStub()
+	if err := stub(stubKey{StubYield, 0}, fc, err); err != nil {
+		return err
+	}
 	var fnTypes []uint32 // type index of every function, imports first
 	for _, imp := range l.m.Imports {
 		if imp.Kind != wasm.ExternFunc {

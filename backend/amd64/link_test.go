@@ -131,7 +131,7 @@ func TestLink(t *testing.T) {
 	// Function 0's relocations.
 	f0 := c.Funcs[0].Offset
 	rs := funcs[0].Relocs
-	if len(rs) != 7 { // the prologue's two trap sites come before the division's
+	if len(rs) != 7 { // trap sites (the prologue's, the division's), then the yield site
 		t.Fatalf("relocs %+v", rs)
 	}
 	if got := target(c.Code, f0+rs[0].Offset); got != c.Funcs[2].Offset {
@@ -145,10 +145,12 @@ func TestLink(t *testing.T) {
 	if got := target(c.Code, f0+rs[3].Offset); got != c.HostStubs[1] {
 		t.Errorf("lea host stub 1 gives %d, want %d", got, c.HostStubs[1])
 	}
-	for i, code := range []abi.TrapCode{abi.TrapStackOverflow, abi.TrapInterrupted, abi.TrapIntegerDivideByZero} {
+	for i, code := range []abi.TrapCode{abi.TrapStackOverflow, abi.TrapIntegerDivideByZero} {
 		tr, _ := TrapStub(code)
 		sameStub(t, "trap stub", c, target(c.Code, f0+rs[4+i].Offset), tr, exitAt)
 	}
+	y, _ := YieldStub()
+	sameStub(t, "yield stub", c, target(c.Code, f0+rs[6].Offset), y, exitAt)
 	tr, _ := TrapStub(abi.TrapUnreachable)
 	sameStub(t, "trap stub", c, target(c.Code, c.Funcs[2].Offset+funcs[2].Relocs[0].Offset), tr, exitAt)
 	// Padding between functions is int3.

@@ -221,3 +221,43 @@ func ExitStub() (FuncCode, error) {
 	a.Ret()
 	return a.Finish()
 }
+
+// yieldSaved lists what the yield stub preserves: every general-purpose
+// register but RSP and RBP (the frame), and all of XMM0-XMM15 in full.
+var yieldSaved = [...]Reg{RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15}
+
+// yieldFrame is the stub's save area below the saved RBP: 14 GPRs and 16
+// XMM registers, rounded to keep RSP 16-byte aligned at the exit call.
+const yieldFrame = (len(yieldSaved)*8 + 16*16 + 15) &^ 15
+
+// YieldStub generates the stub that interrupt checks call when the Go
+// runtime asks the goroutine to stop (abi.PreemptRequest): it saves every
+// register and exits with StatusYield (its frame gives the backtrace if Go
+// answers with a cancellation, as at any exit); on resume it
+// restores everything and returns to the check, so Wasm code around a check
+// sees no register clobbered.
+func YieldStub() (FuncCode, error) {
+	a := NewAsm()
+	a.Push(RBP)
+	a.Mov(S64, RBP, RSP)
+	a.AluI(SUB, S64, RSP, int32(yieldFrame))
+	for i, r := range yieldSaved {
+		a.MovMR(S64, M(RSP, int32(8*i)), r)
+	}
+	xmm := int32(8 * len(yieldSaved))
+	for i := range 16 {
+		a.SSEStore(MOVUPS, M(RSP, xmm+int32(16*i)), X0+Reg(i))
+	}
+	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
+	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusYield))
+	a.CallStub(StubExit, 0)
+	for i := range 16 {
+		a.SSEM(MOVUPS, X0+Reg(i), M(RSP, xmm+int32(16*i)))
+	}
+	for i, r := range yieldSaved {
+		a.MovRM(S64, r, M(RSP, int32(8*i)))
+	}
+	a.Leave()
+	a.Ret()
+	return a.Finish()
+}

@@ -8,9 +8,9 @@ func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
 
 // Prologue emits a function's entry for a frame of frameSize bytes (rounded
 // with FrameSize): push rbp; mov rbp, rsp; the stack check against
-// ExecStackLimit (TrapStackOverflow); the interrupt check
-// (TrapInterrupted); sub rsp, frame. Both checks run after RBP is set so a
-// trap's backtrace starts at this function.
+// ExecStackLimit (TrapStackOverflow); the interrupt check (a possible
+// yield to Go); sub rsp, frame. Both checks run after RBP is set so a
+// trap's or a cancelled yield's backtrace starts at this function.
 func (a *Asm) Prologue(frameSize int32) {
 	frame := FrameSize(frameSize)
 	a.Push(RBP)
@@ -28,11 +28,17 @@ func (a *Asm) Prologue(frameSize int32) {
 	}
 }
 
-// InterruptCheck traps with TrapInterrupted when ExecInterrupt is set: at
-// function entry and loop headers.
+// InterruptCheck lets Go run when the goroutine's preemption word (at
+// [ExecPreempt]) holds abi.PreemptRequest: at function entry and loop
+// headers. The out-of-line call to the yield stub preserves every register,
+// so the check costs the allocator nothing. Clobbers R11 and the flags.
 func (a *Asm) InterruptCheck() {
-	a.AluMI(CMP, S32, execMem(abi.ExecInterrupt), 0)
-	a.TrapIf(CondNE, abi.TrapInterrupted)
+	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
+	a.MovRM(S64, ScratchGPR, execMem(abi.ExecPreempt))
+	a.AluMI(CMP, S64, M(ScratchGPR, 0), int32(int64(abi.PreemptRequest-1<<64)))
+	a.Jcc(CondE, y.call)
+	a.Bind(y.back)
+	a.yieldSites = append(a.yieldSites, y)
 }
 
 // Epilogue emits the matching exit: leave; ret.

@@ -198,24 +198,33 @@ func TestPrologue(t *testing.T) {
 		mov rbp, rsp
 		lea r11, ptr [rsp-0x30]
 		cmp r11, qword ptr [r14+0x20]
-		jb 0x48
-		cmp dword ptr [r14+0x28], 0x0
-		jnz 0x4d
+		jb 0x5a
+		mov r11, qword ptr [r14+0x58]
+		cmp qword ptr [r11], -0x522
+		jz 0x5f
 		sub rsp, 0x30
 		leave
 		ret
 		push rbp
 		mov rbp, rsp
 		cmp rsp, qword ptr [r14+0x20]
-		jb 0x48
-		cmp dword ptr [r14+0x28], 0x0
-		jnz 0x4d
-		cmp dword ptr [r14+0x28], 0x0
-		jnz 0x4d
-		call 0x4d
-		call 0x52
+		jb 0x5a
+		mov r11, qword ptr [r14+0x58]
+		cmp qword ptr [r11], -0x522
+		jz 0x66
+		mov r11, qword ptr [r14+0x58]
+		cmp qword ptr [r11], -0x522
+		jz 0x6d
+		call 0x5f
+		call 0x64
+		jmp 0x24
+		call 0x6b
+		jmp 0x49
+		call 0x72
+		jmp 0x5a
 	`)
-	want := []Reloc{{0x49, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x4e, RelocStub, StubTrap, uint32(abi.TrapInterrupted)}}
+	want := []Reloc{{0x5b, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
+		{0x60, RelocStub, StubYield, 0}, {0x67, RelocStub, StubYield, 0}, {0x6e, RelocStub, StubYield, 0}}
 	if !slices.Equal(fc.Relocs, want) {
 		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
 	}

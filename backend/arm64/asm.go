@@ -169,6 +169,8 @@ func (c Cond) String() string { return condNames[c&15] }
 // Label is a position in an Asm's code, bound once with Bind.
 type Label int32
 
+type yieldSite struct{ call, back Label }
+
 // StubKind names a stub of the module's stub section (stubs.go).
 type StubKind uint8
 
@@ -177,6 +179,7 @@ const (
 	StubTrap                        // arg is an abi.TrapCode
 	StubBuiltin                     // arg is an abi.Builtin
 	StubHost                        // arg is an import index: that import's host stub
+	StubYield                       // the preemption exit of interrupt checks; arg unused
 )
 
 // RelocKind says what a relocation refers to.
@@ -237,6 +240,9 @@ type Asm struct {
 	// the trap stub, emitted by Finish.
 	trapSites map[abi.TrapCode]Label
 	trapOrder []abi.TrapCode
+	// yieldSites are the out-of-line calls of interrupt checks to the yield
+	// stub, each returning to the code after its check.
+	yieldSites []yieldSite
 	// condRange and testRange are the reach of the short branches; tests
 	// shrink them to exercise the long forms.
 	condRange, testRange int
@@ -343,6 +349,11 @@ func (a *Asm) Finish() (FuncCode, error) {
 	for _, code := range a.trapOrder {
 		a.Bind(a.trapSites[code])
 		a.CallStub(StubTrap, uint32(code))
+	}
+	for _, y := range a.yieldSites {
+		a.Bind(y.call)
+		a.CallStub(StubYield, 0)
+		a.B(y.back)
 	}
 	for _, f := range a.fixups {
 		if a.labels[f.target] < 0 || (f.kind == fixData32 && a.labels[f.base] < 0) {

@@ -135,6 +135,10 @@ func (l *linker) addStubs(c *backend.Compiled) (map[uint32]int, error) {
 	if err := add(stubKey{StubExit, 0}, fc, err); err != nil {
 		return nil, err
 	}
+	fc, err = YieldStub()
+	if err := add(stubKey{StubYield, 0}, fc, err); err != nil {
+		return nil, err
+	}
 	var fnTypes []uint32 // type index of every function, imports first
 	for _, imp := range l.m.Imports {
 		if imp.Kind != wasm.ExternFunc {

@@ -237,3 +237,46 @@ func ExitStub() (FuncCode, error) {
 	a.Ret()
 	return a.Finish()
 }
+
+// yieldGPRs lists the general-purpose registers the yield stub preserves:
+// all but the scratch pair X16/X17, the platform register X18, Go's X27
+// and g (X28), and the frame record.
+var yieldGPRs = [...]Reg{X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11,
+	X12, X13, X14, X15, X19, X20, X21, X22, X23, X24, X25, X26}
+
+// yieldFrame is the stub's save area below its frame record: the GPRs
+// above and the low 64 bits of V0-V31 (the backend keeps only f32/f64
+// values in them), a multiple of 16.
+const yieldFrame = len(yieldGPRs)*8 + 32*8
+
+// YieldStub generates the stub that interrupt checks call when the Go
+// runtime asks the goroutine to stop (abi.PreemptRequest): it saves every
+// register a check must preserve and exits with StatusYield (its frame
+// record gives the backtrace if Go answers with a cancellation, as at any
+// exit); on resume it restores them and returns to the check.
+func YieldStub() (FuncCode, error) {
+	a := NewAsm()
+	a.Stp(S64, FP, LR, MPre(SP, -16))
+	a.Mov(S64, FP, SP)
+	a.AluImm(SUB, S64, SP, SP, int64(yieldFrame))
+	for i := 0; i < len(yieldGPRs); i += 2 {
+		a.Stp(S64, yieldGPRs[i], yieldGPRs[i+1], M(SP, int32(8*i)))
+	}
+	fpr := int32(8 * len(yieldGPRs))
+	for i := 0; i < 32; i += 2 {
+		a.Stp(S64, V0+Reg(i), V0+Reg(i+1), M(SP, fpr+int32(8*i)))
+	}
+	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.storeImm32(execMem(abi.ExecStatus), uint32(abi.StatusYield))
+	a.CallStub(StubExit, 0)
+	for i := 0; i < 32; i += 2 {
+		a.Ldp(S64, V0+Reg(i), V0+Reg(i+1), M(SP, fpr+int32(8*i)))
+	}
+	for i := 0; i < len(yieldGPRs); i += 2 {
+		a.Ldp(S64, yieldGPRs[i], yieldGPRs[i+1], M(SP, int32(8*i)))
+	}
+	a.Mov(S64, SP, FP)
+	a.Ldp(S64, FP, LR, MPost(SP, 16))
+	a.Ret()
+	return a.Finish()
+}

@@ -49,7 +49,7 @@ const maxFrame = 1 << 30
 // Prologue emits a function's entry for a frame of frameSize bytes
 // (rounded with FrameSize): stp x29, x30, [sp, #-16]!; mov x29, sp; the
 // stack check of SP - frame against ExecStackLimit (TrapStackOverflow);
-// the interrupt check (TrapInterrupted); sub sp, sp, #frame. Both checks
+// the interrupt check (a possible yield to Go); sub sp, sp, #frame. Both checks
 // run after FP is set so a trap's backtrace starts at this function.
 // Clobbers X16 and X17.
 func (a *Asm) Prologue(frameSize int32) {
@@ -103,11 +103,19 @@ func (a *Asm) AddImm(sz Size, rd, rn Reg, imm int64, tmp Reg) {
 	}
 }
 
-// InterruptCheck traps with TrapInterrupted when ExecInterrupt is set: at
-// function entry and loop headers. Clobbers X16.
+// InterruptCheck lets Go run when the goroutine's preemption word (at
+// [ExecPreempt]) holds abi.PreemptRequest: at function entry and loop
+// headers. The out-of-line BL to the yield stub preserves every register
+// but LR, which every function has saved in its frame record before its
+// first check. Clobbers X16 and the flags.
 func (a *Asm) InterruptCheck() {
-	a.Ldr(S32, ScratchGPR, M(ExecReg, abi.ExecInterrupt))
-	a.Cbnz(S32, ScratchGPR, a.TrapSite(abi.TrapInterrupted))
+	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
+	a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecPreempt))
+	a.Ldr(S64, ScratchGPR, M(ScratchGPR, 0))
+	a.CmpImm(S64, ScratchGPR, int64(abi.PreemptRequest-1<<64))
+	a.Bcond(CondEQ, y.call)
+	a.Bind(y.back)
+	a.yieldSites = append(a.yieldSites, y)
 }
 
 // Epilogue emits the matching exit: mov sp, x29; ldp x29, x30, [sp], #16;

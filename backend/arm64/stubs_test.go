@@ -55,29 +55,35 @@ func TestPrologue(t *testing.T) {
 			mov x29, sp
 			ldr x16, [x19,#32]
 			cmp sp, x16
-			b.cc .+0x18
-			ldr w16, [x19,#40]
-			cbnz w16, .+0x14
+			b.cc .+0x20
+			ldr x16, [x19,#88]
+			ldr x16, [x16]
+			cmn x16, #0x522
+			b.eq .+0x14
 			mov sp, x29
 			ldp x29, x30, [sp],#16
 			ret
 			bl .+0x0
-			bl .+0x0`},
+			bl .+0x0
+			b .+0xffffffffffffffec`},
 		{40, `
 			stp x29, x30, [sp,#-16]!
 			mov x29, sp
 			ldr x16, [x19,#32]
 			sub x17, sp, #0x30
 			cmp x17, x16
-			b.cc .+0x1c
-			ldr w16, [x19,#40]
-			cbnz w16, .+0x18
+			b.cc .+0x24
+			ldr x16, [x19,#88]
+			ldr x16, [x16]
+			cmn x16, #0x522
+			b.eq .+0x18
 			sub sp, sp, #0x30
 			mov sp, x29
 			ldp x29, x30, [sp],#16
 			ret
 			bl .+0x0
-			bl .+0x0`},
+			bl .+0x0
+			b .+0xffffffffffffffe8`},
 		{0x123450, `
 			stp x29, x30, [sp,#-16]!
 			mov x29, sp
@@ -85,16 +91,19 @@ func TestPrologue(t *testing.T) {
 			sub x17, sp, #0x123, lsl #12
 			sub x17, x17, #0x450
 			cmp x17, x16
-			b.cc .+0x20
-			ldr w16, [x19,#40]
-			cbnz w16, .+0x1c
+			b.cc .+0x28
+			ldr x16, [x19,#88]
+			ldr x16, [x16]
+			cmn x16, #0x522
+			b.eq .+0x1c
 			sub sp, sp, #0x123, lsl #12
 			sub sp, sp, #0x450
 			mov sp, x29
 			ldp x29, x30, [sp],#16
 			ret
 			bl .+0x0
-			bl .+0x0`},
+			bl .+0x0
+			b .+0xffffffffffffffe4`},
 		{0x1234560, `
 			stp x29, x30, [sp,#-16]!
 			mov x29, sp
@@ -103,9 +112,11 @@ func TestPrologue(t *testing.T) {
 			movk x17, #0xfedc, lsl #16
 			add x17, sp, x17
 			cmp x17, x16
-			b.cc .+0x24
-			ldr w16, [x19,#40]
-			cbnz w16, .+0x20
+			b.cc .+0x2c
+			ldr x16, [x19,#88]
+			ldr x16, [x16]
+			cmn x16, #0x522
+			b.eq .+0x20
 			mov x17, #0xffffffffffffbaa0
 			movk x17, #0xfedc, lsl #16
 			add sp, sp, x17
@@ -113,14 +124,15 @@ func TestPrologue(t *testing.T) {
 			ldp x29, x30, [sp],#16
 			ret
 			bl .+0x0
-			bl .+0x0`},
+			bl .+0x0
+			b .+0xffffffffffffffe0`},
 	} {
 		a := NewAsm()
 		a.Prologue(c.frame)
 		a.Epilogue()
 		fc, err := a.Finish()
 		checkGolden(t, "prologue", fc, err, c.want)
-		if err == nil && (len(fc.Relocs) != 2 || fc.Relocs[0].Index != uint32(abi.TrapStackOverflow) || fc.Relocs[1].Index != uint32(abi.TrapInterrupted)) {
+		if err == nil && (len(fc.Relocs) != 2 || fc.Relocs[0].Index != uint32(abi.TrapStackOverflow) || fc.Relocs[1].Stub != StubYield) {
 			t.Errorf("relocs %+v", fc.Relocs)
 		}
 	}

@@ -12,7 +12,7 @@ const (
 	ExecWasmSP     = 16 // Wasm stack pointer: entry starts here; saved on exit
 	ExecWasmBP     = 24 // Wasm frame pointer saved on exit
 	ExecStackLimit = 32 // lowest SP a prologue may move to
-	ExecInterrupt  = 40 // uint32; non-zero asks Wasm to stop (TrapInterrupted)
+	ExecInterrupt  = 40 // uint32; non-zero: the call was cancelled (read by Go when Wasm yields)
 	ExecStatus     = 44 // uint32; a Status
 	ExecTrapCode   = 48 // uint32; a TrapCode, with StatusTrap
 	ExecCallIndex  = 52 // uint32; import index or Builtin, with StatusHostCall/StatusBuiltin
@@ -20,6 +20,7 @@ const (
 	ExecTrapFP     = 64 // frame pointer at the trap: the backtrace walks from here
 	ExecVMCtx      = 72 // vmctx of the instance that exited (host calls, builtins) or to enter
 	ExecTarget     = 80 // code address the entry shim calls
+	ExecPreempt    = 88 // address of the running goroutine's preemption word (PreemptRequest)
 	ExecArgs       = 256
 	ExecArgsSize   = 16 << 10 // 1000 params or results of up to 16 bytes
 	ExecCtxSize    = ExecArgs + ExecArgsSize
@@ -33,7 +34,14 @@ const (
 	StatusTrap                   // a trap; see TrapCode
 	StatusHostCall               // call the host function CallIndex (an import index of the exiting instance)
 	StatusBuiltin                // run the runtime builtin CallIndex, then resume
+	StatusYield                  // the preemption word asked Wasm to let Go run; resume after that
 )
+
+// PreemptRequest is the value the Go runtime stores in a goroutine's
+// stack guard (runtime.stackPreempt) to ask it to stop at its next safe
+// point. ExecPreempt points at that guard word, which every function
+// prologue and loop header compares with PreemptRequest (docs/abi.md).
+const PreemptRequest = 0xfffffffffffffade
 
 // TrapCode identifies a trap. Error strings are the spec tests' wording.
 type TrapCode uint32
