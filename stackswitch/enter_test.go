@@ -135,32 +135,31 @@ const preemptImm = int32(int64(abi.PreemptRequest - 1<<64))
 // TestSpinDoesNotBlockGo runs a Wasm loop that only checks its preemption
 // word for 2 s while GC runs ten times and a 1 ms ticker keeps ticking,
 // then stops it the way a cancellation does. The Go side serves yields as
-// the runtime package does (Gosched, Resume). The bounds are wall-clock
-// ones on a possibly loaded (or emulated) machine, so a failing
-// measurement is repeated (at most three times).
+// the runtime package does (Gosched, Resume). It checks progress, not
+// timing: GC completes, the ticker ticks, Wasm yields and stops; the
+// times, which depend on the machine's load, are logged.
 func TestSpinDoesNotBlockGo(t *testing.T) {
 	shim := spinShim(t)
-	for attempt := 1; ; attempt++ {
-		c := newTestCtx(t, 64<<10)
-		gcTime, late, stop, yields := spinWhileGoRuns(c, shim)
-		if c.status() != abi.StatusYield {
-			t.Fatalf("status %d", c.status())
-		}
-		t.Logf("10 GCs in %v, worst tick lateness %v, stop latency %v, %d yields", gcTime, late, stop, yields)
-		if yields == 0 {
-			t.Fatal("Wasm never yielded to Go")
-		}
-		if gcTime < time.Second && late <= 50*time.Millisecond && stop <= 10*time.Millisecond {
-			return
-		}
-		if attempt == 3 {
-			t.Fatalf("Go was blocked: GC %v, tick lateness %v, stop %v", gcTime, late, stop)
-		}
+	c := newTestCtx(t, 64<<10)
+	r := spinWhileGoRuns(t, c, shim)
+	t.Logf("10 GCs in %v, %d ticks, worst tick lateness %v, stop latency %v, %d yields",
+		r.gcTime, r.ticks, r.late, r.stop, r.yields)
+	if c.status() != abi.StatusYield {
+		t.Fatalf("status %d", c.status())
+	}
+	if r.yields == 0 || r.ticks < 10 {
+		t.Fatalf("Go was blocked: %d yields, %d ticks", r.yields, r.ticks)
 	}
 }
 
-func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration, yields int) {
+type spinResult struct {
+	gcTime, late, stop time.Duration
+	ticks, yields      int
+}
+
+func spinWhileGoRuns(t *testing.T, c *testCtx, shim uintptr) (r spinResult) {
 	done := make(chan time.Time)
+	yields := 0
 	stopFlag := (*uint32)(unsafe.Add(c.ptr(), abi.ExecInterrupt))
 	go func() {
 		Enter(c.ptr(), shim)
@@ -174,6 +173,7 @@ func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration
 	time.Sleep(10 * time.Millisecond)
 
 	var worst atomic.Int64
+	var ticks atomic.Int32
 	stopTick := make(chan struct{})
 	tickDone := make(chan struct{})
 	go func() {
@@ -186,6 +186,7 @@ func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration
 			case <-stopTick:
 				return
 			case now := <-tk.C:
+				ticks.Add(1)
 				if d := now.Sub(last); d > time.Duration(worst.Load()) {
 					worst.Store(int64(d))
 				}
@@ -194,11 +195,20 @@ func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration
 		}
 	}()
 	start := time.Now()
-	for i := 0; i < 10; i++ {
-		runtime.GC()
+	gcDone := make(chan struct{})
+	go func() {
+		for i := 0; i < 10; i++ {
+			runtime.GC()
+		}
+		close(gcDone)
+	}()
+	select {
+	case <-gcDone:
+	case <-time.After(20 * time.Second):
+		t.Fatal("GC did not complete while Wasm looped")
 	}
-	gcTime = time.Since(start)
-	time.Sleep(2*time.Second - gcTime)
+	r.gcTime = time.Since(start)
+	time.Sleep(2*time.Second - r.gcTime)
 	close(stopTick)
 	<-tickDone
 
@@ -207,11 +217,15 @@ func spinWhileGoRuns(c *testCtx, shim uintptr) (gcTime, late, stop time.Duration
 	at := time.Now()
 	atomic.StoreUint32(stopFlag, 1)
 	guard := *(*unsafe.Pointer)(unsafe.Add(c.ptr(), abi.ExecPreempt))
-	for {
+	for deadline := time.After(10 * time.Second); ; {
 		atomic.StoreUintptr((*uintptr)(guard), abi.PreemptRequest)
 		select {
 		case stopped := <-done:
-			return gcTime, time.Duration(worst.Load()) - time.Millisecond, stopped.Sub(at), yields
+			r.late, r.stop = time.Duration(worst.Load())-time.Millisecond, stopped.Sub(at)
+			r.ticks, r.yields = int(ticks.Load()), yields
+			return r
+		case <-deadline:
+			t.Fatal("the preemption request did not stop the loop")
 		case <-time.After(time.Millisecond):
 		}
 	}
