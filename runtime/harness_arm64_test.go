@@ -181,8 +181,8 @@ func TestHarnessEncodings(t *testing.T) {
 	want := "STP X29, X30, [SP,#-16]!|MOV X29, SP|ADD X0, X0, #0x1|MOV X0, #0x5|MOV X16, #0x7|" +
 		"STR X16, [X19,#256]|LDR X0, [X19,#256]|STR X20, [SP,#-16]!|LDR X16, [X20,#64]|LDR X20, [X20,#72]|" +
 		"BLR X16|LDR X20, [SP],#16|SUB X16, SP, #0x10|LDR X17, [X19,#32]|CMP X16, X17|B CS, .+0x8|" +
-		"BL .+0x78|LDR X16, [X19,#88]|LDR X16, [X16]|CMN X16, #0x522|B NE, .+0xfffffffffffffff4|" +
-		"BL .+0x7c|B .+0xffffffffffffffec|LDP X29, X30, [SP],#16|RET X30"
+		"BL .+0x70|LDR X16, [X19,#88]|LDR X16, [X16]|CMN X16, #0x522|B NE, .+0xfffffffffffffff4|" +
+		"BL .+0x9c|B .+0xffffffffffffffec|LDP X29, X30, [SP],#16|RET X30"
 	a.stubs()
 	code := a.resolve(t)
 	var got []string
