@@ -138,55 +138,43 @@ func TestRunBadObjects(t *testing.T) {
 	}
 }
 
+// objdumpArches is what objdump and stages show of calc.wat for each
+// architecture: the multiply, the division, the calls of twice by the
+// callee's name, and a prologue instruction.
+var objdumpArches = []struct {
+	arch, mul, div, callDiv, callAdd, prologue string
+}{
+	{"amd64", "mulsd xmm0, xmm1", "idiv", "call div\n", "call add\n", "push rbp"},
+	{"arm64", "fmul d0, d0, d1", "sdiv w0, w0, w1", "bl div\n", "bl add\n", "stp x29, x30, [sp,#-16]!"},
+}
+
 func TestObjdump(t *testing.T) {
-	code, out, stderr := cli("objdump", td("calc.wat"))
-	if code != 0 || stderr != "" {
-		t.Fatalf("objdump calc.wat: exit %d, stderr %q", code, stderr)
+	for _, a := range objdumpArches {
+		t.Run(a.arch, func(t *testing.T) { testObjdump(t, a.arch, a.mul, a.div, a.callDiv, a.callAdd) })
 	}
-	for _, want := range []string{
-		"func 1 <add>: ", " wasm:\n", "  ;; type [i32 i32] -> [i32]\n", ": i32.add\n", " amd64:\n",
-		"func 2 <mul>: ", "mulsd xmm0, xmm1", "func 4 <div>: ", ": i32.div_s\n",
-		"func 5 <twice>: ", ": call 4 <div>\n", "call div\n", "call add\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("objdump calc.wat lacks %q:\n%s", want, out)
-		}
-	}
-	code, out, _ = cli("objdump", "-func", "div", td("calc.wat"))
-	if code != 0 || !strings.HasPrefix(out, "func 4 <div>: ") || strings.Contains(out, "<add>:") ||
-		!strings.Contains(out, "idiv") {
-		t.Errorf("objdump -func div: exit %d\n%s", code, out)
+	// Without -arch, modules are compiled for this machine.
+	code, out, stderr := cli("objdump", "-func", "add", td("calc.wat"))
+	if code != 0 || stderr != "" || !strings.Contains(out, " "+goruntime.GOARCH+":\n") {
+		t.Errorf("objdump -func add: exit %d, stderr %q; want %s code\n%s", code, stderr, goruntime.GOARCH, out)
 	}
 
-	// An object: the same machine code, without Wasm bodies.
+	// An ELF file for another machine is refused.
 	dir := t.TempDir()
 	obj := filepath.Join(dir, "calc.o")
-	if code, _, stderr := cli("compile", "-arch", "amd64", "-o", obj, td("calc.wat")); code != 0 {
+	if code, _, stderr := cli("compile", "-o", obj, td("calc.wat")); code != 0 {
 		t.Fatalf("compile: exit %d, %s", code, stderr)
 	}
-	code, objOut, stderr := cli("objdump", "-func", "4", obj)
-	if code != 0 || stderr != "" || !strings.HasPrefix(objOut, "func 4 <div>: ") || strings.Contains(objOut, "wasm:") {
-		t.Errorf("objdump -func 4 calc.o: exit %d, stderr %q\n%s", code, stderr, objOut)
-	}
-	if asm := out[strings.Index(out, " amd64:\n")+len(" amd64:\n"):]; asm != objOut[strings.Index(objOut, "\n")+1:] {
-		t.Errorf("objdump of the object differs from the module's:\n%s\nvs\n%s", objOut, out)
-	}
-
-	// A damaged object is still shown by its ELF symbols, with a note.
 	data, _ := os.ReadFile(obj)
-	data[len(data)/2] ^= 1
-	bad := write(t, dir, "bad.o", string(data))
-	code, out, stderr = cli("objdump", bad)
-	if code != 0 || !strings.Contains(stderr, "listing its ELF symbols instead") || !strings.Contains(out, ".text <") {
-		t.Errorf("objdump of a damaged object: exit %d, stderr %q\n%s", code, stderr, out)
-	}
-
+	data[18], data[19] = byte(elf.EM_RISCV), 0
+	riscv := write(t, dir, "riscv.o", string(data))
 	for _, c := range []struct {
 		args []string
 		code int
 		err  string
 	}{
+		{[]string{"objdump", riscv}, 1, "the object is for EM_RISCV; objdump disassembles amd64 (EM_X86_64) and arm64 (EM_AARCH64) code only"},
 		{[]string{"objdump"}, 2, "usage: wasmc objdump"},
+		{[]string{"objdump", "-arch", "riscv64", td("calc.wat")}, 2, "-arch riscv64: unknown architecture; wasmc compiles for amd64, arm64"},
 		{[]string{"objdump", "-func", "nope", td("calc.wat")}, 1, `calc.wat: no function named "nope"`},
 		{[]string{"objdump", "-func", "99", td("calc.wat")}, 1, "function index 99 out of range"},
 		{[]string{"objdump", "-func", "1", td("echo.wat")}, 1, "function 1 is imported and has no code"},
@@ -200,27 +188,86 @@ func TestObjdump(t *testing.T) {
 	}
 }
 
-func TestStages(t *testing.T) {
-	code, out, stderr := cli("stages", "-func", "twice", td("calc.wat"))
+// testObjdump disassembles calc.wat compiled for arch, and the object
+// cross-compiled for arch, whatever this machine is.
+func testObjdump(t *testing.T, arch, mul, div, callDiv, callAdd string) {
+	code, out, stderr := cli("objdump", "-arch", arch, td("calc.wat"))
 	if code != 0 || stderr != "" {
-		t.Fatalf("stages: exit %d, stderr %q", code, stderr)
+		t.Fatalf("objdump -arch %s calc.wat: exit %d, stderr %q", arch, code, stderr)
 	}
-	var heads []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "=== ") {
-			heads = append(heads, l)
+	for _, want := range []string{
+		"func 1 <add>: ", " wasm:\n", "  ;; type [i32 i32] -> [i32]\n", ": i32.add\n", " " + arch + ":\n",
+		"func 2 <mul>: ", mul, "func 4 <div>: ", ": i32.div_s\n",
+		"func 5 <twice>: ", ": call 4 <div>\n", callDiv, callAdd,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("objdump -arch %s calc.wat lacks %q:\n%s", arch, want, out)
 		}
 	}
-	want := []string{"=== wasm: func 5 <twice>", "=== ssa: func 5 <twice>", "=== opt: func 5 <twice>", "=== machine: func 5 <twice>"}
-	if strings.Join(heads, "\n") != strings.Join(want, "\n") {
-		t.Errorf("stages headers:\n%s\nwant\n%s", strings.Join(heads, "\n"), strings.Join(want, "\n"))
+	if strings.Contains(out, ".word") || strings.Contains(out, ".byte") {
+		t.Errorf("objdump -arch %s calc.wat shows code that does not decode:\n%s", arch, out)
 	}
-	for _, w := range []string{": call 4 <div>\n", "call v1, v2 [f4]", "selected f5:", "code:\n", "ret"} {
-		if !strings.Contains(out, w) {
-			t.Errorf("stages output lacks %q:\n%s", w, out)
+	code, out, _ = cli("objdump", "-arch", arch, "-func", "div", td("calc.wat"))
+	if code != 0 || !strings.HasPrefix(out, "func 4 <div>: ") || strings.Contains(out, "<add>:") ||
+		!strings.Contains(out, div) {
+		t.Errorf("objdump -arch %s -func div: exit %d\n%s", arch, code, out)
+	}
+
+	// An object: the same machine code, without Wasm bodies; the object
+	// says what it is for, so -arch is not needed.
+	dir := t.TempDir()
+	obj := filepath.Join(dir, "calc.o")
+	if code, _, stderr := cli("compile", "-arch", arch, "-o", obj, td("calc.wat")); code != 0 {
+		t.Fatalf("compile: exit %d, %s", code, stderr)
+	}
+	code, objOut, stderr := cli("objdump", "-func", "4", obj)
+	if code != 0 || stderr != "" || !strings.HasPrefix(objOut, "func 4 <div>: ") || strings.Contains(objOut, "wasm:") {
+		t.Errorf("objdump -func 4 calc.o: exit %d, stderr %q\n%s", code, stderr, objOut)
+	}
+	head := " " + arch + ":\n"
+	if asm := out[strings.Index(out, head)+len(head):]; asm != objOut[strings.Index(objOut, "\n")+1:] {
+		t.Errorf("objdump of the object differs from the module's:\n%s\nvs\n%s", objOut, out)
+	}
+
+	// A damaged object is still shown by its ELF symbols (func[i]), with
+	// a note; calls name their targets' symbols.
+	data, _ := os.ReadFile(obj)
+	data[len(data)/2] ^= 1
+	bad := write(t, dir, "bad.o", string(data))
+	code, out, stderr = cli("objdump", bad)
+	if code != 0 || !strings.Contains(stderr, "listing its ELF symbols instead") || !strings.Contains(out, ".text <func[4]>: ") ||
+		!strings.Contains(out, div) || !strings.Contains(out, strings.Replace(callDiv, "div", "func[4]", 1)) {
+		t.Errorf("objdump of a damaged object: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
+
+func TestStages(t *testing.T) {
+	for _, a := range objdumpArches {
+		code, out, stderr := cli("stages", "-arch", a.arch, "-func", "twice", td("calc.wat"))
+		if code != 0 || stderr != "" {
+			t.Fatalf("stages -arch %s: exit %d, stderr %q", a.arch, code, stderr)
+		}
+		var heads []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "=== ") {
+				heads = append(heads, l)
+			}
+		}
+		want := []string{"=== wasm: func 5 <twice>", "=== ssa: func 5 <twice>", "=== opt: func 5 <twice>", "=== machine: func 5 <twice>"}
+		if strings.Join(heads, "\n") != strings.Join(want, "\n") {
+			t.Errorf("stages -arch %s headers:\n%s\nwant\n%s", a.arch, strings.Join(heads, "\n"), strings.Join(want, "\n"))
+		}
+		for _, w := range []string{": call 4 <div>\n", "call v1, v2 [f4]", "selected f5:", "code:\n", a.prologue, "ret"} {
+			if !strings.Contains(out, w) {
+				t.Errorf("stages -arch %s output lacks %q:\n%s", a.arch, w, out)
+			}
+		}
+		code, out, _ = cli("stages", "-arch", a.arch, "-func", "div", "-stage", "machine", td("calc.wat"))
+		if code != 0 || !strings.HasPrefix(out, "=== machine: func 4 <div>\n") || !strings.Contains(out, a.div) {
+			t.Errorf("stages -arch %s -stage machine: exit %d, want %q\n%s", a.arch, code, a.div, out)
 		}
 	}
-	code, out, _ = cli("stages", "-func", "0", "-stage", "opt", td("calc.wat"))
+	code, out, _ := cli("stages", "-func", "0", "-stage", "opt", td("calc.wat"))
 	if code != 0 || !strings.HasPrefix(out, "=== opt: func 0 <_initialize>\n") || strings.Contains(out, "=== wasm") {
 		t.Errorf("stages -stage opt: exit %d\n%s", code, out)
 	}
@@ -231,6 +278,7 @@ func TestStages(t *testing.T) {
 	}{
 		{[]string{"stages", td("calc.wat")}, 2, "the -func flag is required"},
 		{[]string{"stages", "-func", "add", "-stage", "asm", td("calc.wat")}, 2, `unknown stage "asm"`},
+		{[]string{"stages", "-func", "add", "-arch", "riscv64", td("calc.wat")}, 2, "-arch riscv64: unknown architecture; wasmc compiles for amd64, arm64"},
 		{[]string{"stages", "-func", "add", "missing.wat"}, 1, "wasmc stages: open missing.wat: no such file"},
 	} {
 		code, _, stderr := cli(c.args...)

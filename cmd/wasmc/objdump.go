@@ -7,16 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	goruntime "runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	"golang.org/x/arch/x86/x86asm"
-
 	"github.com/wasmc/wasmc"
 	"github.com/wasmc/wasmc/backend"
-	// The amd64 code generator registers itself with package backend.
+	// The code generators register themselves with package backend.
 	_ "github.com/wasmc/wasmc/backend/amd64"
+	_ "github.com/wasmc/wasmc/backend/arm64"
 	"github.com/wasmc/wasmc/frontend/binary"
 	"github.com/wasmc/wasmc/frontend/validate"
 	"github.com/wasmc/wasmc/frontend/wasm"
@@ -26,13 +27,15 @@ import (
 
 var cmdObjdump = &command{
 	name:      "objdump",
-	usageLine: "[-func name|index] file",
+	usageLine: "[-arch arch] [-func name|index] file",
 	short:     "disassemble compiled functions",
 	long: `
-Objdump prints the amd64 machine code of each function of a module (.wasm,
-or .wat text, compiled on the spot) or of a native object made by
-'wasmc compile', in Intel syntax with code offsets; calls name their
-target.
+Objdump prints the machine code of each function of a module (.wasm, or
+.wat text, compiled on the spot for the -arch flag's architecture, amd64
+or arm64; default: this machine's, ` + goruntime.GOARCH + `) or of a native object
+made by 'wasmc compile' (for the architecture it was compiled for), with
+code offsets: amd64 in Intel syntax, arm64 in GNU syntax. Calls name
+their target.
 
 For a module, each function's Wasm instructions (with their offsets in
 the module binary) come first, then its machine code: the compiler keeps
@@ -45,13 +48,14 @@ The -func flag restricts the output to one function: a function index,
 or a name from the name section or the exports (for an object, a symbol
 name).`,
 	setFlags: func(fs *flag.FlagSet) {
-		objdumpFunc = ""
+		objdumpFunc, objdumpArch = "", goruntime.GOARCH
 		fs.StringVar(&objdumpFunc, "func", "", "only function `name|index`")
+		fs.StringVar(&objdumpArch, "arch", goruntime.GOARCH, "compile modules for `architecture`")
 	},
 	run: runObjdump,
 }
 
-var objdumpFunc string
+var objdumpFunc, objdumpArch string
 
 // compileFeatures are the proposals the compiler accepts.
 const compileFeatures = wasmc.FeaturesV2
@@ -60,6 +64,9 @@ func runObjdump(e *env, c *command, args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintf(e.stderr, "wasmc objdump: one input file expected, got %d\n", len(args))
 		cmdUsage(e.stderr, c)
+		return 2
+	}
+	if !checkArch(e.stderr, "objdump", objdumpArch) {
 		return 2
 	}
 	file := args[0]
@@ -71,13 +78,23 @@ func runObjdump(e *env, c *command, args []string) int {
 	if bytes.HasPrefix(data, elfMagic) {
 		err = dumpObject(e.stdout, e.stderr, file, data, objdumpFunc)
 	} else {
-		err = dumpModule(e.stdout, file, data, objdumpFunc)
+		err = dumpModule(e.stdout, file, data, objdumpArch, objdumpFunc)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "wasmc objdump: %s: %s\n", file, strings.TrimPrefix(err.Error(), "wasmc: "))
 		return 1
 	}
 	return 0
+}
+
+// checkArch reports whether arch is one wasmc compiles for, and says
+// which ones are when it is not.
+func checkArch(stderr io.Writer, cmd, arch string) bool {
+	if slices.Contains(wasmc.Arches(), arch) {
+		return true
+	}
+	fmt.Fprintf(stderr, "wasmc %s: -arch %s: unknown architecture; wasmc compiles for %s\n", cmd, arch, strings.Join(wasmc.Arches(), ", "))
+	return false
 }
 
 // loadWasm decodes and validates a module file's contents with the
@@ -97,12 +114,14 @@ func loadWasm(file string, data []byte) (*wasm.Module, error) {
 	return m, nil
 }
 
-func dumpModule(w io.Writer, file string, data []byte, sel string) error {
+func dumpModule(w io.Writer, file string, data []byte, arch, sel string) error {
 	m, err := loadWasm(file, data)
 	if err != nil {
 		return err
 	}
-	comp, err := backend.Compile(m, compileFeatures, "amd64")
+	// backend.Compile, not the wasmc API: the code is only shown, so it
+	// may be for another machine.
+	comp, err := backend.Compile(m, compileFeatures, arch)
 	if err != nil {
 		return err
 	}
@@ -142,9 +161,9 @@ func dumpCompiled(w io.Writer, m *wasm.Module, comp *backend.Compiled, withBodie
 			if err := writeBody(w, m, compileFeatures, idx); err != nil {
 				return fmt.Errorf("function %d: %w", idx, err)
 			}
-			fmt.Fprintln(w, " amd64:")
+			fmt.Fprintf(w, " %s:\n", comp.Arch)
 		}
-		disassemble(w, comp.Code[f.Offset:f.Offset+f.Size], uint64(f.Offset), symname)
+		disassemble(w, comp.Arch, comp.Code[f.Offset:f.Offset+f.Size], uint64(f.Offset), symname)
 		fmt.Fprintln(w)
 	}
 	return nil
@@ -170,34 +189,14 @@ func symbolizer(syms []codeSym) func(uint64) (string, uint64) {
 	}
 }
 
-// disassemble prints code, which starts at offset pc, one instruction a
-// line; bytes that do not decode are shown as such.
-func disassemble(w io.Writer, code []byte, pc uint64, symname func(uint64) (string, uint64)) {
-	for off := 0; off < len(code); {
-		inst, err := x86asm.Decode(code[off:], 64)
-		if err != nil || inst.Len == 0 {
-			fmt.Fprintf(w, "  %6x  %-22x  .byte %#02x\n", pc+uint64(off), code[off:off+1], code[off])
-			off++
-			continue
-		}
-		// Only call targets get names: x86asm would otherwise name
-		// immediates and in-function jumps that happen to match.
-		var lookup func(uint64) (string, uint64)
-		if _, rel := inst.Args[0].(x86asm.Rel); rel && inst.Op == x86asm.CALL {
-			lookup = symname
-		}
-		fmt.Fprintf(w, "  %6x  %-22x  %s\n", pc+uint64(off), code[off:off+inst.Len], x86asm.IntelSyntax(inst, pc+uint64(off), lookup))
-		off += inst.Len
-	}
-}
-
 // dumpObject disassembles a native object's functions. An object this
 // wasmc can load gives its module's names and function indices; any other
-// amd64 ELF file (another wasmc version's, or a damaged one) is shown by
-// its symbols, after a note on stderr saying why.
+// amd64 or arm64 ELF file (another wasmc version's, or a damaged one) is
+// shown by its symbols, after a note on stderr saying why.
 func dumpObject(w, stderr io.Writer, file string, data []byte, sel string) error {
-	// Disassembling runs nothing: accept code for any amd64 CPU.
-	obj, err := object.Load(data, object.Expect{Version: wasmc.Version, Arch: "amd64", HasCPU: func(string) bool { return true }})
+	// Disassembling runs nothing: accept code for any CPU of the
+	// object's own architecture.
+	obj, err := object.Load(data, object.Expect{Version: wasmc.Version, Arch: elfArch(data), HasCPU: func(string) bool { return true }})
 	if err == nil {
 		return dumpCompiled(w, obj.Module, obj.Compiled, false, sel)
 	}
@@ -211,8 +210,9 @@ func dumpELF(w io.Writer, data []byte, sel string) error {
 	if err != nil {
 		return fmt.Errorf("not a valid native object: %w", err)
 	}
-	if f.Machine != elf.EM_X86_64 {
-		return fmt.Errorf("the object is for %v; objdump disassembles amd64 (EM_X86_64) code only", f.Machine)
+	arch := archOfMachine[f.Machine]
+	if arch == "" {
+		return fmt.Errorf("the object is for %v; objdump disassembles amd64 (EM_X86_64) and arm64 (EM_AARCH64) code only", f.Machine)
 	}
 	syms, err := f.Symbols()
 	if err != nil {
@@ -263,7 +263,7 @@ func dumpELF(w io.Writer, data []byte, sel string) error {
 				return fmt.Errorf("symbol %s lies outside section %s", s.name, f.Sections[si].Name)
 			}
 			fmt.Fprintf(w, "%s <%s>: %d bytes at %#x\n", f.Sections[si].Name, s.name, s.size, s.off)
-			disassemble(w, sc.data[s.off:s.off+s.size], s.off, symname)
+			disassemble(w, arch, sc.data[s.off:s.off+s.size], s.off, symname)
 			fmt.Fprintln(w)
 		}
 	}

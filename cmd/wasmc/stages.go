@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	goruntime "runtime"
 	"strings"
 
 	"github.com/wasmc/wasmc/backend"
@@ -13,7 +14,7 @@ import (
 
 var cmdStages = &command{
 	name:      "stages",
-	usageLine: "-func name|index [-stage list] file",
+	usageLine: "-func name|index [-stage list] [-arch arch] file",
 	short:     "show each compilation stage of a function",
 	long: `
 Stages compiles one function of a module (.wasm, or .wat text) and prints
@@ -23,22 +24,24 @@ it at each stage of the compiler:
 	           the module binary
 	ssa        the SSA form the frontend builds from them
 	opt        the SSA form after the optimization passes
-	machine    the selected amd64 instructions (virtual registers), then
-	           the final machine code after register allocation
+	machine    the selected machine instructions (virtual registers),
+	           then the final machine code after register allocation
 
 The -func flag, required, names the function: a function index, or a
 name from the name section or the exports. The -stage flag restricts the
-output to a comma-separated list of the stages above.`,
+output to a comma-separated list of the stages above. The -arch flag
+selects the machine, amd64 or arm64 (default: this machine's, ` + goruntime.GOARCH + `).`,
 	setFlags: func(fs *flag.FlagSet) {
 		stagesOpts = &stagesFlags{}
 		fs.StringVar(&stagesOpts.fn, "func", "", "the function: `name|index`")
 		fs.StringVar(&stagesOpts.stages, "stage", "wasm,ssa,opt,machine", "stages to print (`list`)")
+		fs.StringVar(&stagesOpts.arch, "arch", goruntime.GOARCH, "target `architecture`")
 	},
 	run: runStages,
 }
 
 type stagesFlags struct {
-	fn, stages string
+	fn, stages, arch string
 }
 
 var stagesOpts = &stagesFlags{}
@@ -65,13 +68,16 @@ func runStages(e *env, c *command, args []string) int {
 		}
 		want[s] = true
 	}
+	if !checkArch(e.stderr, "stages", o.arch) {
+		return 2
+	}
 	file := args[0]
 	data, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "wasmc stages: %v\n", err)
 		return 1
 	}
-	if err := printStages(e.stdout, file, data, o.fn, want); err != nil {
+	if err := printStages(e.stdout, file, data, o.arch, o.fn, want); err != nil {
 		fmt.Fprintf(e.stderr, "wasmc stages: %s: %s\n", file, strings.TrimPrefix(err.Error(), "wasmc: "))
 		return 1
 	}
@@ -87,7 +93,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func printStages(w io.Writer, file string, data []byte, sel string, want map[string]bool) error {
+func printStages(w io.Writer, file string, data []byte, arch, sel string, want map[string]bool) error {
 	if bytes.HasPrefix(data, elfMagic) {
 		return fmt.Errorf("a native object keeps no Wasm code; give the module it was compiled from")
 	}
@@ -113,7 +119,7 @@ func printStages(w io.Writer, file string, data []byte, sel string, want map[str
 	}
 	// On failure st holds the stages that completed: print them, then the
 	// error, which is what one debugs with this command.
-	st, cerr := backend.CompileFunc(m, compileFeatures, "amd64", idx)
+	st, cerr := backend.CompileFunc(m, compileFeatures, arch, idx)
 	if st != nil {
 		for _, s := range []struct{ name, text string }{
 			{"ssa", st.Lowered}, {"opt", st.Optimized}, {"machine", st.Machine},
