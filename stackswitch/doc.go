@@ -3,12 +3,12 @@
 // stack of an execution context; Resume returns into a suspended exit stub.
 // Continuations and threads will reuse the same mechanism.
 //
-// Both enter the Go scheduler's system-call state first
-// (runtime.entersyscall, linked by name from assembly as
-// golang.org/x/sys/unix does; Go 1.26 keeps entersyscall and exitsyscall
-// reachable from assembly because they carry //go:linkname push
-// directives). While Wasm runs the goroutine is at a safe point: GC does
-// not wait for it and its P serves other goroutines.
+// Neither changes the goroutine's scheduler state: Wasm runs as ordinary
+// running code and yields to Go itself when the runtime asks (the
+// preemption check of docs/abi.md). Both store the address of the running
+// goroutine's stack guard (runtime.g's stackguard0, the word the runtime
+// sets to abi.PreemptRequest) in ExecPreempt; CheckRuntime verifies that
+// layout.
 //
 // Register contract on amd64 (docs/abi.md):
 //   - Enter: saves SP/BP in ExecGoSP/ExecGoBP (SP points at a return
@@ -18,7 +18,7 @@
 //     A normal return stores StatusDone.
 //   - The exit stub saves WasmSP (pointing at its own return address) and
 //     WasmBP, loads GoSP/GoBP and returns: control comes back to Enter or
-//     Resume, whichever entered last, which then calls exitsyscall.
+//     Resume, whichever entered last, which returns to Go.
 //   - Resume: saves the (possibly moved) Go SP/BP, loads WasmSP/WasmBP,
 //     R14 = ExecCtx, R15 = [ExecVMCtx], and returns into the stub.
 //
