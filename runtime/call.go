@@ -7,35 +7,33 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/stackswitch"
 )
 
 // hostCtx is the context handed to host functions: it marks the execution
-// context they run on (and which top-level use of it), so that a call back
-// into Wasm nests on its stack. One is made per run that calls a host, not
-// per host call; it cannot be pooled, since hosts may keep it.
+// context they run on, so that a call back into Wasm from the same
+// goroutine nests on its stack (tryNested). Hosts may keep it, so it is
+// only reused where that cannot matter (hostContext).
 type hostCtx struct {
 	context.Context
-	e   *execCtx
-	gen atomic.Uint64
+	e *execCtx
 }
 
 // hostContext returns the context the host functions of e's current run
 // see. Runs under context.Background() (nothing to cancel, no values)
-// share one per execution context, moved to each run's generation, so
-// their host calls allocate nothing; any other context gets its own.
+// share one per execution context, so their host calls allocate nothing;
+// any other context gets its own.
 func (e *execCtx) hostContext(ctx context.Context) *hostCtx {
-	hc := e.bgHost
-	if ctx != context.Background() || hc == nil {
-		hc = &hostCtx{Context: ctx, e: e}
-		if ctx == context.Background() {
-			e.bgHost = hc
-		}
+	if ctx != context.Background() {
+		return &hostCtx{Context: ctx, e: e}
 	}
-	hc.gen.Store(e.gen.Load())
-	return hc
+	if e.bgHost == nil {
+		e.bgHost = &hostCtx{Context: ctx, e: e}
+	}
+	return e.bgHost
 }
 
 // execKey finds the hostCtx below contexts derived from it.
@@ -73,7 +71,6 @@ func call(ctx context.Context, f *Function, args, results []uint64) error {
 	if err != nil {
 		return err
 	}
-	e.gen.Add(1)
 	err = runWatched(ctx, e, f, args, results)
 	putExecCtx(e)
 	return err
@@ -127,23 +124,19 @@ func watch(ctx context.Context, e *execCtx) func() {
 }
 
 // tryNested runs f nested on the context of the host call that made ctx,
-// if that host call is still running and nobody else nests on it.
+// below its suspended frames, if that host call is running on this
+// goroutine. Which goroutine runs an execution context is in its
+// ExecPreempt word (cleared when the context is pooled); the nesting state
+// (inHost, nest) is only touched by that goroutine, so no locks are needed.
+// A call from any other goroutine takes a fresh context.
 func tryNested(ctx context.Context, hc *hostCtx, f *Function, args, results []uint64) (error, bool) {
 	e := hc.e
-	d := e.depth.Load()
-	if d >= maxNest {
+	if atomic.LoadUint64((*uint64)(unsafe.Pointer(&e.block[abi.ExecPreempt]))) != uint64(stackswitch.GuardAddr()) ||
+		e.inHost == 0 || e.nest >= maxNest {
 		return nil, false
 	}
-	l := &e.levels[d]
-	if !l.mu.TryLock() {
-		return nil, false
-	}
-	defer l.mu.Unlock()
-	if e.gen.Load() != hc.gen.Load() || !l.open.Load() || e.depth.Load() != d {
-		return nil, false
-	}
-	e.depth.Store(d + 1)
-	defer e.depth.Store(d)
+	e.nest++
+	defer func() { e.nest-- }()
 	return callNested(ctx, e, f, args, results), true
 }
 
@@ -240,17 +233,9 @@ func (e *execCtx) hostCall1(ctx context.Context, f *Function) error {
 	copy(args, slots)
 	clear(results)
 	sc.top = base + np + nr
-	var err error
-	if d := e.depth.Load(); d < maxNest {
-		l := &e.levels[d]
-		l.open.Store(true)
-		err = callHost(ctx, f, args, results)
-		l.open.Store(false)
-		l.mu.Lock() // wait for a nested call still running on this stack
-		l.mu.Unlock()
-	} else {
-		err = callHost(ctx, f, args, results)
-	}
+	e.inHost++
+	err := callHost(ctx, f, args, results)
+	e.inHost--
 	sc.top = base
 	if err != nil {
 		if _, ok := err.(*Trap); ok {

@@ -19,16 +19,12 @@ type execCtx struct {
 	block   []byte  // the abi.ExecCtx block
 	stackLo uintptr // lowest usable stack address (above the guard)
 	stackHi uintptr // initial WasmSP
-	// levels[d] is the host call at nesting depth d (depth counts the calls
-	// nested on this context). A call back into Wasm from that host
-	// function holds its mutex and runs on this stack below the suspended
-	// frames; the host call does not resume Wasm before such a call (maybe
-	// from another goroutine) has returned.
-	levels  [maxNest]hostLevel
-	depth   atomic.Int32
-	gen     atomic.Uint64 // counts top-level uses, so stale contexts cannot nest
-	scratch hostScratch
-	unmap   runtime.Cleanup // unmaps mem once the pool drops e
+	// inHost counts the host calls running on this context (at any
+	// nesting level) and nest the Wasm calls nested below them; both are
+	// only used by the goroutine running the context (tryNested).
+	inHost, nest int
+	scratch      hostScratch
+	unmap        runtime.Cleanup // unmaps mem once the pool drops e
 
 	// The instance of the last exit, to skip the vmctx map lookup; kept
 	// across pooled uses, since a context mostly serves the same callers.
@@ -36,11 +32,6 @@ type execCtx struct {
 	lastInst *Instance
 
 	bgHost *hostCtx // see hostContext
-}
-
-type hostLevel struct {
-	mu   sync.Mutex
-	open atomic.Bool // a host function of this level is running
 }
 
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
@@ -151,6 +142,7 @@ func getExecCtx() (*execCtx, error) {
 func putExecCtx(e *execCtx) {
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store32(e.block, abi.ExecInterrupt, 0)
+	atomic.StoreUint64((*uint64)(unsafe.Pointer(&e.block[abi.ExecPreempt])), 0) // no longer this goroutine's (tryNested)
 	if uint64(e.stackHi-e.stackLo) != roundPage(uint64(stackSize.Load())) {
 		e.unmap.Stop()
 		unmap(e.mem)
