@@ -14,7 +14,7 @@ import (
 // Version is the version of wasmc. Native objects record it, and load only
 // into the same version: the code's ABI with the runtime may change
 // between versions.
-const Version = "0.4.0-dev"
+const Version = "0.5.0-dev"
 
 // hostHasCPU reports whether this machine has a CPU feature; tests replace
 // it to simulate a machine lacking one.
