@@ -155,8 +155,54 @@ func callNested(ctx context.Context, e *execCtx, f *Function, args, results []ui
 	return err
 }
 
+// runState is what the host-call callback needs of the run it serves;
+// nested runs on the same context save and restore it.
+type runState struct {
+	ctx  context.Context
+	hctx *hostCtx // made on the first host call
+	err  error    // a failed host call's error, with StatusHostError
+}
+
 // run enters f and serves its exits until it returns or traps.
 func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) error {
+	prev := e.rs
+	e.rs = runState{ctx: ctx}
+	err := e.run1(ctx, f, args, results)
+	e.rs = prev
+	return err
+}
+
+// onHostCall runs the host function a compiled host stub asks for:
+// stackswitch calls it through its callback trampoline on the goroutine's
+// stack, below the Enter of the current run, while the Wasm frames wait. It
+// reports whether the Wasm stack must be abandoned, with StatusHostError
+// set and the error kept for run1.
+func onHostCall(ec unsafe.Pointer) (abandon bool) {
+	e := (*execCtx)(*(*unsafe.Pointer)(unsafe.Add(ec, abi.ExecSelf)))
+	b := e.block
+	inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
+	idx := load32(b, abi.ExecCallIndex)
+	var err error
+	if inst == nil || idx >= uint32(len(inst.funcs)) || inst.funcs[idx].host == nil {
+		err = errors.New("runtime: host call through an unknown import")
+	} else {
+		if e.rs.hctx == nil {
+			e.rs.hctx = e.hostContext(e.rs.ctx)
+		}
+		err = e.hostCall1(e.rs.hctx, inst.funcs[idx])
+	}
+	if err == nil {
+		return false
+	}
+	e.rs.err = err
+	store32(b, abi.ExecStatus, uint32(abi.StatusHostError))
+	return true
+}
+
+// callbackAddr is the trampoline host stubs call (ExecCallback).
+var callbackAddr = stackswitch.SetHostHandler(onHostCall)
+
+func (e *execCtx) run1(ctx context.Context, f *Function, args, results []uint64) error {
 	b := e.block
 	slots := e.slots()
 	if len(f.typ.Params) > len(slots) || len(f.typ.Results) > len(slots) {
@@ -168,7 +214,6 @@ func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) e
 	store32(b, abi.ExecStatus, uint32(abi.StatusTrap))
 	store32(b, abi.ExecTrapCode, uint32(abi.TrapUnknown))
 	stackswitch.Enter(e.ptr(), f.shim)
-	var hctx *hostCtx
 	for {
 		switch abi.Status(load32(b, abi.ExecStatus)) {
 		case abi.StatusDone:
@@ -182,18 +227,8 @@ func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) e
 				t.cause = ctx.Err()
 			}
 			return t
-		case abi.StatusHostCall:
-			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
-			idx := load32(b, abi.ExecCallIndex)
-			if inst == nil || idx >= uint32(len(inst.funcs)) || inst.funcs[idx].host == nil {
-				return errors.New("runtime: host call through an unknown import")
-			}
-			if hctx == nil {
-				hctx = e.hostContext(ctx)
-			}
-			if err := e.hostCall1(hctx, inst.funcs[idx]); err != nil {
-				return err
-			}
+		case abi.StatusHostError:
+			return e.rs.err
 		case abi.StatusYield:
 			// Go asked this goroutine to stop (GC, scheduler) or the call
 			// was cancelled. Gosched serves the first: once parked, the

@@ -32,6 +32,7 @@ type execCtx struct {
 	lastInst *Instance
 
 	bgHost *hostCtx // see hostContext
+	rs     runState // the current run's, for host calls
 }
 
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
@@ -74,6 +75,10 @@ func newExecCtx() (*execCtx, error) {
 	}
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store64(e.block, abi.ExecStackLimit, uint64(e.stackLo+stackMargin))
+	store64(e.block, abi.ExecCallback, uint64(callbackAddr))
+	// A back pointer for onHostCall, which the GC does not see: e outlives
+	// every use, since the run using the block holds e.
+	*(*unsafe.Pointer)(unsafe.Pointer(&e.block[abi.ExecSelf])) = unsafe.Pointer(e)
 	e.unmap = runtime.AddCleanup(e, unmap, b)
 	return e, nil
 }
@@ -142,6 +147,7 @@ func getExecCtx() (*execCtx, error) {
 func putExecCtx(e *execCtx) {
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store32(e.block, abi.ExecInterrupt, 0)
+	e.rs = runState{}                                                           // drop the last run's context and error
 	atomic.StoreUint64((*uint64)(unsafe.Pointer(&e.block[abi.ExecPreempt])), 0) // no longer this goroutine's (tryNested)
 	if uint64(e.stackHi-e.stackLo) != roundPage(uint64(stackSize.Load())) {
 		e.unmap.Stop()

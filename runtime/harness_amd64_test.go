@@ -132,6 +132,7 @@ func (a *asm) stubs() {
 func (a *asm) hostStub(i int) {
 	a.align().label(hostLabel(i)).enter().pushR15().subRSP8().ctxStore0(abi.ExecArgs).
 		ctxStoreR15(abi.ExecVMCtx).ctxStore32(abi.ExecCallIndex, int32(i)).
-		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).call("exit").
+		emit(0x41, 0xff, 0x96).d32(abi.ExecCallback). // call [r14+ExecCallback]
+		emit(0x48, 0x8d, 0x6c, 0x24, 0x10).           // lea rbp, [rsp+16]
 		ctxLoad0(abi.ExecArgs).reloadR15().leave().ret()
 }

@@ -168,7 +168,7 @@ func (a *asm) stubs() {
 func (a *asm) hostStub(i int) {
 	a.align().label(hostLabel(i)).enter().pushX20().ctxStore0(abi.ExecArgs).
 		str(x20, x19, abi.ExecVMCtx).ctxStore32(abi.ExecCallIndex, int32(i)).
-		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).call("exit").
+		ldr(x16, x19, abi.ExecCallback).emit(blrX16, 0x910043fd). // add x29, sp, #16
 		ctxLoad0(abi.ExecArgs).popX20().leave().ret()
 }
 

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "funcdata.h"
 #include "go_asm.h"
 
 // Offsets from runtime/abi, through the constants of enter_amd64.go.
@@ -57,5 +58,55 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0-0
 // func currentG() unsafe.Pointer
 TEXT ·currentG(SB), NOSPLIT, $0-8
 	MOVQ	(TLS), AX
+	MOVQ	AX, ret+0(FP)
+	RET
+
+// callback<> is what compiled host stubs call (through ExecCallback) to run
+// a host function without leaving Enter: on the Wasm stack, with R14 =
+// ExecCtx and the return address into the stub at 0(SP). It saves the Wasm
+// SP/BP and moves to the Go stack at GoSP, where the return address into
+// Enter lies, then jumps to callbackGo<>, which so appears called by Enter:
+// Go's unwinder (stack copies, GC, profiles) sees Enter -> callbackGo<> ->
+// hostCallback and never meets a function that writes SP. Calls and
+// returns pair up, which keeps the CPU's return predictions intact.
+TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVQ	SP, EXEC_WASMSP(R14)
+	MOVQ	BP, EXEC_WASMBP(R14)
+	MOVQ	EXEC_GOSP(R14), SP
+	MOVQ	EXEC_GOBP(R14), BP
+	JMP	callbackGo<>(SB)
+
+// callbackGo<> calls hostCallback(ec) (a Go function, through its ABI0
+// wrapper). The Go stack may move meanwhile, by a constant offset, which it
+// adds to GoSP/GoBP. Then it returns into Enter, as an exit does, when the
+// host call failed, and otherwise resumes Wasm through toWasm<>, leaving
+// its own frame behind.
+TEXT callbackGo<>(SB), NOSPLIT, $32-0
+	NO_LOCAL_POINTERS
+	MOVQ	R14, 16(SP)
+	MOVQ	SP, 24(SP)
+	MOVQ	R14, 0(SP)
+	CALL	·hostCallback(SB)
+	MOVBLZX	8(SP), AX
+	MOVQ	16(SP), R14
+	MOVQ	SP, CX
+	SUBQ	24(SP), CX
+	ADDQ	CX, EXEC_GOSP(R14)
+	ADDQ	CX, EXEC_GOBP(R14)
+	TESTB	AL, AL
+	JNE	abandon
+	JMP	toWasm<>(SB)
+abandon:
+	RET
+
+// toWasm<> returns into the host stub on the Wasm stack. The stub
+// recomputes its RBP from RSP itself.
+TEXT toWasm<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVQ	EXEC_WASMSP(R14), SP
+	RET
+
+// func callbackAddr() uintptr
+TEXT ·callbackAddr(SB), NOSPLIT, $0-8
+	LEAQ	callback<>(SB), AX
 	MOVQ	AX, ret+0(FP)
 	RET

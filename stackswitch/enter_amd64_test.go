@@ -49,10 +49,19 @@ func checkABIRegisters(t *testing.T) {
 func hostCallShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").pushRBP().
-		ctxStore32(abi.ExecStatus, int32(abi.StatusHostCall)).ctxStore32(abi.ExecCallIndex, 7).
+		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).ctxStore32(abi.ExecCallIndex, 7).
 		call("exit").
 		ctxLoad(rax, abi.ExecArgs).incRAX().ctxStore(rax, abi.ExecArgs).popRBP().ret()
 	a.exitStub()
+	return a.mapBlob(t, "shim")
+}
+
+func callbackShim(t testing.TB) uintptr {
+	a := newAsm()
+	a.label("shim").pushRBP().
+		emit(0x41, 0xff, 0x96).d32(abi.ExecCallback). // call [r14+ExecCallback]
+		emit(0x48, 0x89, 0xe5).                       // mov rbp, rsp (the trampoline restores RSP only)
+		ctxLoad(rax, abi.ExecArgs).incRAX().ctxStore(rax, abi.ExecArgs).popRBP().ret()
 	return a.mapBlob(t, "shim")
 }
 

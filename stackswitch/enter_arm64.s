@@ -75,3 +75,66 @@ TEXT ·currentG(SB), NOSPLIT, $0-8
 	MOVD	g, R0
 	MOVD	R0, ret+0(FP)
 	RET
+
+// callback<> is what compiled host stubs call (through ExecCallback) to run
+// a host function without leaving Enter: on the Wasm stack, with X19 =
+// ExecCtx and LR = the return address into the stub. It pushes LR on the
+// Wasm stack, saves the Wasm SP/FP, and moves to the Go stack as Enter
+// left it before calling enter<> (LR = the return into Enter, SP above the
+// slot enter<> pushed it in), then jumps to callbackGo<>, which so appears
+// called by Enter: Go's unwinder (stack copies, GC, profiles) sees Enter ->
+// callbackGo<> -> hostCallback and never meets a function that writes SP.
+// Calls and returns pair up, which keeps the return predictions intact.
+TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD.W	R30, -16(RSP)
+	MOVD	RSP, R10
+	MOVD	R10, EXEC_WASMSP(R19)
+	MOVD	R29, EXEC_WASMBP(R19)
+	MOVD	EXEC_GOSP(R19), R10
+	MOVD	(R10), R30
+	ADD	$16, R10
+	MOVD	R10, RSP
+	MOVD	EXEC_GOBP(R19), R29
+	B	callbackGo<>(SB)
+
+// callbackGo<> calls hostCallback(ec) (a Go function, through its ABI0
+// wrapper). The Go stack may move meanwhile, by a constant offset, which it
+// adds to GoSP/GoBP. Then it returns into Enter, as an exit does, when the
+// host call failed, and otherwise resumes Wasm through toWasm<>, leaving
+// its own frame behind. g (R28) is the goroutine's throughout.
+TEXT callbackGo<>(SB), NOSPLIT, $40-0
+	NO_LOCAL_POINTERS
+	MOVD	R19, 24(RSP)
+	MOVD	RSP, R10
+	MOVD	R10, 32(RSP)
+	MOVD	R19, 8(RSP)
+	BL	·hostCallback(SB)
+	MOVBU	16(RSP), R0
+	MOVD	24(RSP), R19
+	MOVD	RSP, R10
+	MOVD	32(RSP), R11
+	SUB	R11, R10, R10
+	MOVD	EXEC_GOSP(R19), R11
+	ADD	R10, R11, R11
+	MOVD	R11, EXEC_GOSP(R19)
+	MOVD	EXEC_GOBP(R19), R11
+	ADD	R10, R11, R11
+	MOVD	R11, EXEC_GOBP(R19)
+	CBNZ	R0, abandon
+	B	toWasm<>(SB)
+abandon:
+	RET
+
+// toWasm<> returns into the host stub on the Wasm stack. The stub
+// recomputes its FP from SP itself.
+TEXT toWasm<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	EXEC_WASMSP(R19), R10
+	MOVD	R10, RSP
+	MOVD.P	16(RSP), R30
+	RET
+
+// func callbackAddr() uintptr
+TEXT ·callbackAddr(SB), NOSPLIT, $0-8
+	MOVD	$callback<>(SB), R0
+	MOVD	R0, ret+0(FP)
+	RET

@@ -38,10 +38,18 @@ func checkABIRegisters(t *testing.T) {}
 func hostCallShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim").frame().
-		ctxStore32(abi.ExecStatus, uint32(abi.StatusHostCall)).ctxStore32(abi.ExecCallIndex, 7).
+		ctxStore32(abi.ExecStatus, uint32(abi.StatusBuiltin)).ctxStore32(abi.ExecCallIndex, 7).
 		bl("exit").
 		ctxLoad(x0, abi.ExecArgs).addImm(x0, x0, 1).ctxStore(x0, abi.ExecArgs).unframe().ret()
 	a.exitStub()
+	return a.mapBlob(t, "shim")
+}
+
+func callbackShim(t testing.TB) uintptr {
+	a := newAsm()
+	a.label("shim").frame().ctxLoad(x16, abi.ExecCallback).
+		emit(0xd63f0200, 0x910003fd). // blr x16; mov x29, sp (the trampoline restores SP only)
+		ctxLoad(x0, abi.ExecArgs).addImm(x0, x0, 1).ctxStore(x0, abi.ExecArgs).unframe().ret()
 	return a.mapBlob(t, "shim")
 }
 

@@ -19,7 +19,9 @@ import (
 // architecture's blob_*_test.go builds them:
 //   - incShim: ExecArgs[0]++ and return;
 //   - clobberShim: overwrite every register Wasm may use, and return;
-//   - hostCallShim: exit with StatusHostCall 7, then ExecArgs[0]++ and return;
+//   - hostCallShim: exit with StatusBuiltin 7, then ExecArgs[0]++ and return;
+//   - callbackShim: call the host-call trampoline (ExecCallback), then
+//     ExecArgs[0]++ and return;
 //   - trapShim: exit with StatusTrap/TrapUnreachable, never resumed;
 //   - recurseShim: recurse depth times, ExecArgs[0] = depth;
 //   - spinShim: loop forever, checking the goroutine's preemption word as
@@ -65,7 +67,7 @@ func TestExitAndResume(t *testing.T) {
 	shim := hostCallShim(t)
 	c := newTestCtx(t, 64<<10)
 	Enter(c.ptr(), shim)
-	if c.status() != abi.StatusHostCall || c.get32(abi.ExecCallIndex) != 7 {
+	if c.status() != abi.StatusBuiltin || c.get32(abi.ExecCallIndex) != 7 {
 		t.Fatalf("status %d index %d", c.status(), c.get32(abi.ExecCallIndex))
 	}
 	goSP := c.get(abi.ExecGoSP)
@@ -84,7 +86,7 @@ func TestNestedEntry(t *testing.T) {
 	shim, shim2 := hostCallShim(t), incShim(t)
 	c := newTestCtx(t, 64<<10)
 	Enter(c.ptr(), shim)
-	if c.status() != abi.StatusHostCall {
+	if c.status() != abi.StatusBuiltin {
 		t.Fatal(c.status())
 	}
 	// A host function calling Wasm again: enter below the suspended frames.
@@ -290,7 +292,7 @@ func TestCheckRuntime(t *testing.T) {
 }
 
 // BenchmarkHostRoundTrip is the trampolines' share of a host call: Enter,
-// an exit with StatusHostCall, Resume, and the return.
+// an exit (StatusBuiltin), Resume, and the return.
 func BenchmarkHostRoundTrip(b *testing.B) {
 	shim := hostCallShim(b)
 	c := newTestCtx(b, 64<<10)
@@ -298,6 +300,56 @@ func BenchmarkHostRoundTrip(b *testing.B) {
 		Enter(c.ptr(), shim)
 		Resume(c.ptr())
 		c.set(abi.ExecWasmSP, c.top) // an exit leaves WasmSP at its frame
+	}
+	if c.status() != abi.StatusDone {
+		b.Fatalf("status %d", c.status())
+	}
+}
+
+// TestHostCallback runs a host call through the callback trampoline: the
+// handler runs on this goroutine below Enter, grows (moves) the Go stack
+// and collects garbage, and the shim continues after it; a handler that
+// reports failure makes Enter return with the Wasm stack abandoned.
+func TestHostCallback(t *testing.T) {
+	shim := callbackShim(t)
+	c := newTestCtx(t, 64<<10)
+	defer SetHostHandler(handler)
+	calls := 0
+	c.set(abi.ExecCallback, uint64(SetHostHandler(func(ec unsafe.Pointer) bool {
+		calls++
+		if ec != c.ptr() {
+			t.Errorf("handler got ExecCtx %p, want %p", ec, c.ptr())
+		}
+		growStack(1000) // 256 KiB of frames
+		runtime.GC()
+		return false
+	})))
+	c.set(abi.ExecArgs, 41)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusDone || c.get(abi.ExecArgs) != 42 || calls != 1 {
+		t.Fatalf("status %d, result %d, %d calls", c.status(), c.get(abi.ExecArgs), calls)
+	}
+	SetHostHandler(func(ec unsafe.Pointer) bool {
+		*(*uint32)(unsafe.Add(ec, abi.ExecStatus)) = uint32(abi.StatusTrap)
+		return true
+	})
+	c.set(abi.ExecWasmSP, c.top)
+	Enter(c.ptr(), shim)
+	if c.status() != abi.StatusTrap || c.get(abi.ExecArgs) != 42 {
+		t.Fatalf("abandoned: status %d, result %d", c.status(), c.get(abi.ExecArgs))
+	}
+}
+
+// BenchmarkHostCallback is the trampolines' share of a host call through
+// the callback: Enter, the callback to an empty handler, and the return.
+func BenchmarkHostCallback(b *testing.B) {
+	shim := callbackShim(b)
+	c := newTestCtx(b, 64<<10)
+	defer SetHostHandler(handler)
+	c.set(abi.ExecCallback, uint64(SetHostHandler(func(unsafe.Pointer) bool { return false })))
+	for b.Loop() {
+		Enter(c.ptr(), shim)
+		c.set(abi.ExecWasmSP, c.top) // a callback leaves WasmSP at its frame
 	}
 	if c.status() != abi.StatusDone {
 		b.Fatalf("status %d", c.status())

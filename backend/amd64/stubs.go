@@ -136,11 +136,24 @@ func (a *Asm) exitAndResume(status abi.Status, index uint32) {
 	a.MovRM(S64, ExecReg, M(RBP, -16))
 }
 
+// callBack saves R15 as ExecVMCtx, sets CallIndex and calls the runtime's
+// host-call trampoline (ExecCallback), which runs the host function on the
+// goroutine's stack and returns here, or abandons this stack if the host
+// call failed; then it recomputes RBP (the trampoline restores only RSP)
+// and reloads R14 from pushExitFrame's frame.
+func (a *Asm) callBack(index uint32) {
+	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
+	a.MovMI(S32, execMem(abi.ExecCallIndex), int32(index))
+	a.CallM(execMem(abi.ExecCallback))
+	a.Lea(S64, RBP, M(RSP, 16))
+	a.MovRM(S64, ExecReg, M(RBP, -16))
+}
+
 // HostStub generates the code address of imported function importIndex
 // when a host function satisfies it. Called per the calling convention, it
 // stores the parameters to the buffer (slot i = parameter i, i32 and f32
-// zero-extended), exits with StatusHostCall and CallIndex = importIndex,
-// and on resume loads the results from the buffer (slot i = result i) into
+// zero-extended), calls back into the runtime with CallIndex =
+// importIndex (callBack), and then loads the results from the buffer (slot i = result i) into
 // the result registers and the caller's stack result area. R14 and R15
 // survive; every other allocatable register is clobbered, as by any call.
 func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
@@ -160,7 +173,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 			a.storeValue(sig.Params[i], argSlot(i), loc.Reg)
 		}
 	}
-	a.exitAndResume(abi.StatusHostCall, importIndex)
+	a.callBack(importIndex)
 	for i, loc := range l.Results {
 		if loc.OnStack() {
 			a.copySlot(sig.Results[i], M(RBP, 16+loc.Offset), argSlot(i))

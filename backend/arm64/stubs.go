@@ -155,11 +155,25 @@ func (a *Asm) popExit() {
 	a.Ret()
 }
 
+// callBack saves X20 as ExecVMCtx, sets CallIndex and calls the runtime's
+// host-call trampoline (ExecCallback), which runs the host function on the
+// goroutine's stack and returns here, or abandons this stack if the host
+// call failed; then it recomputes FP (the trampoline restores only SP) and
+// reloads X19 and X20 from pushExitFrame's frame.
+func (a *Asm) callBack(index uint32) {
+	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.storeImm32(execMem(abi.ExecCallIndex), index)
+	a.Ldr(S64, ScratchGPR, execMem(abi.ExecCallback))
+	a.Blr(ScratchGPR)
+	a.Mov(S64, FP, SP)
+	a.Ldp(S64, ExecReg, VMCtxReg, M(FP, 16))
+}
+
 // HostStub generates the code address of imported function importIndex
 // when a host function satisfies it. Called per the calling convention, it
 // stores the parameters to the buffer (slot i = parameter i, i32 and f32
-// zero-extended), exits with StatusHostCall and CallIndex = importIndex,
-// and on resume loads the results from the buffer (slot i = result i) into
+// zero-extended), calls back into the runtime with CallIndex =
+// importIndex (callBack), and then loads the results from the buffer (slot i = result i) into
 // the result registers and the caller's stack result area. X19 and X20
 // survive; every other allocatable register is clobbered, as by any call.
 func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
@@ -179,7 +193,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 			a.storeValue(sig.Params[i], execMem(argOff(i)), loc.Reg)
 		}
 	}
-	a.exitAndResume(abi.StatusHostCall, importIndex)
+	a.callBack(importIndex)
 	for i, loc := range l.Results {
 		if loc.OnStack() {
 			a.copySlot(sig.Results[i], M(FP, exitFrame+loc.Offset), execMem(argOff(i)))

@@ -172,7 +172,7 @@ func TestFixedStubs(t *testing.T) {
 		str x20, [x19,#72]
 		mov w16, #0x6
 		str w16, [x19,#52]
-		mov w16, #0x3
+		mov w16, #0x2
 		str w16, [x19,#44]
 		bl .+0x0
 		ldp x19, x20, [x29,#16]
@@ -217,9 +217,9 @@ func TestHostStubAndShim(t *testing.T) {
 		str x20, [x19,#72]
 		mov w16, #0x5
 		str w16, [x19,#52]
-		mov w16, #0x2
-		str w16, [x19,#44]
-		bl .+0x0
+		ldr x16, [x19,#96]
+		blr x16
+		mov x29, sp
 		ldp x19, x20, [x29,#16]
 		ldr s0, [x19,#256]
 		ldr w0, [x19,#264]

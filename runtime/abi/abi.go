@@ -7,20 +7,22 @@ package abi
 // points at it while Wasm runs. It is an mmap'd block of ExecCtxSize bytes:
 // this header, then the argument buffer.
 const (
-	ExecGoSP       = 0  // Go stack pointer saved on entry
-	ExecGoBP       = 8  // Go frame pointer saved on entry
-	ExecWasmSP     = 16 // Wasm stack pointer: entry starts here; saved on exit
-	ExecWasmBP     = 24 // Wasm frame pointer saved on exit
-	ExecStackLimit = 32 // lowest SP a prologue may move to
-	ExecInterrupt  = 40 // uint32; non-zero: the call was cancelled (read by Go when Wasm yields)
-	ExecStatus     = 44 // uint32; a Status
-	ExecTrapCode   = 48 // uint32; a TrapCode, with StatusTrap
-	ExecCallIndex  = 52 // uint32; import index or Builtin, with StatusHostCall/StatusBuiltin
-	ExecTrapPC     = 56 // address of the trapping instruction (or the call into the exit stub)
-	ExecTrapFP     = 64 // frame pointer at the trap: the backtrace walks from here
-	ExecVMCtx      = 72 // vmctx of the instance that exited (host calls, builtins) or to enter
-	ExecTarget     = 80 // code address the entry shim calls
-	ExecPreempt    = 88 // address of the running goroutine's preemption word (PreemptRequest)
+	ExecGoSP       = 0   // Go stack pointer saved on entry
+	ExecGoBP       = 8   // Go frame pointer saved on entry
+	ExecWasmSP     = 16  // Wasm stack pointer: entry starts here; saved on exit
+	ExecWasmBP     = 24  // Wasm frame pointer saved on exit
+	ExecStackLimit = 32  // lowest SP a prologue may move to
+	ExecInterrupt  = 40  // uint32; non-zero: the call was cancelled (read by Go when Wasm yields)
+	ExecStatus     = 44  // uint32; a Status
+	ExecTrapCode   = 48  // uint32; a TrapCode, with StatusTrap
+	ExecCallIndex  = 52  // uint32; import index (host calls, ExecCallback) or Builtin (StatusBuiltin)
+	ExecTrapPC     = 56  // address of the trapping instruction (or the call into the exit stub)
+	ExecTrapFP     = 64  // frame pointer at the trap: the backtrace walks from here
+	ExecVMCtx      = 72  // vmctx of the instance that exited (host calls, builtins) or to enter
+	ExecTarget     = 80  // code address the entry shim calls
+	ExecPreempt    = 88  // address of the running goroutine's preemption word (PreemptRequest)
+	ExecCallback   = 96  // code address host stubs call to run a host function (stackswitch)
+	ExecSelf       = 104 // the runtime's record of this context, for the callback
 	ExecArgs       = 256
 	ExecArgsSize   = 16 << 10 // 1000 params or results of up to 16 bytes
 	ExecCtxSize    = ExecArgs + ExecArgsSize
@@ -30,11 +32,11 @@ const (
 type Status uint32
 
 const (
-	StatusDone     Status = iota // the called function returned; results are in the buffer
-	StatusTrap                   // a trap; see TrapCode
-	StatusHostCall               // call the host function CallIndex (an import index of the exiting instance)
-	StatusBuiltin                // run the runtime builtin CallIndex, then resume
-	StatusYield                  // the preemption word asked Wasm to let Go run; resume after that
+	StatusDone      Status = iota // the called function returned; results are in the buffer
+	StatusTrap                    // a trap; see TrapCode
+	StatusBuiltin                 // run the runtime builtin CallIndex, then resume
+	StatusYield                   // the preemption word asked Wasm to let Go run; resume after that
+	StatusHostError               // a host function failed (the runtime has the error); the Wasm stack is abandoned
 )
 
 // PreemptRequest is the value the Go runtime stores in a goroutine's
