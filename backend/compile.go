@@ -41,7 +41,11 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Each worker owns its buffers: the lowering's SSA and the
+			// target's; each function is dead once compiled.
 			b := lower.NewBuilder(m, layout)
+			b.Reuse()
+			cf := t.NewCompiler()
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= n {
@@ -51,7 +55,7 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 				if int64(i) > firstErr.Load() {
 					continue
 				}
-				units[i], errs[i] = compileOne(t, b, m, features, m.NumImportedFuncs+uint32(i), nil)
+				units[i], errs[i] = compileOne(cf, b, m, features, m.NumImportedFuncs+uint32(i), nil)
 				for errs[i] != nil {
 					cur := firstErr.Load()
 					if int64(i) >= cur || firstErr.CompareAndSwap(cur, int64(i)) {
@@ -126,7 +130,7 @@ func CompileFunc(m *wasm.Module, features wasm.Features, arch string, funcIndex 
 	}
 	st := &FuncStages{}
 	b := lower.NewBuilder(m, abi.NewLayout(m))
-	if _, err := compileOne(t, b, m, features, funcIndex, st); err != nil {
+	if _, err := compileOne(t.NewCompiler(), b, m, features, funcIndex, st); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -134,7 +138,7 @@ func CompileFunc(m *wasm.Module, features wasm.Features, arch string, funcIndex 
 
 // compileOne lowers, optimizes and compiles one function; with st it
 // records each stage's text.
-func compileOne(t *Target, b *lower.Builder, m *wasm.Module, features wasm.Features, idx uint32, st *FuncStages) (Unit, error) {
+func compileOne(cf FuncCompiler, b *lower.Builder, m *wasm.Module, features wasm.Features, idx uint32, st *FuncStages) (Unit, error) {
 	f, err := b.Function(idx)
 	if err != nil {
 		if extra := features &^ lower.Features; extra != 0 {
@@ -154,7 +158,7 @@ func compileOne(t *Target, b *lower.Builder, m *wasm.Module, features wasm.Featu
 	if st != nil {
 		st.Optimized = f.String()
 	}
-	u, err := t.CompileFunc(f, listing)
+	u, err := cf(f, listing)
 	if st != nil {
 		st.Machine = listing.String()
 	}

@@ -18,10 +18,10 @@ type Target struct {
 	// CheckCPU reports why this machine cannot run the target's code, or
 	// nil. Compile calls it when the target is the host architecture.
 	CheckCPU func() error
-	// CompileFunc compiles one optimized function into a unit for Link.
-	// With a non-nil listing it also writes the function's machine code
-	// as text (selected instructions and the final disassembly).
-	CompileFunc func(f *ssa.Func, listing *strings.Builder) (Unit, error)
+	// NewCompiler returns a compiler for one goroutine: it keeps its
+	// buffers from one function to the next, so that a worker stops
+	// allocating once they fit the module's largest function.
+	NewCompiler func() FuncCompiler
 	// Link joins the defined functions' units (in function order) and the
 	// target's stubs into the module's code.
 	Link func(m *wasm.Module, funcs []Unit) (*Compiled, error)
@@ -29,6 +29,12 @@ type Target struct {
 
 // Unit is a target's compiled function, opaque to this package.
 type Unit any
+
+// FuncCompiler compiles one optimized function into a unit for Link.
+// With a non-nil listing it also writes the function's machine code as
+// text (selected instructions and the final disassembly). It may reuse
+// f's memory: f is dead once it returns.
+type FuncCompiler func(f *ssa.Func, listing *strings.Builder) (Unit, error)
 
 var (
 	targetsMu sync.RWMutex

@@ -61,22 +61,32 @@ type allocator struct {
 	vregs     []Reg   // dense id-FirstVirtual -> Reg
 	vclass    []Class // dense id-FirstVirtual -> class
 
-	liveIn   [][]int32
-	genStart []int32 // per block, offset of its upward-exposed uses in genBuf; len nb+1
-	genBuf   []int32
-	killBuf  []int32
-	killEnd  []int32
-	set1     sparseSet
-	set2     sparseSet
-	rngBufs  [][]rng // per dense id, reused across functions
-	useBufs  [][]use
-	ivChunks [][]interval
-	ivChunk  int // chunks before it are full
-	ivUsed   int // intervals taken from ivChunks[ivChunk]
-	rngArena []rng
-	useArena []use
-	members  []int32 // coalescing: circular lists of the values merged together
-	rngTmp   []rng
+	liveIn                     [][]int32
+	genStart                   []int32 // per block, offset of its upward-exposed uses in genBuf; len nb+1
+	genBuf                     []int32
+	killBuf                    []int32
+	killEnd                    []int32
+	killStart                  []int32
+	genOf                      csr // per register, the blocks where it is upward-exposed
+	killOf                     csr // per register, the blocks that define it
+	preds                      []int32
+	predStart                  []int32
+	markA, markB, markC, markD []int32
+	work                       []int32
+	set1                       sparseSet
+	rflat                      []rngEnt // buildIntervals: ranges and uses as found
+	uflat                      []useEnt
+	lastR, lastU               []int32 // per register, 1 + index of its newest in rflat, uflat
+	ranges                     []rng   // ranges by register: rangesOf
+	uses                       []use
+	rStart, uStart             []int32
+	ivChunks                   [][]interval
+	ivChunk                    int // chunks before it are full
+	ivUsed                     int // intervals taken from ivChunks[ivChunk]
+	rngArena                   []rng
+	useArena                   []use
+	members                    []int32 // coalescing: circular lists of the values merged together
+	heads                      []int32
 
 	ivs   []*interval // per dense id (vregs only after build), root interval
 	uf    []int32     // coalescing union-find over dense vreg ids
@@ -84,8 +94,18 @@ type allocator struct {
 
 	// scan state
 	heap     ivHeap
+	queue    []ivEnt // the intervals from buildIntervals, by start
+	qi       int
+	startCnt []int32
 	active   []*interval
-	inactive []*interval
+	// inactive holds, per class, the intervals with a register that are
+	// in a lifetime hole, by the start of their next range: the scan
+	// only looks at those that come back before the interval it places
+	// ends, not at every one (a long function has thousands).
+	inactive [2]wakeHeap
+	near     []*interval // inactive intervals near the current one
+	dfs      []int32
+	fixedCur [FirstVirtual]int32 // per register, the first fixed range ending after the scan position
 	seq      int32
 	freeBuf  []int32
 	useBuf   []int32
@@ -104,6 +124,9 @@ type allocator struct {
 	chainEnd []int32
 	chainReg []Reg
 	spilled  []bool
+	locCur   []int32 // per value, the piece locFwd last returned, from its first
+	inLocAt  []int32 // per block, its registers' entry locations in inLocs
+	inLocs   []Reg
 	slotOf   []int32 // per representative id, spill slot or -1
 	tmpSlot  [2]int32
 	slots    [2]int
@@ -115,6 +138,9 @@ type allocator struct {
 	spans    []span
 	inUse    [2][]busy
 	freeSl   [2][]int32
+
+	// out, when set, is reused for the result (see Allocator).
+	out *Allocation
 
 	err error
 }
@@ -138,10 +164,32 @@ func Allocate(f Func, info *RegInfo) (*Allocation, error) {
 	}
 	a := pool.Get().(*allocator)
 	a.reset(f, info)
+	a.out = nil
 	defer func() {
 		a.f, a.info, a.err = nil, nil, nil
 		pool.Put(a)
 	}()
+	return a.run()
+}
+
+// Allocator allocates registers for one function after another, keeping
+// its buffers, and the Allocation it returns, for the next call: a
+// compiler's worker owns one. It is not safe for concurrent use.
+type Allocator struct {
+	a   allocator
+	out Allocation
+}
+
+// Allocate is the package's Allocate; the Allocation is valid until the
+// next call.
+func (x *Allocator) Allocate(f Func, info *RegInfo) (*Allocation, error) {
+	if f == nil || info == nil {
+		return nil, errors.New("regalloc: nil function or register info")
+	}
+	a := &x.a
+	a.reset(f, info)
+	a.out = &x.out
+	defer func() { a.f, a.info, a.err = nil, nil, nil }()
 	return a.run()
 }
 
@@ -153,7 +201,9 @@ func (a *allocator) reset(f Func, info *RegInfo) {
 	for r := range a.fixed {
 		a.fixed[r] = a.fixed[r][:0]
 	}
-	a.heap, a.active, a.inactive = a.heap[:0], a.active[:0], a.inactive[:0]
+	a.heap, a.active = a.heap[:0], a.active[:0]
+	a.inactive = [2]wakeHeap{a.inactive[0][:0], a.inactive[1][:0]}
+	a.fixedCur = [FirstVirtual]int32{}
 	a.seq = 0
 	a.ivChunk, a.ivUsed = 0, 0
 	// Arenas restart at the front: the last function's intervals are dead.
@@ -170,6 +220,14 @@ func reuse[T any](s []T, n int) []T {
 	s = s[:n]
 	clear(s)
 	return s
+}
+
+// resize is reuse without clearing, for arrays that are overwritten.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }
 
 // reuseNested returns s resized to n empty slices, keeping the arrays of
@@ -203,10 +261,11 @@ func (a *allocator) newInterval() *interval {
 
 // take returns n elements from an arena, capped so that appending to
 // them never writes into the arena. Full arenas are dropped, not grown,
-// so earlier slices stay valid.
+// so earlier slices stay valid; the next one is twice as large, so that
+// the arena a worker keeps soon fits whole functions.
 func take[T any](arena *[]T, n int) []T {
 	if len(*arena)+n > cap(*arena) {
-		*arena = make([]T, 0, max(n, 1024))
+		*arena = make([]T, 0, max(n, 2*cap(*arena), 1024))
 	}
 	l := len(*arena)
 	*arena = (*arena)[:l+n]

@@ -114,6 +114,8 @@ type Allocation struct {
 	Edits []Edit
 	// Slots is the number of spill slots of each class.
 	Slots [2]int
+
+	starts []int32 // storage of Start
 }
 
 // Reg returns the real register assigned to operand k of instruction i in

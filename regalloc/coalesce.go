@@ -1,9 +1,6 @@
 package regalloc
 
-import (
-	"cmp"
-	"slices"
-)
+import "sort"
 
 // coalesceLimit bounds the ranges of a merged interval so that repeated
 // merging stays linear in function size.
@@ -46,9 +43,7 @@ func (a *allocator) coalesce() {
 		if len(x.ranges)+len(y.ranges) > coalesceLimit || firstIntersection(x.ranges, y.ranges) != maxPos {
 			continue
 		}
-		a.rngTmp = mergeRanges(a.rngTmp[:0], x.ranges, y.ranges)
-		x.ranges = append(x.ranges[:0], a.rngTmp...)
-		a.rngBufs[d] = x.ranges // keep a grown array for the next function
+		x.setRanges(a.mergeInto(x.ranges, y.ranges))
 		di, si := d-int32(FirstVirtual), s-int32(FirstVirtual)
 		a.uf[si] = di
 		a.members[di], a.members[si] = a.members[si], a.members[di]
@@ -57,6 +52,10 @@ func (a *allocator) coalesce() {
 	}
 	if merged {
 		a.mergeMemberUses()
+		// Flatten the union-find: later finds take one step.
+		for i := range a.uf {
+			a.uf[i] = a.find(int32(i)+int32(FirstVirtual)) - int32(FirstVirtual)
+		}
 	}
 	for r := range a.fixed {
 		for i := range a.fixed[r] {
@@ -69,7 +68,8 @@ func (a *allocator) coalesce() {
 
 // mergeMemberUses gives each representative the uses of every value
 // merged into it, in position order. Members' lifetimes are disjoint, so
-// no two uses share a position.
+// no two uses share a position; their lists, each sorted, are joined in
+// order of their first use, merging those that interleave.
 func (a *allocator) mergeMemberUses() {
 	for di := range a.members {
 		id := int32(di) + int32(FirstVirtual)
@@ -77,43 +77,118 @@ func (a *allocator) mergeMemberUses() {
 		if x == nil || a.members[di] == int32(di) {
 			continue
 		}
+		heads := a.heads[:0]
 		n := 0
 		for m := int32(di); ; {
-			n += len(a.useBufs[m+int32(FirstVirtual)])
+			if us := a.usesOf(m + int32(FirstVirtual)); len(us) > 0 {
+				heads = append(heads, m)
+				n += len(us)
+			}
 			if m = a.members[m]; m == int32(di) {
 				break
+			}
+		}
+		first := func(m int32) int32 { return a.usesOf(m + int32(FirstVirtual))[0].pos }
+		for i := 1; i < len(heads); i++ { // a few members: insertion sort
+			for k := i; k > 0 && first(heads[k]) < first(heads[k-1]); k-- {
+				heads[k], heads[k-1] = heads[k-1], heads[k]
 			}
 		}
 		us := take(&a.useArena, n)[:0]
-		for m := int32(di); ; {
-			us = append(us, a.useBufs[m+int32(FirstVirtual)]...)
-			if m = a.members[m]; m == int32(di) {
-				break
+		for _, m := range heads {
+			u := a.usesOf(m + int32(FirstVirtual))
+			if len(us) == 0 || us[len(us)-1].pos < u[0].pos {
+				us = append(us, u...)
+				continue
+			}
+			// Interleaved lifetimes: merge the run in from the back.
+			l := len(us)
+			us = us[:l+len(u)]
+			i, j := l-1, len(u)-1
+			for w := len(us) - 1; j >= 0; w-- {
+				if i >= 0 && us[i].pos > u[j].pos {
+					us[w] = us[i]
+					i--
+				} else {
+					us[w] = u[j]
+					j--
+				}
 			}
 		}
-		slices.SortFunc(us, func(p, q use) int { return cmp.Compare(p.pos, q.pos) })
+		a.heads = heads
 		x.uses = us
 	}
 }
 
-// mergeRanges appends to out the merge of two disjoint sorted range lists,
-// joining ranges that touch.
-func mergeRanges(out, x, y []rng) []rng {
-	i, j := 0, 0
-	for i < len(x) || j < len(y) {
-		var r rng
-		if j == len(y) || i < len(x) && x[i].from < y[j].from {
-			r = x[i]
-			i++
-		} else {
-			r = y[j]
-			j++
+// mergeInto merges the disjoint sorted range list y into x, joining
+// ranges that touch, in x's array when it has room. Values joined by a
+// move usually follow each other, so y mostly lands at one end of x and
+// the part of x before y's first range is not touched.
+func (a *allocator) mergeInto(x, y []rng) []rng {
+	if len(y) == 0 {
+		return x
+	}
+	grow := func(x []rng, n int) []rng {
+		if cap(x) >= n {
+			return x[:n]
 		}
-		if n := len(out); n > 0 && out[n-1].to >= r.from {
-			out[n-1].to = max(out[n-1].to, r.to)
+		g := take(&a.rngArena, n+n/2)[:n]
+		copy(g, x)
+		return g
+	}
+	if len(x) == 0 {
+		return append(grow(x, len(y))[:0], y...)
+	}
+	if y[len(y)-1].to <= x[0].from {
+		// y before x, as when x is a move's destination and y its
+		// source: y's array (its interval is dropped) takes x, so that
+		// a chain of moves grows one array at its end.
+		if y[len(y)-1].to == x[0].from {
+			y[len(y)-1].to = x[0].to
+			x = x[1:]
+		}
+		l := len(y)
+		y = grow(y, l+len(x))
+		copy(y[l:], x)
+		return y
+	}
+	// Find where y's first range goes; x's ranges before it stay.
+	k := sort.Search(len(x), func(i int) bool { return x[i].from > y[0].from })
+	if k == len(x) { // y after x: append, joining at the seam
+		if x[k-1].to >= y[0].from {
+			x[k-1].to = max(x[k-1].to, y[0].to)
+			y = y[1:]
+		}
+		l := len(x)
+		x = grow(x, l+len(y))
+		copy(x[l:], y)
+		return x
+	}
+	// Merge the tail x[k:] with y, then join from k-1 on.
+	tail := len(x) - k
+	n := len(x) + len(y)
+	x = grow(x, n)
+	// Backward merge into x[k:n] of x[k:k+tail] and y.
+	i, j, w := k+tail-1, len(y)-1, n-1
+	for j >= 0 {
+		if i >= k && x[i].from > y[j].from {
+			x[w] = x[i]
+			i--
+		} else {
+			x[w] = y[j]
+			j--
+		}
+		w--
+	}
+	// Join touching ranges from k-1 on.
+	out := max(k-1, 0)
+	for r := out + 1; r < n; r++ {
+		if x[out].to >= x[r].from {
+			x[out].to = max(x[out].to, x[r].to)
 			continue
 		}
-		out = append(out, r)
+		out++
+		x[out] = x[r]
 	}
-	return out
+	return x[:out+1]
 }

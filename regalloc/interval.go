@@ -30,6 +30,7 @@ type interval struct {
 	id     int32 // dense id of the value (representative after coalescing)
 	class  Class
 	ranges []rng
+	st, en int32 // start and end: ranges[0].from, ranges[len(ranges)-1].to
 	uses   []use
 	reg    Reg
 	done   bool // location decided
@@ -39,8 +40,13 @@ type interval struct {
 	cur    int32 // scan cursor: no range before it ends after the scan position
 }
 
-func (it *interval) start() int32 { return it.ranges[0].from }
-func (it *interval) end() int32   { return it.ranges[len(it.ranges)-1].to }
+func (it *interval) start() int32 { return it.st }
+func (it *interval) end() int32   { return it.en }
+
+// setRanges installs rs (not empty) as the interval's ranges.
+func (it *interval) setRanges(rs []rng) {
+	it.ranges, it.st, it.en = rs, rs[0].from, rs[len(rs)-1].to
+}
 
 // rangeAfter returns the index of the first range ending after p.
 func (it *interval) rangeAfter(p int32) int {
@@ -107,13 +113,14 @@ func (a *allocator) split(it *interval, p int32) *interval {
 		copy(head, it.ranges[:i+1])
 		head[i].to = p
 		rs[0].from = p
-		it.ranges = head
+		it.setRanges(head)
 	} else {
-		it.ranges = it.ranges[:i:i]
+		it.setRanges(it.ranges[:i:i])
 	}
 	u := it.useAfter(p)
 	child := a.newInterval()
-	*child = interval{id: it.id, class: it.class, ranges: rs, uses: it.uses[u:], reg: NoReg, hint: it.hint, next: it.next, seq: seq}
+	*child = interval{id: it.id, class: it.class, uses: it.uses[u:], reg: NoReg, hint: it.hint, next: it.next, seq: seq}
+	child.setRanges(rs)
 	it.uses = it.uses[:u:u]
 	if it.reg != NoReg {
 		child.hint = it.reg
@@ -146,16 +153,37 @@ func firstIntersection(x, y []rng) int32 {
 	return maxPos
 }
 
+// intersectFrom is firstIntersection for y's ranges from index j on,
+// when those before j end before x starts.
+func intersectFrom(x, y []rng, j int) int32 {
+	i := 0
+	for i < len(x) && j < len(y) {
+		lo := max(x[i].from, y[j].from)
+		if lo < min(x[i].to, y[j].to) {
+			return lo
+		}
+		if x[i].to <= y[j].to {
+			i++
+		} else {
+			j++
+		}
+	}
+	return maxPos
+}
+
 // fixedIntersection is firstIntersection against a register's fixed
-// ranges, ignoring those owned by the value owner.
+// ranges from the first that ends after x starts (see fixedAfter),
+// ignoring those owned by the value owner.
 func fixedIntersection(x []rng, fr []fixedRange, owner int32) int32 {
 	if len(x) == 0 || len(fr) == 0 {
 		return maxPos
 	}
-	s := x[0].from
-	j := sort.Search(len(fr), func(i int) bool { return fr[i].to > s })
-	i := 0
+	end := x[len(x)-1].to
+	i, j := 0, 0
 	for i < len(x) && j < len(fr) {
+		if fr[j].from >= end {
+			return maxPos // the common case: nothing fixed before x ends
+		}
 		if fr[j].owner == owner && owner >= 0 {
 			j++
 			continue
@@ -173,23 +201,30 @@ func fixedIntersection(x []rng, fr []fixedRange, owner int32) int32 {
 	return maxPos
 }
 
-// ivHeap is a min-heap of intervals by start position.
-type ivHeap []*interval
-
-func (h ivHeap) less(i, j int) bool {
-	si, sj := h[i].start(), h[j].start()
-	if si != sj {
-		return si < sj
-	}
-	return h[i].seq < h[j].seq
+// ivEnt is an interval waiting for allocation, with its start position
+// and creation order (ties go to the older), kept beside it for fast
+// comparison.
+type ivEnt struct {
+	start, seq int32
+	it         *interval
 }
 
+func (x ivEnt) less(y ivEnt) bool {
+	if x.start != y.start {
+		return x.start < y.start
+	}
+	return x.seq < y.seq
+}
+
+// ivHeap is a min-heap of intervals by start position.
+type ivHeap []ivEnt
+
 func (h *ivHeap) push(it *interval) {
-	*h = append(*h, it)
+	*h = append(*h, ivEnt{it.start(), it.seq, it})
 	s := *h
 	for i := len(s) - 1; i > 0; {
 		p := (i - 1) / 2
-		if !s.less(i, p) {
+		if !s[i].less(s[p]) {
 			break
 		}
 		s[i], s[p] = s[p], s[i]
@@ -202,14 +237,61 @@ func (h *ivHeap) pop() *interval {
 	top := s[0]
 	n := len(s) - 1
 	s[0] = s[n]
-	s[n] = nil
+	s[n] = ivEnt{}
 	s = s[:n]
 	for i := 0; ; {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && s.less(l, m) {
+		if l < n && s[l].less(s[m]) {
 			m = l
 		}
-		if r < n && s.less(r, m) {
+		if r < n && s[r].less(s[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top.it
+}
+
+// wake is an inactive interval and the start of its next range.
+type wake struct {
+	at int32
+	it *interval
+}
+
+// wakeHeap is a min-heap of inactive intervals by wake.at.
+type wakeHeap []wake
+
+func (h *wakeHeap) push(w wake) {
+	*h = append(*h, w)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if s[p].at <= s[i].at {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (h *wakeHeap) pop() wake {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s[n] = wake{}
+	s = s[:n]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && s[l].at < s[m].at {
+			m = l
+		}
+		if r < n && s[r].at < s[m].at {
 			m = r
 		}
 		if m == i {

@@ -46,71 +46,149 @@ func (s *sparseSet) remove(x int32) {
 
 func (s *sparseSet) clear() { s.dense = s.dense[:0] }
 
-// liveness computes the registers live into each block with a backward
-// dataflow over per-block upward-exposed uses and definitions.
+// liveness computes the registers live into each block: each block's
+// upward-exposed uses and definitions in one forward walk, then, register
+// by register, a backward walk from the blocks that read it through
+// predecessors that do not define it. Every (register, block) pair is
+// visited once per edge, with no iteration to a fixpoint; each block's
+// live-in list comes out sorted.
 func (a *allocator) liveness() error {
 	n := a.numIDs()
-	set, kills := &a.set1, &a.set2
-	set.init(n)
-	kills.init(n)
-	a.genStart = reuse(a.genStart, a.nb+1)
-	a.killEnd = reuse(a.killEnd, a.nb)
+	nb := a.nb
+	a.genStart = reuse(a.genStart, nb+1)
+	a.killEnd = reuse(a.killEnd, nb)
 	a.genBuf, a.killBuf = a.genBuf[:0], a.killBuf[:0]
-	for b := 0; b < a.nb; b++ {
-		set.clear()
-		kills.clear()
-		for k := a.hdr[b] + a.nins[b]; k > a.hdr[b]; k-- {
+	// useMark[id] and defMark[id] hold 1+b when block b has read id
+	// before defining it, and has defined it.
+	useMark := reuse(a.markA, n)
+	defMark := reuse(a.markB, n)
+	a.markA, a.markB = useMark, defMark
+	for b := 0; b < nb; b++ {
+		tag := int32(b) + 1
+		for k := a.hdr[b] + 1; k <= a.hdr[b]+a.nins[b]; k++ {
 			ops, lo := a.instrOps(k)
 			for j, op := range ops {
-				if id := a.ids[lo+int32(j)]; op.Def && id >= 0 {
-					kills.add(id)
-					set.remove(id)
+				if id := a.ids[lo+int32(j)]; !op.Def && id >= 0 && defMark[id] != tag && useMark[id] != tag {
+					useMark[id] = tag
+					a.genBuf = append(a.genBuf, id)
 				}
 			}
 			for j, op := range ops {
-				if id := a.ids[lo+int32(j)]; !op.Def && id >= 0 {
-					set.add(id)
+				if id := a.ids[lo+int32(j)]; op.Def && id >= 0 && defMark[id] != tag {
+					defMark[id] = tag
+					a.killBuf = append(a.killBuf, id)
 				}
 			}
 		}
-		a.genBuf = append(a.genBuf, set.dense...)
 		a.genStart[b+1] = int32(len(a.genBuf))
-		a.killBuf = append(a.killBuf, kills.dense...)
 		a.killEnd[b] = int32(len(a.killBuf))
 	}
-	a.liveIn = reuseNested(a.liveIn, a.nb)
-	for changed := true; changed; {
-		changed = false
-		for b := a.nb - 1; b >= 0; b-- {
-			set.clear()
-			for _, s := range a.succs[b] {
-				for _, id := range a.liveIn[s] {
-					set.add(id)
+	// Predecessors, and the blocks reading and defining each register.
+	a.buildPreds()
+	a.genOf = a.genOf.transpose(a.genStart, a.genBuf, n)
+	killStart := a.killStarts(nb)
+	a.killOf = a.killOf.transpose(killStart, a.killBuf, n)
+	a.liveIn = reuseNested(a.liveIn, nb)
+	live := reuse(a.markC, nb) // 1+id when id is live into the block
+	kill := reuse(a.markD, nb) // 1+id when the block defines id
+	a.markC, a.markD = live, kill
+	work := a.work[:0]
+	for id := int32(0); id < int32(n); id++ {
+		gens := a.genOf.of(id)
+		if len(gens) == 0 {
+			continue
+		}
+		tag := id + 1
+		for _, b := range a.killOf.of(id) {
+			kill[b] = tag
+		}
+		work = append(work[:0], gens...)
+		for len(work) > 0 {
+			b := work[len(work)-1]
+			work = work[:len(work)-1]
+			if live[b] == tag {
+				continue
+			}
+			live[b] = tag
+			a.liveIn[b] = append(a.liveIn[b], id)
+			for _, p := range a.preds[a.predStart[b]:a.predStart[b+1]] {
+				if live[p] != tag && kill[p] != tag {
+					work = append(work, p)
 				}
-			}
-			kLo := int32(0)
-			if b > 0 {
-				kLo = a.killEnd[b-1]
-			}
-			for _, id := range a.killBuf[kLo:a.killEnd[b]] {
-				set.remove(id)
-			}
-			for _, id := range a.gen(int32(b)) {
-				set.add(id)
-			}
-			// Live-in sets only grow, so a size change is a change.
-			if len(set.dense) != len(a.liveIn[b]) {
-				a.liveIn[b] = append(a.liveIn[b][:0], set.dense...)
-				changed = true
 			}
 		}
 	}
+	a.work = work
 	for _, id := range a.liveIn[0] {
 		if id >= int32(FirstVirtual) {
 			return a.undefinedUse(id)
 		}
 	}
 	return nil
+}
+
+// buildPreds lists each block's predecessors (once per distinct edge)
+// in preds[predStart[b]:predStart[b+1]].
+func (a *allocator) buildPreds() {
+	nb := a.nb
+	a.predStart = reuse(a.predStart, nb+1)
+	for b := 0; b < nb; b++ {
+		for _, s := range a.succs[b] {
+			a.predStart[s+1]++
+		}
+	}
+	for b := 1; b <= nb; b++ {
+		a.predStart[b] += a.predStart[b-1]
+	}
+	a.preds = reuse(a.preds, int(a.predStart[nb]))
+	fill := reuse(a.markC, nb)
+	a.markC = fill
+	copy(fill, a.predStart[:nb])
+	for b := 0; b < nb; b++ {
+		for _, s := range a.succs[b] {
+			a.preds[fill[s]] = int32(b)
+			fill[s]++
+		}
+	}
+}
+
+// killStarts returns killEnd with a leading zero, as a start array.
+func (a *allocator) killStarts(nb int) []int32 {
+	a.killStart = reuse(a.killStart, nb+1)
+	copy(a.killStart[1:], a.killEnd)
+	return a.killStart
+}
+
+// csr is a list of int32 lists in one array: list i is
+// items[start[i]:start[i+1]].
+type csr struct {
+	start []int32
+	items []int32
+}
+
+func (c csr) of(i int32) []int32 { return c.items[c.start[i]:c.start[i+1]] }
+
+// transpose returns the lists of, for each element below n, the indices
+// of the lists of (start, items) that contain it, in increasing order.
+func (c csr) transpose(start, items []int32, n int) csr {
+	c.start = reuse(c.start, n+1)
+	for _, x := range items {
+		c.start[x+1]++
+	}
+	for i := 1; i <= n; i++ {
+		c.start[i] += c.start[i-1]
+	}
+	c.items = reuse(c.items, len(items))
+	for i := 0; i+1 < len(start); i++ {
+		for _, x := range items[start[i]:start[i+1]] {
+			c.items[c.start[x]] = int32(i)
+			c.start[x]++
+		}
+	}
+	// The fill moved each start to the next list's: shift back.
+	copy(c.start[1:], c.start[:n])
+	c.start[0] = 0
+	return c
 }
 
 // gen returns the registers block b reads before writing them.
@@ -150,36 +228,43 @@ func (a *allocator) undefinedUse(id int32) error {
 
 // buildIntervals walks the blocks backward, turning liveness into ranges
 // and use positions per register, and collects fixed-register ranges.
+// Ranges and uses go to flat arrays in the order found (each register's
+// newest entry indexed for merging), then are grouped by register with a
+// counting sort: no per-register slices to grow.
 func (a *allocator) buildIntervals() error {
 	n := a.numIDs()
 	live := &a.set1
 	live.init(n)
-	a.rngBufs = reuseNested(a.rngBufs, n)
-	a.useBufs = reuseNested(a.useBufs, n)
-	ranges := a.rngBufs // descending while building
-	uses := a.useBufs   // descending while building
+	rflat, uflat := a.rflat[:0], a.uflat[:0]
+	lastR := reuse(a.lastR, n)  // 1 + index in rflat of the register's newest range
+	lastU := resize(a.lastU, n) // groupRanges' cursors
 	addRange := func(id, from, to int32) {
-		rs := ranges[id]
-		if l := len(rs); l > 0 && rs[l-1].from <= to {
-			rs[l-1].from = min(rs[l-1].from, from)
-			rs[l-1].to = max(rs[l-1].to, to)
+		if k := lastR[id] - 1; k >= 0 && rflat[k].r.from <= to {
+			rflat[k].r.from = min(rflat[k].r.from, from)
+			rflat[k].r.to = max(rflat[k].r.to, to)
 			return
 		}
-		ranges[id] = append(rs, rng{from, to})
+		rflat = append(rflat, rngEnt{id, rng{from, to}})
+		lastR[id] = int32(len(rflat))
 	}
 	addUse := func(id int32, u use) {
-		us := uses[id]
-		if l := len(us); l > 0 && us[l-1].pos == u.pos {
-			us[l-1].need = us[l-1].need || u.need
-			if us[l-1].hint == NoReg {
-				us[l-1].hint = u.hint
+		// Another use of id at u.pos is of this instruction, among the
+		// last entries, which all have that position.
+		for k := len(uflat) - 1; k >= 0 && uflat[k].u.pos == u.pos; k-- {
+			if uflat[k].id != id {
+				continue
 			}
-			if us[l-1].hintV < 0 {
-				us[l-1].hintV = u.hintV
+			x := &uflat[k].u
+			x.need = x.need || u.need
+			if x.hint == NoReg {
+				x.hint = u.hint
+			}
+			if x.hintV < 0 {
+				x.hintV = u.hintV
 			}
 			return
 		}
-		uses[id] = append(us, u)
+		uflat = append(uflat, useEnt{id, u})
 	}
 	addFixed := func(r Reg, from, to, owner int32) {
 		if a.regClass[r] >= 0 {
@@ -209,6 +294,7 @@ func (a *allocator) buildIntervals() error {
 					continue
 				}
 				if isLast && len(a.succs[b]) > 0 && (id >= 0 || op.Fixed != NoReg && a.regClass[op.Fixed] >= 0) {
+					a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
 					return a.errorf(base, "terminator defines %s", a.regName(op.Reg))
 				}
 				virt := op.Reg.IsVirtual()
@@ -219,7 +305,7 @@ func (a *allocator) buildIntervals() error {
 					continue
 				}
 				if live.has(id) {
-					ranges[id][len(ranges[id])-1].from = base + 3
+					rflat[lastR[id]-1].r.from = base + 3
 					live.remove(id)
 				} else {
 					addRange(id, base+3, base+4)
@@ -240,6 +326,7 @@ func (a *allocator) buildIntervals() error {
 						continue
 					}
 					if live.has(int32(r)) {
+						a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
 						return a.errorf(base, "%s is live across an instruction that clobbers it", a.regName(r))
 					}
 					addFixed(r, base+2, base+3, -1)
@@ -273,14 +360,15 @@ func (a *allocator) buildIntervals() error {
 			}
 		}
 	}
+	a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
+	a.groupRanges(n)
 	a.ivs = reuse(a.ivs, n)
 	a.uf = reuse(a.uf, len(a.vregs))
 	for i := range a.uf {
 		a.uf[i] = int32(i)
 	}
 	for id := int32(0); id < int32(n); id++ {
-		rs := ranges[id]
-		slices.Reverse(rs)
+		rs := a.rangesOf(id)
 		if id < int32(FirstVirtual) {
 			for _, r := range rs {
 				addFixed(Reg(id), r.from, r.to, -1)
@@ -290,13 +378,67 @@ func (a *allocator) buildIntervals() error {
 		if len(rs) == 0 {
 			continue
 		}
-		us := uses[id]
-		slices.Reverse(us)
 		it := a.newInterval()
-		*it = interval{id: id, class: a.classOf(id), ranges: rs, uses: us, reg: NoReg, hint: NoReg}
+		*it = interval{id: id, class: a.classOf(id), uses: a.usesOf(id), reg: NoReg, hint: NoReg}
+		it.setRanges(rs)
 		a.ivs[id] = it
 	}
 	return a.sortFixed()
+}
+
+// rngEnt and useEnt are a range and a use of register id, as found.
+type rngEnt struct {
+	id int32
+	r  rng
+}
+
+type useEnt struct {
+	id int32
+	u  use
+}
+
+// groupRanges sorts the ranges and uses found by register, each
+// register's in increasing position (they were found decreasing).
+func (a *allocator) groupRanges(n int) {
+	a.rStart = reuse(a.rStart, n+1)
+	a.uStart = reuse(a.uStart, n+1)
+	for _, e := range a.rflat {
+		a.rStart[e.id+1]++
+	}
+	for _, e := range a.uflat {
+		a.uStart[e.id+1]++
+	}
+	for i := 1; i <= n; i++ {
+		a.rStart[i] += a.rStart[i-1]
+		a.uStart[i] += a.uStart[i-1]
+	}
+	// Fill each register's run from its end: found last, placed first.
+	a.ranges = resize(a.ranges, len(a.rflat))
+	fill := a.lastR // no longer needed: the cursors
+	copy(fill, a.rStart[1:])
+	for _, e := range a.rflat {
+		fill[e.id]--
+		a.ranges[fill[e.id]] = e.r
+	}
+	a.uses = resize(a.uses, len(a.uflat))
+	fill = a.lastU
+	copy(fill, a.uStart[1:])
+	for _, e := range a.uflat {
+		fill[e.id]--
+		a.uses[fill[e.id]] = e.u
+	}
+}
+
+// rangesOf returns register id's ranges as buildIntervals found them.
+func (a *allocator) rangesOf(id int32) []rng {
+	lo, hi := a.rStart[id], a.rStart[id+1]
+	return a.ranges[lo:hi:hi]
+}
+
+// usesOf returns register id's uses as buildIntervals found them.
+func (a *allocator) usesOf(id int32) []use {
+	lo, hi := a.uStart[id], a.uStart[id+1]
+	return a.uses[lo:hi:hi]
 }
 
 // moveHints returns, for a move instruction at slot k, what its def
@@ -342,12 +484,21 @@ func (a *allocator) sortFixed() error {
 		if len(fr) == 0 {
 			continue
 		}
-		slices.SortFunc(fr, func(x, y fixedRange) int {
+		// The backward walk added them in decreasing order: reversed,
+		// they are usually sorted already.
+		slices.Reverse(fr)
+		cmpFixed := func(x, y fixedRange) int {
 			if x.from != y.from {
 				return int(x.from - y.from)
 			}
 			return int(x.to - y.to)
-		})
+		}
+		for i := 1; i < len(fr); i++ {
+			if cmpFixed(fr[i-1], fr[i]) > 0 {
+				slices.SortFunc(fr, cmpFixed)
+				break
+			}
+		}
 		out := fr[:1]
 		for _, x := range fr[1:] {
 			last := &out[len(out)-1]

@@ -96,10 +96,17 @@ func (a *allocator) result() (*Allocation, error) {
 			moves = append(moves, a.move(a.gapKey(s), int32(id), c.reg, prev.reg))
 		}
 	}
-	// The Allocation owns its memory: the allocator's buffers are reused.
-	starts := make([]int32, len(a.opStart))
-	copy(starts, a.opStart)
-	alloc := &Allocation{Start: make([][]int32, a.nb), Assign: make([]Reg, len(a.ops))}
+	// The Allocation owns its memory, unless it is an Allocator's: the
+	// allocator's buffers are reused.
+	alloc := a.out
+	if alloc == nil {
+		alloc = &Allocation{}
+	}
+	alloc.Start = reuse(alloc.Start, a.nb)
+	alloc.Assign = reuse(alloc.Assign, len(a.ops))
+	alloc.starts = append(alloc.starts[:0], a.opStart...)
+	starts := alloc.starts
+	a.resetCursors()
 	for b := int32(0); b < int32(a.nb); b++ {
 		lo, hi := a.hdr[b]+1, a.hdr[b]+1+a.nins[b]
 		alloc.Start[b] = starts[lo:hi:hi]
@@ -117,16 +124,16 @@ func (a *allocator) result() (*Allocation, error) {
 				case op.Fixed != NoReg:
 					alloc.Assign[x] = op.Fixed
 					if !op.Def {
-						if src := a.loc(id, base-1); src != op.Fixed {
+						if src := a.locFwd(id, base-1); src != op.Fixed {
 							moves = append(moves, a.move(a.gapKey(base), id, op.Fixed, src))
 						}
-					} else if dst := a.loc(id, base+3); dst != NoReg && dst != op.Fixed {
+					} else if dst := a.locFwd(id, base+3); dst != NoReg && dst != op.Fixed {
 						moves = append(moves, a.move(a.afterKey(k, ordFixedDef), id, dst, op.Fixed))
 					}
 				case op.Def:
-					alloc.Assign[x] = a.loc(id, base+3)
+					alloc.Assign[x] = a.locFwd(id, base+3)
 				default:
-					alloc.Assign[x] = a.loc(id, base+1)
+					alloc.Assign[x] = a.locFwd(id, base+1)
 				}
 				if alloc.Assign[x] == NoReg {
 					a.internal("operand %d of v%d at %d has no register", j, id, base)
@@ -137,6 +144,8 @@ func (a *allocator) result() (*Allocation, error) {
 			}
 		}
 	}
+	a.entryLocs()
+	a.resetCursors()
 	for p := int32(0); p < int32(a.nb); p++ {
 		for _, s := range a.succs[p] {
 			var err error
@@ -167,7 +176,7 @@ func (a *allocator) result() (*Allocation, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	alloc.Edits = make([]Edit, 0, len(a.kedits))
+	alloc.Edits = slices.Grow(alloc.Edits[:0], len(a.kedits))
 	x, y := a.kedits[:nStores], a.kedits[nStores:]
 	for len(x) > 0 || len(y) > 0 {
 		var e keyedEdit
@@ -236,18 +245,16 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 	} else {
 		key = editKey{block: s, order: ordEdgeIn}
 	}
-	from, to := a.blockEnd(p)-1, 4*a.hdr[s]
-	for _, id := range a.liveIn[s] {
-		if id < int32(FirstVirtual) {
-			continue
+	from := a.blockEnd(p) - 1
+	locs := a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]]
+	for k, id := range a.liveIn[s] {
+		dst := locs[k]
+		if dst == NoReg || id < int32(FirstVirtual) {
+			continue // on the stack at s, or one location throughout
 		}
 		id = a.find(id)
-		if a.chainOff[id+1]-a.chainOff[id] == 1 {
-			continue // one location throughout
-		}
-		dst := a.loc(id, to)
-		src := a.loc(id, from)
-		if dst == NoReg || dst == src {
+		src := a.locFwd(id, from)
+		if dst == src {
 			continue
 		}
 		if out && a.nins[p] > 0 {
@@ -304,6 +311,52 @@ func (a *allocator) gapKey(p int32) editKey {
 func (a *allocator) afterKey(k int32, order uint8) editKey {
 	b := a.slotBlock[k]
 	return editKey{block: b, instr: k - a.hdr[b] - 1, after: true, order: order}
+}
+
+// entryLocs records, for each block and each register live into it, the
+// register a value of several pieces is in at the block's start, and
+// NoReg for the others (on the stack there, or in one place throughout,
+// where edges need no move).
+func (a *allocator) entryLocs() {
+	a.inLocAt = reuse(a.inLocAt, a.nb+1)
+	for b := 0; b < a.nb; b++ {
+		a.inLocAt[b+1] = a.inLocAt[b] + int32(len(a.liveIn[b]))
+	}
+	a.inLocs = reuse(a.inLocs, int(a.inLocAt[a.nb]))
+	a.resetCursors()
+	for b := 0; b < a.nb; b++ {
+		locs := a.inLocs[a.inLocAt[b]:a.inLocAt[b+1]]
+		for k, id := range a.liveIn[b] {
+			locs[k] = NoReg
+			if id < int32(FirstVirtual) {
+				continue
+			}
+			if id = a.find(id); a.chainOff[id+1]-a.chainOff[id] > 1 {
+				locs[k] = a.locFwd(id, 4*a.hdr[b])
+			}
+		}
+	}
+}
+
+func (a *allocator) resetCursors() { a.locCur = reuse(a.locCur, a.numIDs()) }
+
+// locFwd is loc for positions that mostly grow from one call to the next
+// for a value: it walks a cursor per value instead of searching.
+func (a *allocator) locFwd(id, p int32) Reg {
+	lo, hi := a.chainOff[id], a.chainOff[id+1]
+	i := lo + a.locCur[id]
+	if i >= hi || a.chainSt[i] > p {
+		return a.loc(id, p) // backward, or no pieces
+	}
+	for i+1 < hi && a.chainSt[i+1] <= p {
+		i++
+	}
+	a.locCur[id] = i - lo
+	if a.chainEnd[i] <= p {
+		a.internal("v%d is not live at %d", id, p)
+		return NoReg
+	}
+	return a.chainReg[i]
 }
 
 // loc returns the register holding value id at position p, or NoReg

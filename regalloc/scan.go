@@ -18,20 +18,27 @@ func (a *allocator) nextSeq() int32 { a.seq++; return a.seq }
 // free for as long as possible, else the register whose occupants are
 // needed latest (uses weighted by 10^loop depth), evicting those.
 func (a *allocator) scan() error {
-	for _, it := range a.ivs {
-		if it != nil {
-			it.seq = a.nextSeq()
-			a.heap.push(it)
-		}
-	}
+	a.sortUnhandled()
 	n := max(len(a.info.Allocatable[0]), len(a.info.Allocatable[1]))
 	a.freeBuf = reuse(a.freeBuf, n)
 	a.useBuf = reuse(a.useBuf, n)
 	a.wtBuf = reuse(a.wtBuf, n)
 	a.blockBuf = reuse(a.blockBuf, n)
 	a.buildStartCosts()
-	for len(a.heap) > 0 && a.err == nil {
-		cur := a.heap.pop()
+	for a.err == nil {
+		// The next interval: from the sorted initial ones, or the heap
+		// of pieces split off since.
+		var cur *interval
+		switch {
+		case a.qi < len(a.queue) && (len(a.heap) == 0 || a.queue[a.qi].less(a.heap[0])):
+			cur = a.queue[a.qi].it
+			a.qi++
+		case len(a.heap) > 0:
+			cur = a.heap.pop()
+		}
+		if cur == nil {
+			break
+		}
 		pos := cur.start()
 		a.advance(pos)
 		if len(a.info.Allocatable[cur.class]) == 0 {
@@ -50,6 +57,35 @@ func (a *allocator) scan() error {
 	return a.err
 }
 
+// sortUnhandled numbers the intervals and lists them by start, in
+// creation order on ties: a counting sort by start position, linear in
+// the function's size.
+func (a *allocator) sortUnhandled() {
+	cnt := reuse(a.startCnt, int(a.blockEnd(int32(a.nb-1)))+1)
+	a.startCnt = cnt
+	n := 0
+	for _, it := range a.ivs {
+		if it != nil {
+			cnt[it.start()]++
+			n++
+		}
+	}
+	sum := int32(0)
+	for p, c := range cnt {
+		cnt[p] = sum
+		sum += c
+	}
+	a.queue = reuse(a.queue, n)
+	a.qi = 0
+	for _, it := range a.ivs {
+		if it != nil {
+			it.seq = a.nextSeq()
+			a.queue[cnt[it.start()]] = ivEnt{it.start(), it.seq, it}
+			cnt[it.start()]++
+		}
+	}
+}
+
 // advance retires intervals that ended before pos and moves the others
 // between active (covering pos) and inactive (in a lifetime hole).
 func (a *allocator) advance(pos int32) {
@@ -60,44 +96,90 @@ func (a *allocator) advance(pos int32) {
 		case it.coversFwd(pos):
 			act = append(act, it)
 		default:
-			a.inactive = append(a.inactive, it)
+			a.inactive[it.class].push(wake{it.ranges[it.cur].from, it})
 		}
 	}
-	ina := a.inactive[:0]
-	for _, it := range a.inactive {
-		switch {
-		case it.reg == NoReg || it.end() <= pos:
-		case it.coversFwd(pos):
-			act = append(act, it)
-		default:
-			ina = append(ina, it)
+	for c := range a.inactive {
+		h := &a.inactive[c]
+		for len(*h) > 0 && (*h)[0].at <= pos {
+			it := h.pop().it
+			switch {
+			// An interval split while inactive ends before pos.
+			case it.reg == NoReg || it.end() <= pos:
+			case it.coversFwd(pos):
+				act = append(act, it)
+			default:
+				h.push(wake{it.ranges[it.cur].from, it})
+			}
 		}
 	}
-	a.active, a.inactive = act, ina
+	a.active = act
+}
+
+// inactiveBefore returns the inactive intervals of class c whose next
+// range starts before end (the others cannot meet an interval ending
+// there), in a buffer the next call reuses: a walk of the heap that
+// skips every subtree starting too late.
+func (a *allocator) inactiveBefore(c Class, pos, end int32) []*interval {
+	h := a.inactive[c]
+	near := a.near[:0]
+	if len(h) > 0 && h[0].at < end {
+		stack := append(a.dfs[:0], 0)
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if it := h[i].it; it.end() > pos { // else split while inactive
+				near = append(near, it)
+			}
+			for k := 2*i + 1; k <= 2*i+2 && int(k) < len(h); k++ {
+				if h[k].at < end {
+					stack = append(stack, k)
+				}
+			}
+		}
+		a.dfs = stack
+	}
+	a.near = near
+	return near
+}
+
+// fixedAfter returns register r's fixed ranges from the first that ends
+// after pos, which never decreases during the scan.
+func (a *allocator) fixedAfter(r Reg, pos int32) []fixedRange {
+	fr := a.fixed[r]
+	j := a.fixedCur[r]
+	for int(j) < len(fr) && fr[j].to <= pos {
+		j++
+	}
+	a.fixedCur[r] = j
+	return fr[j:]
 }
 
 // tryFree gives cur a register nobody needs at its start, for its whole
 // lifetime if possible, else up to where the register is needed.
 func (a *allocator) tryFree(cur *interval) bool {
 	regs := a.info.Allocatable[cur.class]
+	start, end := cur.start(), cur.end()
+	near := a.inactiveBefore(cur.class, start, end)
 	free := a.freeBuf[:len(regs)]
 	for i := range free {
 		free[i] = maxPos
 	}
-	start, end := cur.start(), cur.end()
 	for _, it := range a.active {
 		if it.class == cur.class {
 			free[a.regIdx[it.reg]] = 0
 		}
 	}
-	for _, it := range a.inactive {
-		if i := a.regIdx[it.reg]; it.class == cur.class && free[i] > start {
-			free[i] = min(free[i], firstIntersection(cur.ranges, it.ranges))
+	for _, it := range near {
+		// The next range's start bounds the intersection from below.
+		if i := a.regIdx[it.reg]; free[i] > it.ranges[it.cur].from {
+			free[i] = min(free[i], intersectFrom(cur.ranges, it.ranges, int(it.cur)))
 		}
 	}
 	for i, r := range regs {
-		if free[i] > start {
-			free[i] = min(free[i], fixedIntersection(cur.ranges, a.fixed[r], cur.id))
+		// Fixed ranges are sorted by start: the first bounds the rest.
+		if fr := a.fixedAfter(r, start); len(fr) > 0 && fr[0].from < min(free[i], end) {
+			free[i] = min(free[i], fixedIntersection(cur.ranges, fr, cur.id))
 		}
 	}
 	hi := -1
@@ -168,16 +250,19 @@ func (a *allocator) allocBlocked(cur *interval) error {
 			note(it, nu, d)
 		}
 	}
-	for _, it := range a.inactive {
-		if it.class == cur.class && firstIntersection(cur.ranges, it.ranges) != maxPos {
+	end := cur.end()
+	near := a.inactiveBefore(cur.class, pos, end)
+	for _, it := range near {
+		if intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
 			nu, d := it.nextRegUse(pos)
 			note(it, nu, d)
 		}
 	}
 	for i, r := range regs {
-		blockP[i] = fixedIntersection(cur.ranges, a.fixed[r], cur.id)
+		if fr := a.fixedAfter(r, pos); len(fr) > 0 && fr[0].from < end {
+			blockP[i] = fixedIntersection(cur.ranges, fr, cur.id)
+		}
 	}
-	end := cur.end()
 	best, bestScore := -1, -1.0
 	for i := range regs {
 		if useP[i] <= pos || blockP[i] <= pos {
@@ -214,8 +299,8 @@ func (a *allocator) allocBlocked(cur *interval) error {
 			a.toStack(it, pos)
 		}
 	}
-	for _, it := range a.inactive {
-		if it.class == cur.class && it.reg == r && firstIntersection(cur.ranges, it.ranges) != maxPos {
+	for _, it := range near {
+		if it.reg == r && intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
 			a.heap.push(a.split(it, it.nextStart(pos)))
 		}
 	}
@@ -340,7 +425,7 @@ func (a *allocator) regAt(id, p int32) Reg {
 		if it.start() > p {
 			break
 		}
-		if it.done && it.covers(p) {
+		if it.done && it.end() > p && it.covers(p) {
 			return it.reg
 		}
 		it = it.next

@@ -79,7 +79,9 @@ func NewModule(m *wasm.Module, f wasm.Features, code *backend.Compiled) (*Module
 		codeBase: addrOf(b),
 	}
 	mod.cleanup = goruntime.AddCleanup(mod, func(c *codeMapping) { unregisterCode(addrOf(c.b)); unmap(c.b) }, &codeMapping{b})
-	registerCode(&codeInfo{base: mod.codeBase, size: uintptr(len(code.Code)), compiled: code, wasm: m})
+	ci := &codeInfo{base: mod.codeBase, size: uintptr(len(code.Code)), compiled: code, wasm: m}
+	registerCode(ci)
+	writePerfMap(ci)
 	return mod, nil
 }
 

@@ -3,16 +3,25 @@ package ssa
 // Postorder returns the blocks reachable from the entry in postorder
 // (successors visited in edge order), without recursion.
 func (f *Func) Postorder() []*Block {
+	return append([]*Block(nil), f.postorder()...)
+}
+
+// ReversePostorder returns the reachable blocks in reverse postorder.
+func (f *Func) ReversePostorder() []*Block {
+	return append([]*Block(nil), f.rpo()...)
+}
+
+// postorder is Postorder in a buffer of f that the next call of
+// postorder or rpo reuses.
+func (f *Func) postorder() []*Block {
+	sc := &f.scratch
 	if len(f.Blocks) == 0 {
-		return nil
+		return sc.order[:0]
 	}
-	seen := make([]bool, f.NumBlocks())
-	order := make([]*Block, 0, len(f.Blocks))
-	type frame struct {
-		b *Block
-		i int
-	}
-	stack := []frame{{f.Blocks[0], 0}}
+	seen := resize(sc.seen, f.NumBlocks())
+	clear(seen)
+	order := sc.order[:0]
+	stack := append(sc.poStack[:0], poFrame{f.Blocks[0], 0})
 	seen[f.Blocks[0].ID] = true
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
@@ -21,44 +30,67 @@ func (f *Func) Postorder() []*Block {
 			top.i++
 			if !seen[s.ID] {
 				seen[s.ID] = true
-				stack = append(stack, frame{s, 0})
+				stack = append(stack, poFrame{s, 0})
 			}
 			continue
 		}
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
+	sc.seen, sc.order, sc.poStack = seen, order, stack
 	return order
 }
 
-// ReversePostorder returns the reachable blocks in reverse postorder.
-func (f *Func) ReversePostorder() []*Block {
-	po := f.Postorder()
+// rpo is ReversePostorder in the buffer of postorder.
+func (f *Func) rpo() []*Block {
+	po := f.postorder()
 	for i, j := 0, len(po)-1; i < j; i, j = i+1, j-1 {
 		po[i], po[j] = po[j], po[i]
 	}
 	return po
 }
 
+// resize returns x with n elements (not cleared), keeping its array when
+// it is large enough.
+func resize[T any](x []T, n int) []T {
+	if cap(x) < n {
+		return make([]T, n, n+n/4)
+	}
+	return x[:n]
+}
+
 // DomTree is the dominator tree of a function's reachable blocks.
 type DomTree struct {
-	idom []*Block // by block ID; nil for the entry and unreachable blocks
-	rpo  []int32  // reverse postorder number by block ID; -1 when unreachable
-	pre  []int32  // preorder interval of the tree, for O(1) queries
-	post []int32
-	kids [][]*Block // children by block ID
+	idom  []*Block // by block ID; nil for the entry and unreachable blocks
+	rpo   []int32  // reverse postorder number by block ID; -1 when unreachable
+	pre   []int32  // preorder interval of the tree, for O(1) queries
+	post  []int32
+	kidAt []int32  // children of block ID i: kids[kidAt[i]:kidAt[i+1]]
+	kids  []*Block // in reverse postorder within each parent
+	order []*Block
+	stack []poFrame
 }
 
 // Dominators computes the dominator tree with the Cooper-Harvey-Kennedy
-// iterative algorithm.
+// iterative algorithm. The tree lives in f's buffers: it is valid until
+// the next call.
 func (f *Func) Dominators() *DomTree {
 	n := f.NumBlocks()
-	d := &DomTree{idom: make([]*Block, n), rpo: make([]int32, n), pre: make([]int32, n), post: make([]int32, n)}
+	d := &f.scratch.dom
+	d.idom = resize(d.idom, n)
+	clear(d.idom)
+	d.rpo = resize(d.rpo, n)
+	d.pre = resize(d.pre, n)
+	d.post = resize(d.post, n)
+	d.kidAt = resize(d.kidAt, n+1)
+	clear(d.kidAt)
 	for i := range d.rpo {
 		d.rpo[i] = -1
 	}
-	order := f.ReversePostorder()
+	d.order = append(d.order[:0], f.rpo()...)
+	order := d.order
 	if len(order) == 0 {
+		d.kids = d.kids[:0]
 		return d
 	}
 	for i, b := range order {
@@ -98,42 +130,52 @@ func (f *Func) Dominators() *DomTree {
 		}
 	}
 	d.idom[entry.ID] = nil
-	// Number the tree in preorder/postorder for constant-time dominance.
-	children := make([][]*Block, n)
+	// Children lists: count, then fill in reverse postorder.
 	for _, b := range order[1:] {
 		if p := d.idom[b.ID]; p != nil {
-			children[p.ID] = append(children[p.ID], b)
+			d.kidAt[p.ID+1]++
 		}
 	}
-	d.kids = children
-	clock := int32(0)
-	type frame struct {
-		b *Block
-		i int
+	for i := 1; i <= n; i++ {
+		d.kidAt[i] += d.kidAt[i-1]
 	}
-	stack := []frame{{entry, 0}}
+	d.kids = resize(d.kids, int(d.kidAt[n]))
+	fill := d.post // as a cursor per parent, before the numbering below
+	copy(fill, d.kidAt[:n])
+	for _, b := range order[1:] {
+		if p := d.idom[b.ID]; p != nil {
+			d.kids[fill[p.ID]] = b
+			fill[p.ID]++
+		}
+	}
+	// Number the tree in preorder/postorder for constant-time dominance.
+	clock := int32(0)
+	stack := append(d.stack[:0], poFrame{entry, 0})
 	d.pre[entry.ID] = clock
 	clock++
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
-		if top.i < len(children[top.b.ID]) {
-			c := children[top.b.ID][top.i]
+		if kids := d.Children(top.b); top.i < len(kids) {
+			c := kids[top.i]
 			top.i++
 			d.pre[c.ID] = clock
 			clock++
-			stack = append(stack, frame{c, 0})
+			stack = append(stack, poFrame{c, 0})
 			continue
 		}
 		d.post[top.b.ID] = clock
 		clock++
 		stack = stack[:len(stack)-1]
 	}
+	d.stack = stack
 	return d
 }
 
 // Children returns the blocks b immediately dominates, in reverse
 // postorder.
-func (d *DomTree) Children(b *Block) []*Block { return d.kids[b.ID] }
+func (d *DomTree) Children(b *Block) []*Block {
+	return d.kids[d.kidAt[b.ID]:d.kidAt[b.ID+1]]
+}
 
 // Reachable reports whether b is reachable from the entry.
 func (d *DomTree) Reachable(b *Block) bool { return int(b.ID) < len(d.rpo) && d.rpo[b.ID] >= 0 }

@@ -63,9 +63,14 @@ type Func struct {
 	nextBlock ID
 	mark      []uint32 // by block ID, for UniquePreds
 	epoch     uint32
-	slab      []Value // values are allocated in chunks
+	slabs     [][]Value // values are allocated in chunks, kept by Reset
+	slab      int       // the chunk values come from
+	blocks    []*Block  // every block made, by ID; Reset reuses them
 	predBuf   []*Block
 	replTo    []*Value // replacer storage, reused by the passes
+	args      arena[*Value]
+	edges     arena[Edge]
+	scratch   scratch
 }
 
 // MemInfo describes one linear memory. The frontend promises that only
@@ -80,6 +85,32 @@ type MemInfo struct {
 // NewFunc returns an empty function with signature sig.
 func NewFunc(name string, index uint32, sig *Signature) *Func {
 	return &Func{Name: name, Index: index, Sig: sig}
+}
+
+// Reset empties f for building another function, keeping its memory for
+// the new one's values, blocks and the passes' buffers. Every value and
+// block f held becomes invalid.
+func (f *Func) Reset(name string, index uint32, sig *Signature) {
+	f.Name, f.Index, f.Sig = name, index, sig
+	clear(f.Blocks)
+	f.Blocks = f.Blocks[:0]
+	f.Mems = f.Mems[:0]
+	f.nextValue, f.nextBlock = 0, 0
+	for i := 0; i < len(f.slabs) && i <= f.slab; i++ {
+		f.slabs[i] = f.slabs[i][:0]
+	}
+	f.slab = 0
+	f.args.reset()
+	f.edges.reset()
+}
+
+// NewArgs returns n nil operands in f's memory (for edge arguments and
+// operand lists), whose capacity is n.
+func (f *Func) NewArgs(n int) []*Value {
+	if n == 0 {
+		return nil
+	}
+	return f.args.take(n)
 }
 
 // Entry returns the entry block, or nil for an empty function.
@@ -98,31 +129,49 @@ func (f *Func) NumBlocks() int { return int(f.nextBlock) }
 
 // NewBlock appends a new empty block to f.
 func (f *Func) NewBlock() *Block {
-	b := &Block{ID: f.nextBlock, Func: f}
+	var b *Block
+	if int(f.nextBlock) < len(f.blocks) {
+		// A block of a function before Reset: keep its slices' arrays.
+		b = f.blocks[f.nextBlock]
+		clear(b.Values)
+		clear(b.Params)
+		clear(b.Preds)
+		*b = Block{Params: b.Params[:0], Values: b.Values[:0], Preds: b.Preds[:0]}
+	} else {
+		b = &Block{}
+		f.blocks = append(f.blocks, b)
+	}
+	b.ID, b.Func = f.nextBlock, f
 	f.nextBlock++
 	f.Blocks = append(f.Blocks, b)
 	return b
 }
 
 func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
-	if len(f.slab) == cap(f.slab) {
-		n := 2 * cap(f.slab)
-		if n < 16 {
-			n = 16
-		} else if n > 1024 {
-			n = 1024
+	if f.slab >= len(f.slabs) || len(f.slabs[f.slab]) == cap(f.slabs[f.slab]) {
+		if f.slab < len(f.slabs) && len(f.slabs[f.slab]) > 0 {
+			f.slab++
 		}
-		f.slab = make([]Value, 0, n)
+		if f.slab == len(f.slabs) {
+			n := 16
+			if f.slab > 0 {
+				n = min(2*cap(f.slabs[f.slab-1]), 1024)
+			}
+			f.slabs = append(f.slabs, make([]Value, 0, n))
+		}
 	}
-	f.slab = f.slab[:len(f.slab)+1]
-	v := &f.slab[len(f.slab)-1]
+	s := f.slabs[f.slab]
+	s = s[:len(s)+1]
+	f.slabs[f.slab] = s
+	v := &s[len(s)-1]
 	*v = Value{ID: f.nextValue, Op: op, Type: t, Block: b}
 	f.nextValue++
 	if len(args) <= len(v.argBuf) {
 		v.Args = v.argBuf[:len(args):len(args)]
 		copy(v.Args, args)
 	} else {
-		v.Args = append([]*Value(nil), args...)
+		v.Args = f.args.take(len(args))
+		copy(v.Args, args)
 	}
 	return v
 }
@@ -164,12 +213,16 @@ func (b *Block) setTerm(op Op, aux int64, args []*Value, succs []Edge) *Value {
 
 // Jump ends b with an unconditional jump to to with arguments args.
 func (b *Block) Jump(to *Block, args ...*Value) {
-	b.setTerm(OpJump, 0, nil, []Edge{{to, args}})
+	e := b.Func.edges.take(1)
+	e[0] = Edge{to, args}
+	b.setTerm(OpJump, 0, nil, e)
 }
 
 // BrIf ends b with a branch to yes when cond (i32) is non-zero, else to no.
 func (b *Block) BrIf(cond *Value, yes Edge, no Edge) {
-	b.setTerm(OpBrIf, 0, []*Value{cond}, []Edge{yes, no})
+	e := b.Func.edges.take(2)
+	e[0], e[1] = yes, no
+	b.setTerm(OpBrIf, 0, []*Value{cond}, e)
 }
 
 // BrTable ends b with a multiway jump: targets[index] when index (i32,
@@ -240,7 +293,22 @@ func (f *Func) CountUses() {
 			v.Uses = 0
 		}
 	}
-	f.ForEachUse(func(slot **Value) { (*slot).Uses++ })
+	count := func(args []*Value) {
+		for _, a := range args {
+			a.Uses++
+		}
+	}
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			count(v.Args)
+		}
+		if b.Term != nil {
+			count(b.Term.Args)
+		}
+		for _, e := range b.Succs {
+			count(e.Args)
+		}
+	}
 }
 
 // UniquePreds returns b's predecessors without duplicates, in first-seen
@@ -257,7 +325,7 @@ func (b *Block) AppendUniquePreds(dst []*Block) []*Block {
 		return append(dst, b.Preds...)
 	}
 	if len(f.mark) < f.NumBlocks() {
-		f.mark = make([]uint32, f.NumBlocks()+16)
+		f.mark = make([]uint32, 2*f.NumBlocks()+16) // geometric: blocks are still being added
 		f.epoch = 0
 	}
 	f.epoch++

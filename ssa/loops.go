@@ -31,13 +31,15 @@ func findLoops(f *Func, d *DomTree, order []*Block) []*Loop {
 }
 
 // body marks the loop's blocks in inLoop (by block ID, which must cover
-// every block) with tag and returns them, header first. It walks
+// every block) with tag and returns them, header first, in a buffer of
+// sc that the next call reuses. It walks
 // predecessors back from the latches, so blocks added since the loops
 // were found (inner preheaders) are included.
-func (lp *Loop) body(inLoop []int32, tag int32) []*Block {
-	blocks := []*Block{lp.Header}
+func (lp *Loop) body(inLoop []int32, tag int32, sc *scratch) []*Block {
+	blocks := append(sc.body[:0], lp.Header)
 	inLoop[lp.Header.ID] = tag
-	work := make([]*Block, 0, len(lp.Latches))
+	work := sc.bodyBuf[:0]
+	defer func() { sc.body, sc.bodyBuf = blocks, work }()
 	for _, l := range lp.Latches {
 		if inLoop[l.ID] != tag {
 			inLoop[l.ID] = tag

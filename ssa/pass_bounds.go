@@ -126,7 +126,7 @@ func boundsChecks(f *Func) {
 		return
 	}
 	d := f.Dominators()
-	epochs := memEpochs(f, f.ReversePostorder())
+	epochs := memEpochs(f, f.rpo())
 	r := newReplacer(f)
 	lens := make(map[lenKey]*Value)
 	checks := make(map[checkKey]int64)
@@ -205,7 +205,7 @@ func boundsChecks(f *Func) {
 		chkUndo = chkUndo[:top.cmk]
 		stack = stack[:len(stack)-1]
 	}
-	r.apply(f)
+	r.applyEdges(f, d)
 }
 
 // boundsCheck matches a bounds-check condition i64.gt_u(end, len(m)):

@@ -5,14 +5,17 @@ package ssa
 // Roots are ops with side effects and terminators; an edge argument is
 // live only when the parameter it binds is.
 func deadCode(f *Func) {
-	live := make([]bool, f.NumValues())
-	var work []*Value
+	live := resize(f.scratch.live, f.NumValues())
+	clear(live)
+	work := f.scratch.work[:0]
+	defer func() { f.scratch.live, f.scratch.work = live, work[:0] }()
 	mark := func(v *Value) {
 		if !live[v.ID] {
 			live[v.ID] = true
 			work = append(work, v)
 		}
 	}
+	f.computeIncoming()
 	for _, p := range f.Blocks[0].Params {
 		mark(p)
 	}
@@ -31,16 +34,13 @@ func deadCode(f *Func) {
 			mark(a)
 		}
 		if v.Op == OpParam {
-			b, i := v.Block, int(v.AuxInt)
-			for _, pred := range b.Func.uniquePreds(b) {
-				for _, e := range pred.Succs {
-					if e.Block == b {
-						mark(e.Args[i])
-					}
-				}
+			i := int(v.AuxInt)
+			for _, e := range f.incoming(v.Block) {
+				mark(e.Args[i])
 			}
 		}
 	}
+	dead := func(p *Value) bool { return !live[p.ID] }
 	for _, b := range f.Blocks {
 		kept := b.Values[:0]
 		for _, v := range b.Values {
@@ -52,13 +52,8 @@ func deadCode(f *Func) {
 			b.Values[i] = nil
 		}
 		b.Values = kept
-		if b == f.Blocks[0] {
-			continue
-		}
-		for i := len(b.Params) - 1; i >= 0; i-- {
-			if !live[b.Params[i].ID] {
-				removeParam(b, i)
-			}
+		if b != f.Blocks[0] {
+			removeParams(b, f.incoming(b), dead)
 		}
 	}
 }

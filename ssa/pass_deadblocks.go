@@ -3,7 +3,7 @@ package ssa
 // deadBlocks removes the blocks that are unreachable from the entry.
 func deadBlocks(f *Func) {
 	reach := make([]bool, f.NumBlocks())
-	for _, b := range f.Postorder() {
+	for _, b := range f.postorder() {
 		reach[b.ID] = true
 	}
 	kept := f.Blocks[:0]

@@ -20,11 +20,17 @@ func pureOp(v *Value) bool {
 
 func keyOf(v *Value) gvnKey {
 	k := gvnKey{op: v.Op, typ: v.Type, aux: v.AuxInt, a: -1, b: -1, c: -1}
-	ids := [3]*ID{&k.a, &k.b, &k.c}
-	for i, a := range v.Args {
-		*ids[i] = a.ID
+	switch args := v.Args; len(args) {
+	case 3:
+		k.c = args[2].ID
+		fallthrough
+	case 2:
+		k.b = args[1].ID
+		fallthrough
+	case 1:
+		k.a = args[0].ID
 	}
-	if v.Op.Has(Commutative) && k.a > k.b {
+	if k.a > k.b && v.Op.Has(Commutative) {
 		k.a, k.b = k.b, k.a
 	}
 	return k
@@ -40,10 +46,10 @@ func gvn(f *Func) {
 		return
 	}
 	r := newReplacer(f)
-	hoistConsts(f, r)
+	t := &f.scratch.table
+	t.init(f.NumValues())
+	hoistConsts(f, r, t)
 	d := f.Dominators()
-	table := make(map[gvnKey]*Value)
-	var undo []gvnKey
 	type frame struct {
 		b    *Block
 		mark int
@@ -54,7 +60,7 @@ func gvn(f *Func) {
 		top := &stack[len(stack)-1]
 		b := top.b
 		if top.next < 0 {
-			top.mark, top.next = len(undo), 0
+			top.mark, top.next = len(t.ents), 0
 			kept := b.Values[:0]
 			for _, v := range b.Values {
 				for i, a := range v.Args {
@@ -62,12 +68,11 @@ func gvn(f *Func) {
 				}
 				if pureOp(v) {
 					k := keyOf(v)
-					if w, ok := table[k]; ok {
+					if w := t.find(&k); w != nil {
 						r.set(v, w)
 						continue
 					}
-					table[k] = v
-					undo = append(undo, k)
+					t.insert(&k, v)
 				}
 				kept = append(kept, v)
 			}
@@ -79,13 +84,10 @@ func gvn(f *Func) {
 			stack = append(stack, frame{c, 0, -1})
 			continue
 		}
-		for _, k := range undo[top.mark:] {
-			delete(table, k)
-		}
-		undo = undo[:top.mark]
+		t.undo(top.mark)
 		stack = stack[:len(stack)-1]
 	}
-	r.apply(f)
+	r.applyEdges(f, d)
 }
 
 // clearTail installs kept (a prefix of b.Values' storage) as b's values,
@@ -98,11 +100,11 @@ func clearTail(b *Block, kept []*Value) {
 }
 
 // hoistConsts moves one copy of each distinct constant to the start of
-// the entry block and replaces the others by it.
-func hoistConsts(f *Func, r *replacer) {
+// the entry block and replaces the others by it. t must be empty; it is
+// empty again on return.
+func hoistConsts(f *Func, r *replacer, t *valueTable) {
 	entry := f.Blocks[0]
-	seen := make(map[gvnKey]*Value)
-	var consts []*Value
+	consts := f.scratch.work[:0]
 	for _, b := range f.Blocks {
 		kept := b.Values[:0]
 		for _, v := range b.Values {
@@ -111,15 +113,26 @@ func hoistConsts(f *Func, r *replacer) {
 				continue
 			}
 			k := keyOf(v)
-			if w, ok := seen[k]; ok {
+			if w := t.find(&k); w != nil {
 				r.set(v, w)
 				continue
 			}
-			seen[k] = v
+			t.insert(&k, v)
 			v.Block = entry
 			consts = append(consts, v)
 		}
 		clearTail(b, kept)
 	}
-	entry.Values = append(consts, entry.Values...)
+	t.undo(0)
+	if len(consts) > 0 {
+		// The entry's values move up behind the constants, in place when
+		// its array has room.
+		n, c := len(entry.Values), len(consts)
+		vals := append(entry.Values, consts...)
+		copy(vals[c:], vals[:n])
+		copy(vals, consts)
+		entry.Values = vals
+	}
+	clear(consts)
+	f.scratch.work = consts[:0]
 }

@@ -4,5 +4,8 @@ package ssa
 // dominator and loop bodies after their headers. Unreachable blocks are
 // dropped (deadBlocks has removed them already).
 func layoutRPO(f *Func) {
-	f.Blocks = f.ReversePostorder()
+	order := f.rpo()
+	n := copy(f.Blocks, order)
+	clear(f.Blocks[n:])
+	f.Blocks = f.Blocks[:n]
 }

@@ -11,23 +11,27 @@ func licm(f *Func) {
 		return
 	}
 	d := f.Dominators()
-	order := f.ReversePostorder()
+	order := f.rpo()
 	loops := findLoops(f, d, order)
 	if len(loops) == 0 {
 		return
 	}
 	// Bound the work on deeply nested loops: each body walk is linear.
 	budget := 8*len(f.Blocks) + 1024
-	inLoop := make([]int32, f.NumBlocks()+len(loops))
+	inLoop := resize(f.scratch.loopTag, f.NumBlocks()+len(loops))
 	for i := range inLoop {
 		inLoop[i] = -1
 	}
-	var moved []*Value
+	moved := f.scratch.moved[:0]
+	defer func() {
+		clear(moved)
+		f.scratch.loopTag, f.scratch.moved = inLoop, moved[:0]
+	}()
 	for tag, lp := range loops {
 		if lp.Header == f.Blocks[0] {
 			continue
 		}
-		blocks := lp.body(inLoop, int32(tag))
+		blocks := lp.body(inLoop, int32(tag), &f.scratch)
 		if budget -= len(blocks); budget < 0 {
 			return
 		}

@@ -10,7 +10,7 @@ func simplify(f *Func) {
 		return
 	}
 	s := simplifier{f: f, r: newReplacer(f), consts: make(map[gvnKey]*Value)}
-	for _, b := range f.ReversePostorder() {
+	for _, b := range f.rpo() {
 		for _, v := range b.Values {
 			for i, a := range v.Args {
 				v.Args[i] = s.r.resolve(a)

@@ -23,7 +23,11 @@ var Passes = []Pass{
 	{"licm", licm}, // before gvn, which merges what it hoists
 	{"gvn", gvn},
 	{"bounds", boundsChecks},
+	{"widen", widenChecks},
+	{"boundsfast", boundsFast},
+	{"remat", remat},
 	{"dce", deadCode},
+	{"merge", mergeBlocks},
 	{"critical", splitCriticalEdges},
 	{"layout", layoutRPO},
 }

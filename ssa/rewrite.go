@@ -32,27 +32,93 @@ func (r *replacer) resolve(v *Value) *Value {
 	return v
 }
 
+// applyEdges is apply for a pass that has resolved the operands of every
+// value of the blocks of d as it went (a walk of the dominator tree,
+// which meets each value after the values replacing its operands): only
+// terminators, edge arguments and unreachable blocks are left.
+func (r *replacer) applyEdges(f *Func, d *DomTree) {
+	if r.n == 0 {
+		return
+	}
+	for _, b := range f.Blocks {
+		if !d.Reachable(b) {
+			for _, v := range b.Values {
+				r.resolveAll(v.Args)
+			}
+		}
+		if b.Term != nil {
+			r.resolveAll(b.Term.Args)
+		}
+		for _, e := range b.Succs {
+			r.resolveAll(e.Args)
+		}
+	}
+}
+
+func (r *replacer) resolveAll(args []*Value) {
+	for i, a := range args {
+		if int(a.ID) < len(r.to) && r.to[a.ID] != nil {
+			args[i] = r.resolve(a)
+		}
+	}
+}
+
 // apply rewrites all uses in f; it reports whether anything was replaced.
 func (r *replacer) apply(f *Func) bool {
 	if r.n == 0 {
 		return false
 	}
-	f.ForEachUse(func(slot **Value) { *slot = r.resolve(*slot) })
+	// The loops of ForEachUse, without a call per operand.
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			r.resolveAll(v.Args)
+		}
+		if b.Term != nil {
+			r.resolveAll(b.Term.Args)
+		}
+		for _, e := range b.Succs {
+			r.resolveAll(e.Args)
+		}
+	}
 	return true
 }
 
-// removeParam deletes parameter i of b and the matching argument of every
-// incoming edge, renumbering the later parameters.
-func removeParam(b *Block, i int) {
-	b.Params = append(b.Params[:i], b.Params[i+1:]...)
-	for k := i; k < len(b.Params); k++ {
-		b.Params[k].AuxInt = int64(k)
-	}
-	for _, p := range b.Func.uniquePreds(b) {
-		for k := range p.Succs {
-			if e := &p.Succs[k]; e.Block == b {
-				e.Args = append(e.Args[:i:i], e.Args[i+1:]...)
-			}
+// removeParams deletes the parameters of b for which drop holds and the
+// matching arguments of edges, the edges into b, renumbering the others.
+// Each edge gets its new argument list once, however many go.
+func removeParams(b *Block, edges []*Edge, drop func(*Value) bool) {
+	f := b.Func
+	gone := resize(f.scratch.gone, len(b.Params))
+	f.scratch.gone = gone
+	n := 0
+	for i, p := range b.Params {
+		gone[i] = drop(p)
+		if !gone[i] {
+			n++
 		}
 	}
+	if n == len(b.Params) {
+		return
+	}
+	for _, e := range edges {
+		// Edges may share argument arrays: build a new list.
+		args := f.NewArgs(n)
+		j := 0
+		for i, a := range e.Args {
+			if !gone[i] {
+				args[j] = a
+				j++
+			}
+		}
+		e.Args = args
+	}
+	kept := b.Params[:0]
+	for i, p := range b.Params {
+		if !gone[i] {
+			p.AuxInt = int64(len(kept))
+			kept = append(kept, p)
+		}
+	}
+	clear(b.Params[len(kept):])
+	b.Params = kept
 }

@@ -3,6 +3,7 @@ package amd64
 import (
 	"fmt"
 
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
 )
 
@@ -21,11 +22,14 @@ type emitter struct {
 	frame                         int32
 	block                         int   // block being emitted
 	table                         Label // jump table of the block's br_table
+	spills                        mach.Spills
+	jumps                         mach.Jumps
+	slow                          []slowCheck // out-of-line halves of mBoundsChk
 }
 
 // encode emits the machine code of mf with allocation alloc.
 func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
-	e := &emitter{a: NewAsm(), mf: mf, alloc: alloc, table: -1}
+	e := &emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1}
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}
@@ -46,27 +50,36 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	e.a.Prologue(e.frame)
 	next := 0 // next edit
 	edits := alloc.Edits
+	e.computeJumps()
+	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
+	var in instr // e.instr keeps a pointer: one for the function, not one per instruction
 	for b, blk := range mf.blocks {
 		e.block = b
 		e.a.Bind(e.labels[b])
+		e.spills.StartBlock(b, mf.blocks[b].Preds, edits, next)
+		if e.jumps.Skipped(b) {
+			continue
+		}
 		if len(alloc.Start[b]) != len(blk.instrs) {
 			return FuncCode{}, fmt.Errorf("amd64: allocation of block %d covers %d instructions, block has %d", b, len(alloc.Start[b]), len(blk.instrs))
 		}
 		for i := range blk.instrs {
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i)}) {
-				e.edit(&edits[next])
+				e.emitEdit(edits, next)
 				next++
 			}
-			in, err := e.resolve(&blk.instrs[i], b, i)
+			var err error
+			in, err = e.resolve(&blk.instrs[i], b, i)
 			if err != nil {
 				return FuncCode{}, err
 			}
 			e.instr(&in)
+			e.noteWrites(b, i, &in)
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
 				if in.op.isTerminator() {
 					return FuncCode{}, fmt.Errorf("amd64: allocator placed an edit after the terminator of block %d", b)
 				}
-				e.edit(&edits[next])
+				e.emitEdit(edits, next)
 				next++
 			}
 		}
@@ -74,6 +87,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	if next < len(edits) {
 		return FuncCode{}, fmt.Errorf("amd64: allocator edit at %+v not placed (edits unsorted or out of range)", edits[next].Pos)
 	}
+	e.slowChecks()
 	return e.a.Finish()
 }
 
@@ -237,13 +251,17 @@ func (e *emitter) instr(in *instr) {
 	case mLea:
 		a.Lea(in.size, in.r(0), in.m(1))
 	case mAdd, mSub, mAnd, mOr, mXor:
-		if in.args[1].kind == kImm {
+		if in.args[1].kind == kMem {
+			a.AluRM(aluOps[in.op], in.size, in.r(0), in.m(1))
+		} else if in.args[1].kind == kImm {
 			a.AluI(aluOps[in.op], in.size, in.r(0), int32(in.args[1].imm))
 		} else {
 			a.Alu(aluOps[in.op], in.size, in.r(0), in.r(1))
 		}
 	case mImul:
-		if in.args[1].kind == kImm {
+		if in.args[1].kind == kMem {
+			a.ImulM(in.size, in.r(0), in.m(1))
+		} else if in.args[1].kind == kImm {
 			a.ImulI(in.size, in.r(0), in.r(0), int32(in.args[1].imm))
 		} else {
 			a.Imul(in.size, in.r(0), in.r(1))
@@ -268,8 +286,18 @@ func (e *emitter) instr(in *instr) {
 		a.Tzcnt(in.size, in.r(0), in.r(1))
 	case mPopcnt:
 		a.Popcnt(in.size, in.r(0), in.r(1))
-	case mCmp:
+	case mLeaCmp, mCmp:
+		if in.op == mLeaCmp {
+			a.Lea(in.size, ScratchGPR, in.m(0))
+			in.args[0] = operand{kind: kReg, reg: regalloc.Reg(ScratchGPR)}
+		}
 		switch {
+		case in.args[0].kind == kMem && in.args[1].kind == kImm:
+			a.AluMI(CMP, in.size, in.m(0), int32(in.args[1].imm))
+		case in.args[0].kind == kMem:
+			a.AluMR(CMP, in.size, in.m(0), in.r(1))
+		case in.args[1].kind == kMem:
+			a.AluRM(CMP, in.size, in.r(0), in.m(1))
 		case in.args[1].kind != kImm:
 			a.Alu(CMP, in.size, in.r(0), in.r(1))
 		case in.args[1].imm == 0:
@@ -288,6 +316,8 @@ func (e *emitter) instr(in *instr) {
 	case mParams:
 	case mTrapIf:
 		e.jumpIf(in.cond, a.TrapSite(trapCode(in.imm)))
+	case mBoundsChk:
+		e.boundsCheck(in)
 	case mIntCheck:
 		a.InterruptCheck()
 	case mCall:
@@ -301,15 +331,15 @@ func (e *emitter) instr(in *instr) {
 	case mCallBltin:
 		a.CallStub(StubBuiltin, uint32(in.imm))
 	case mJmp:
-		if in.targets[0] != e.block+1 {
-			a.Jmp(e.labels[in.targets[0]])
+		if t := e.jumps.Final[in.targets[0]]; t != e.jumps.Next[e.block] {
+			a.Jmp(e.labels[t])
 		}
 	case mBr:
-		yes, no := in.targets[0], in.targets[1]
-		switch {
-		case no == e.block+1:
+		yes, no := e.jumps.Final[in.targets[0]], e.jumps.Final[in.targets[1]]
+		switch next := e.jumps.Next[e.block]; {
+		case no == next:
 			e.jumpIf(in.cond, e.labels[yes])
-		case yes == e.block+1:
+		case yes == next:
 			e.jumpIf(in.cond.invert(), e.labels[no])
 		default:
 			e.jumpIf(in.cond, e.labels[yes])
@@ -425,7 +455,7 @@ func (e *emitter) brTable(in *instr) {
 	a.JmpR(in.r(0))
 	a.Bind(e.table)
 	for _, t := range in.targets {
-		a.JumpTableEntry(e.labels[t], e.table)
+		a.JumpTableEntry(e.labels[e.jumps.Final[t]], e.table)
 	}
 	e.table = -1
 }

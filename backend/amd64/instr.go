@@ -24,7 +24,8 @@ const (
 	mLoadS  // dst = sign-extended load of size bytes into size2
 	mStore  // [mem] = src (reg or imm), size bytes
 	mLea    // dst = address of mem
-	// Two-address integer ALU: dst (read and written), src (reg, imm).
+	// Two-address integer ALU: dst (read and written), src (reg, imm, or
+	// mem: a load folded in).
 	mAdd
 	mSub
 	mAnd
@@ -47,11 +48,12 @@ const (
 	mTzcnt
 	mPopcnt
 	// Flags.
-	mCmp   // flags = a - b (b reg or imm)
-	mTest  // flags = a & b
-	mUcom  // flags = ucomis a, b (size S32: f32, S64: f64)
-	mSetcc // dst = cond ? 1 : 0 (32-bit)
-	mCmov  // dst = cond ? src : dst
+	mCmp    // flags = a - b (a reg or mem, b reg, imm or mem; at most one mem)
+	mLeaCmp // flags = (address of mem a, in the scratch register) - b: an add folded into a compare
+	mTest   // flags = a & b
+	mUcom   // flags = ucomis a, b (size S32: f32, S64: f64)
+	mSetcc  // dst = cond ? 1 : 0 (32-bit)
+	mCmov   // dst = cond ? src : dst
 	// Floating point (size S32: f32, S64: f64).
 	mFMov     // dst = src (copy; coalescable)
 	mFConst   // dst = float with bits imm
@@ -81,6 +83,7 @@ const (
 	// Control and calls.
 	mParams    // defines the function's register parameters (fixed)
 	mTrapIf    // trap with code imm when cond holds
+	mBoundsChk // trap with code imm when a+c > b (signed), a >= 0 and c = args[2] < 0: a > b first, the rest out of line
 	mIntCheck  // trap with TrapInterrupted when the interrupt flag is set
 	mCall      // call defined function imm; fixed uses/defs; clobbers all
 	mCallInd   // call code (a0) with vmctx (a1); fixed uses/defs
@@ -101,14 +104,14 @@ var mopNames = [numMops]string{
 	mNeg: "neg", mShl: "shl", mShr: "shr", mSar: "sar", mRol: "rol", mRor: "ror",
 	mDivS: "divs", mDivU: "divu", mRemS: "rems", mRemU: "remu",
 	mLzcnt: "lzcnt", mTzcnt: "tzcnt", mPopcnt: "popcnt",
-	mCmp: "cmp", mTest: "test", mUcom: "ucomis", mSetcc: "setcc", mCmov: "cmov",
+	mCmp: "cmp", mLeaCmp: "leacmp", mTest: "test", mUcom: "ucomis", mSetcc: "setcc", mCmov: "cmov",
 	mFMov: "fmov", mFConst: "fconst", mFLoad: "fload", mFStore: "fstore",
 	mFAdd: "fadd", mFSub: "fsub", mFMul: "fmul", mFDiv: "fdiv", mFSqrt: "fsqrt",
 	mFMin: "fmin", mFMax: "fmax", mFRound: "fround", mFAbs: "fabs", mFNeg: "fneg",
 	mFCopysgn: "fcopysign", mFSelect: "fselect", mFCvt: "fcvt",
 	mCvtSI2F: "cvtsi2f", mCvtUI2F: "cvtui2f", mCvtF2SI: "cvtf2si", mCvtF2UI: "cvtf2ui",
 	mCvtF2SIS: "cvtf2si.sat", mCvtF2UIS: "cvtf2ui.sat", mMovToX: "movtox", mMovFromX: "movfromx",
-	mParams: "params", mTrapIf: "trapif", mIntCheck: "intcheck", mCall: "call",
+	mParams: "params", mTrapIf: "trapif", mBoundsChk: "boundschk", mIntCheck: "intcheck", mCall: "call",
 	mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "jmp", mBr: "br",
 	mBrAddr: "braddr", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
 }
@@ -305,7 +308,7 @@ func (in *instr) String() string {
 		sep = ", "
 	}
 	switch in.op {
-	case mCall, mCallBltin, mTrap, mTrapIf, mFRound:
+	case mCall, mCallBltin, mTrap, mTrapIf, mBoundsChk, mFRound:
 		fmt.Fprintf(&b, "%s#%d", sep, in.imm)
 	}
 	for i, t := range in.targets {

@@ -19,10 +19,11 @@ func (s *isel) decideFolding() {
 		return v.Uses == 1 && v.Block == b && !s.fold[v.ID]
 	}
 	for _, b := range s.f.Blocks {
-		users := append([]*ssa.Value(nil), b.Values...)
+		users := append(s.usersBuf[:0], b.Values...)
 		if b.Term != nil {
 			users = append(users, b.Term)
 		}
+		s.usersBuf = users
 		for _, u := range users {
 			var cond *ssa.Value
 			switch u.Op {
@@ -34,6 +35,7 @@ func (s *isel) decideFolding() {
 			if cond != nil && isCompare(cond.Op) && foldable(cond, b) {
 				s.fold[cond.ID] = true
 			}
+			s.foldArith(u, func(v *ssa.Value) bool { return foldable(v, b) })
 			if (u.Op.IsLoad() || u.Op.IsStore()) && len(u.Args) > 0 {
 				addr := u.Args[0]
 				if addr.Op != ssa.OpI64Add || !foldable(addr, b) {
@@ -51,6 +53,72 @@ func (s *isel) decideFolding() {
 			}
 		}
 	}
+	s.foldLoads()
+}
+
+// foldArith marks the operands u's own instruction absorbs: a shift by
+// 1..3 under an add (an lea index scale) and an add of a constant under
+// an integer compare (an lea into the scratch register).
+func (s *isel) foldArith(u *ssa.Value, foldable func(*ssa.Value) bool) {
+	switch {
+	case u.Op == ssa.OpI32Add || u.Op == ssa.OpI64Add:
+		for _, x := range u.Args {
+			if indexScale(x) != 0 && foldable(x) {
+				s.fold[x.ID] = true
+				return
+			}
+		}
+		for _, x := range u.Args {
+			if x.Op == u.Op && foldable(x) {
+				s.fold[x.ID] = true
+				if !s.leaShape(u) {
+					s.fold[x.ID] = false
+				}
+				return
+			}
+		}
+	case isCompare(u.Op) && len(u.Args) == 2 && !u.Args[0].Type.IsFloat():
+		for _, x := range u.Args {
+			if _, _, ok := addConst(x); ok && foldable(x) {
+				s.fold[x.ID] = true
+				return
+			}
+		}
+	}
+}
+
+// addConst returns x and c when v is an add of x and a constant c that
+// fits an lea displacement.
+func addConst(v *ssa.Value) (*ssa.Value, int32, bool) {
+	if v.Op != ssa.OpI32Add && v.Op != ssa.OpI64Add {
+		return nil, 0, false
+	}
+	x, k := v.Args[0], v.Args[1]
+	if _, ok := constImm(x, sizeOf(v.Type)); ok {
+		x, k = k, x
+	}
+	c, ok := constImm(k, sizeOf(v.Type))
+	if !ok || isLazy(x) {
+		return nil, 0, false
+	}
+	return x, int32(c), true
+}
+
+// indexScale returns the scale of a shift left by 1..3 (of either size),
+// or 0.
+func indexScale(v *ssa.Value) uint8 {
+	if v.Op == ssa.OpI32Shl && v.Args[1].Op == ssa.OpConstI32 {
+		switch v.Args[1].AuxInt & 31 {
+		case 1:
+			return 2
+		case 2:
+			return 4
+		case 3:
+			return 8
+		}
+		return 0
+	}
+	return shiftScale(v)
 }
 
 // shiftScale returns the scale of i64.shl x, 1..3, or 0.
@@ -122,15 +190,43 @@ func (s *isel) compare(v *ssa.Value) cc {
 		k = int(v.Op - ssa.OpI64Eq)
 	}
 	swap := 0
-	if _, ok := constImm(a, sz); ok {
-		if _, ok := constImm(b, sz); !ok {
-			a, b, swap = b, a, 1
-		}
+	_, aConst := constImm(a, sz)
+	_, bConst := constImm(b, sz)
+	switch {
+	case aConst && !bConst, !aConst && !s.foldedAddConst(a) && s.foldedAddConst(b):
+		a, b, swap = b, a, 1
+	case s.foldedLoad(a) && !bConst && !s.foldedAddConst(b):
+		a, b, swap = b, a, 1 // the load becomes the memory operand
 	}
-	ra := s.reg(a)
-	sb := s.src(b, sz)
-	s.emitOp(mCmp, sz, regOp(ra, rUse), sb)
+	if s.foldedLoad(a) && bConst {
+		c, _ := constImm(b, sz)
+		s.emitOp(mCmp, sz, s.loadMem(a), immOp(c))
+		return cc(intConds[k][swap])
+	}
+	if x, c, ok := addConst(a); ok && s.fold[a.ID] {
+		// a = x + c goes to the scratch register.
+		m := vmem{base: s.reg(x), index: regalloc.NoReg, disp: c}
+		if s.foldedLoad(b) {
+			s.emitOp(mLeaCmp, sz, memOp(m), s.loadMem(b))
+		} else {
+			s.emitOp(mLeaCmp, sz, memOp(m), s.src(b, sz))
+		}
+		return cc(intConds[k][swap])
+	}
+	first := regOp(s.reg(a), rUse)
+	if s.foldedLoad(b) {
+		s.emitOp(mCmp, sz, first, s.loadMem(b))
+		return cc(intConds[k][swap])
+	}
+	s.emitOp(mCmp, sz, first, s.src(b, sz))
 	return cc(intConds[k][swap])
+}
+
+// foldedAddConst reports whether v is an add of a constant that its
+// compare absorbs.
+func (s *isel) foldedAddConst(v *ssa.Value) bool {
+	_, _, ok := addConst(v)
+	return ok && s.fold[v.ID]
 }
 
 // value selects the instructions of one non-terminator value.
@@ -164,6 +260,9 @@ func (s *isel) value(v *ssa.Value) {
 	case ssa.OpExtract:
 		// The call defined the tuple's registers; nothing to do.
 	case ssa.OpTrapIf:
+		if s.boundsCheck(v) {
+			return
+		}
 		c := s.flags(v.Args[0])
 		s.emit(instr{op: mTrapIf, cond: c, imm: v.AuxInt})
 	case ssa.OpInterruptCheck:
@@ -208,12 +307,21 @@ func (s *isel) binary(v *ssa.Value, op mop) {
 	a, b := v.Args[0], v.Args[1]
 	sz := sizeOf(v.Type)
 	if v.Op.Has(ssa.Commutative) {
-		if _, ok := constImm(a, sz); ok {
+		_, aConst := constImm(a, sz)
+		_, bConst := constImm(b, sz)
+		// The constant or folded load is the source; the copy into t
+		// costs nothing when its operand dies here.
+		if aConst || s.foldedLoad(a) || !bConst && !s.foldedLoad(b) && a.Uses > 1 && b.Uses == 1 {
 			a, b = b, a
 		}
 	}
 	t := s.vreg(v)
-	sb := s.src(b, sz)
+	var sb operand
+	if s.foldedLoad(b) {
+		sb = s.loadMem(b)
+	} else {
+		sb = s.src(b, sz)
+	}
 	s.copyInto(t, a)
 	s.emitOp(op, sz, regOp(t, rUseDef), sb)
 }
@@ -287,8 +395,14 @@ func (s *isel) intOp(v *ssa.Value) bool {
 	case ssa.OpI64Extend32S, ssa.OpI64ExtendI32S:
 		s.extend(v, mMovsx, S32, S64)
 	case ssa.OpI64ExtendI32U:
-		// i32 registers are already zero-extended: a plain copy.
-		s.copyInto(s.vreg(v), v.Args[0])
+		// i32 registers are already zero-extended: the value is its
+		// operand's register (a copy would keep two registers alive when
+		// the operand lives on).
+		if s.vregs[v.ID] == regalloc.NoReg {
+			s.vregs[v.ID] = s.reg(v.Args[0])
+		} else {
+			s.copyInto(s.vregs[v.ID], v.Args[0])
+		}
 	case ssa.OpI32WrapI64:
 		s.extend(v, mMovzx, S32, S64)
 	default:
@@ -303,11 +417,23 @@ func (s *isel) extend(v *ssa.Value, op mop, from, to Size) {
 	s.emit(in)
 }
 
-// add uses LEA as a three-operand add.
+// add uses LEA as a three-operand add (a two-address add with a folded
+// load).
 func (s *isel) add(v *ssa.Value) {
 	a, b := v.Args[0], v.Args[1]
 	sz := sizeOf(v.Type)
+	if s.foldedLoad(a) || s.foldedLoad(b) {
+		s.binary(v, mAdd)
+		return
+	}
+	if s.leaShape(v) {
+		s.emitOp(mLea, sz, regOp(s.vreg(v), rDef), memOp(s.leaMem(v)))
+		return
+	}
 	if _, ok := constImm(a, sz); ok {
+		a, b = b, a
+	}
+	if _, ok := constImm(b, sz); !ok && indexScale(a) != 0 && s.fold[a.ID] {
 		a, b = b, a
 	}
 	t := s.vreg(v)
@@ -315,6 +441,10 @@ func (s *isel) add(v *ssa.Value) {
 	m := vmem{base: ra, index: regalloc.NoReg}
 	if c, ok := constImm(b, sz); ok {
 		m.disp = int32(c)
+	} else if indexScale(b) != 0 && s.fold[b.ID] {
+		// A shift by 1..3 folds into the index scale.
+		m.scale = indexScale(b)
+		m.index = s.indexReg(b.Args[0], nil)
 	} else {
 		m.index = s.reg(b)
 	}

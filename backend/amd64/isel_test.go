@@ -160,9 +160,71 @@ func TestIselTwoScaledIndices(t *testing.T) {
 selected two:
 b0:
   params.64 =v0@rax, =v1@rbx
-  mov.64 =v3, v1
-  mov.64 =v2, v3
+  mov.64 =v2, v1
   shl.64 +v2, $2
-  load.32.32 =v4, [v2+v0*8+4]
-  ret.8 v4@rax`)
+  load.32.32 =v3, [v2+v0*8+4]
+  ret.8 v3@rax`)
+}
+
+func TestIselFolds(t *testing.T) {
+	// A shift by 2 under an i32 add becomes an lea scale; an add of a
+	// constant under a compare goes to the scratch register; a load
+	// under a compare and an ALU op becomes its memory operand.
+	f := ssa.NewFunc("folds", 0, sig([]ssa.Type{ssa.I32, ssa.I32, ssa.I64}, ssa.I32))
+	b0, b1, b2 := f.NewBlock(), f.NewBlock(), f.NewBlock()
+	x, y, p := b0.NewParam(ssa.I32), b0.NewParam(ssa.I32), b0.NewParam(ssa.I64)
+	sh := b0.NewValue(ssa.OpI32Shl, ssa.I32, y, b0.NewValueAux(ssa.OpConstI32, ssa.I32, 2))
+	idx := b0.NewValue(ssa.OpI32Add, ssa.I32, x, sh)
+	end := b0.NewValue(ssa.OpI32Add, ssa.I32, idx, b0.NewValueAux(ssa.OpConstI32, ssa.I32, 8))
+	ld := b0.NewValueAux(ssa.OpI32Load, ssa.I32, 4, p)
+	b0.BrIf(b0.NewValue(ssa.OpI32LtU, ssa.I32, end, ld), ssa.Edge{Block: b1}, ssa.Edge{Block: b2})
+	ld2 := b1.NewValueAux(ssa.OpI32Load, ssa.I32, 0, p)
+	b1.Return(b1.NewValue(ssa.OpI32Xor, ssa.I32, idx, ld2))
+	b2.Return(idx)
+	wantListing(t, listing(t, f), `
+selected folds:
+b0:
+  params.64 =v0@rax, =v1@rbx, =v2@rcx
+  lea.32 =v3, [v0+v1*4]
+  leacmp.32 [v3+8], [v2+4]
+  br.b.8 -> b1 b2
+b1: ; preds [0]
+  mov.64 =v4, v3
+  xor.32 +v4, [v2]
+  ret.8 v4@rax
+b2: ; preds [0]
+  ret.8 v3@rax`)
+}
+
+func TestIselBoundsCheck(t *testing.T) {
+	// ssa's boundsFast form: ea > len-K first, the exact test out of line.
+	f := ssa.NewFunc("chk", 0, sig([]ssa.Type{ssa.I32, ssa.I64}, ssa.I32))
+	b := f.NewBlock()
+	x, lim := b.NewParam(ssa.I32), b.NewParam(ssa.I64)
+	ea := b.NewValue(ssa.OpI64ExtendI32U, ssa.I64, x)
+	a := b.NewValue(ssa.OpI64Add, ssa.I64, ea, b.NewValueAux(ssa.OpConstI64, ssa.I64, -12))
+	b.NewValueAux(ssa.OpTrapIf, ssa.TypeNone, 3, b.NewValue(ssa.OpI64GtS, ssa.I32, a, lim))
+	b.Return(x)
+	wantListing(t, listing(t, f), `
+selected chk:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  boundschk.64 v0, v1, $-12, #3
+  ret.8 v0@rax`)
+}
+
+func TestIselLeaOfAdds(t *testing.T) {
+	// (x + y*8) - 3 is one lea.
+	f := ssa.NewFunc("lea", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	b := f.NewBlock()
+	x, y := b.NewParam(ssa.I32), b.NewParam(ssa.I32)
+	sh := b.NewValue(ssa.OpI32Shl, ssa.I32, y, b.NewValueAux(ssa.OpConstI32, ssa.I32, 3))
+	sum := b.NewValue(ssa.OpI32Add, ssa.I32, x, sh)
+	b.Return(b.NewValue(ssa.OpI32Add, ssa.I32, sum, b.NewValueAux(ssa.OpConstI32, ssa.I32, -3)))
+	wantListing(t, listing(t, f), `
+selected lea:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  lea.32 =v2, [v0+v1*8-3]
+  ret.8 v2@rax`)
 }

@@ -65,6 +65,11 @@ func Link(m *wasm.Module, funcs []FuncCode) (*backend.Compiled, error) {
 		return nil, fmt.Errorf("amd64: link: %d function bodies for %d functions", len(funcs), len(m.Funcs))
 	}
 	l := &linker{m: m, stubs: make(map[stubKey]uint32)}
+	size := 0 // the functions' code, aligned, and room for the stubs
+	for _, f := range funcs {
+		size += len(f.Code) + codeAlign
+	}
+	l.code = make([]byte, 0, size+size/32+4096)
 	c := &backend.Compiled{Arch: "amd64", Funcs: make([]backend.FuncRange, len(funcs))}
 	for i, f := range funcs {
 		at, err := l.place(f)

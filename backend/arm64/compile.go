@@ -2,6 +2,7 @@ package arm64
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/arch/arm64/arm64asm"
@@ -18,8 +19,11 @@ func init() {
 		// The generated code uses only the ARMv8.0 base instructions and
 		// the FP/SIMD unit every AArch64 CPU has: nothing to check.
 		CheckCPU: func() error { return nil },
-		CompileFunc: func(f *ssa.Func, listing *strings.Builder) (backend.Unit, error) {
-			return CompileFunc(f, listing)
+		NewCompiler: func() backend.FuncCompiler {
+			c := NewCompiler()
+			return func(f *ssa.Func, listing *strings.Builder) (backend.Unit, error) {
+				return c.Compile(f, listing)
+			}
 		},
 		Link: func(m *wasm.Module, funcs []backend.Unit) (*backend.Compiled, error) {
 			codes := make([]FuncCode, len(funcs))
@@ -42,18 +46,55 @@ var regInfo = RegInfo()
 // and the disassembly of the final code. Nothing here depends on the host:
 // arm64 code compiles on any machine.
 func CompileFunc(f *ssa.Func, listing *strings.Builder) (FuncCode, error) {
-	mf, err := selectFunc(f)
+	f.CountUses()
+	return NewCompiler().Compile(f, listing)
+}
+
+// Compiler compiles functions one after another, keeping the buffers of
+// instruction selection, register allocation and encoding for the next:
+// a worker that owns one stops allocating once they fit its largest
+// function. It is not safe for concurrent use.
+type Compiler struct {
+	isel  isel
+	alloc regalloc.Allocator
+	asm   Asm
+}
+
+// newAsm returns the assembler to encode f with: its Compiler's, emptied,
+// or a new one.
+func (f *mfunc) newAsm() *Asm {
+	if f.asm == nil {
+		return NewAsm()
+	}
+	a := NewAsm() // what NewAsm sets, with the old arrays
+	a.buf, a.labels, a.fixups, a.relocs = f.asm.buf[:0], f.asm.labels[:0], f.asm.fixups[:0], f.asm.relocs[:0]
+	a.trapSites, a.trapOrder, a.yieldSites = f.asm.trapSites, f.asm.trapOrder[:0], f.asm.yieldSites[:0]
+	clear(a.trapSites)
+	*f.asm = *a
+	return f.asm
+}
+
+// NewCompiler returns a Compiler with empty buffers.
+func NewCompiler() *Compiler { return &Compiler{} }
+
+// Compile is CompileFunc with c's buffers, for a function that has been
+// through ssa.Optimize (which leaves its uses counted).
+func (c *Compiler) Compile(f *ssa.Func, listing *strings.Builder) (FuncCode, error) {
+	mf, err := c.isel.selectFunc(f)
 	if err != nil {
 		return FuncCode{}, err
 	}
 	if listing != nil {
 		mf.write(listing)
 	}
-	alloc, err := regalloc.Allocate(mf, regInfo)
+	alloc, err := c.alloc.Allocate(mf, regInfo)
 	if err != nil {
 		return FuncCode{}, fmt.Errorf("arm64: %s: register allocation: %w", f.Name, err)
 	}
+	mf.asm = &c.asm
 	fc, err := encode(mf, alloc)
+	// The code lives in the reused assembler: copy it out.
+	fc.Code, fc.Relocs = slices.Clone(fc.Code), slices.Clone(fc.Relocs)
 	if err != nil {
 		return FuncCode{}, fmt.Errorf("arm64: %s: %w", f.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
@@ -22,11 +23,14 @@ type emitter struct {
 	// Offsets from SP.
 	intBase, floatBase, vmctxSlot int64
 	block                         int // block being emitted
+	spills                        mach.Spills
+	jumps                         mach.Jumps
+	slow                          []slowCheck // out-of-line halves of mBoundsChk
 }
 
 // encode emits the machine code of mf with allocation alloc.
 func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
-	e := &emitter{a: NewAsm(), mf: mf, alloc: alloc}
+	e := &emitter{a: mf.newAsm(), mf: mf, alloc: alloc}
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("arm64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}
@@ -47,27 +51,36 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	e.a.Prologue(FrameSize(int32(frame)))
 	next := 0 // next edit
 	edits := alloc.Edits
+	e.computeJumps()
+	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
+	var in instr // e.instr keeps a pointer: one for the function, not one per instruction
 	for b, blk := range mf.blocks {
 		e.block = b
 		e.a.Bind(e.labels[b])
+		e.spills.StartBlock(b, mf.blocks[b].Preds, edits, next)
+		if e.jumps.Skipped(b) {
+			continue
+		}
 		if len(alloc.Start[b]) != len(blk.instrs) {
 			return FuncCode{}, fmt.Errorf("arm64: allocation of block %d covers %d instructions, block has %d", b, len(alloc.Start[b]), len(blk.instrs))
 		}
 		for i := range blk.instrs {
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i)}) {
-				e.edit(&edits[next])
+				e.emitEdit(edits, next)
 				next++
 			}
-			in, err := e.resolve(&blk.instrs[i], b, i)
+			var err error
+			in, err = e.resolve(&blk.instrs[i], b, i)
 			if err != nil {
 				return FuncCode{}, err
 			}
 			e.instr(&in)
+			e.noteWrites(b, i, &in)
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
 				if in.op.isTerminator() {
 					return FuncCode{}, fmt.Errorf("arm64: allocator placed an edit after the terminator of block %d", b)
 				}
-				e.edit(&edits[next])
+				e.emitEdit(edits, next)
 				next++
 			}
 		}
@@ -75,6 +88,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	if next < len(edits) {
 		return FuncCode{}, fmt.Errorf("arm64: allocator edit at %+v not placed (edits unsorted or out of range)", edits[next].Pos)
 	}
+	e.slowChecks()
 	return e.a.Finish()
 }
 
@@ -257,7 +271,14 @@ func (e *emitter) instr(in *instr) {
 	case mAdd, mSub, mAnd, mOr, mXor:
 		e.alu(aluOps[in.op], in.size, in.r(0), in.r(1), &in.args[2])
 	case mCmp, mTst:
-		e.alu(aluOps[in.op], in.size, XZR, in.r(0), &in.args[1])
+		n := in.r(0)
+		if in.args[0].kind == kMem {
+			// The first operand is an add folded into the compare.
+			m := in.args[0].mem
+			a.AddImm(in.size, ScratchGPR, Reg(m.base), m.disp, ScratchGPR2)
+			n = ScratchGPR
+		}
+		e.alu(aluOps[in.op], in.size, XZR, n, &in.args[1])
 	case mMul:
 		a.Mul(in.size, in.r(0), in.r(1), in.r(2))
 	case mMadd:
@@ -298,6 +319,8 @@ func (e *emitter) instr(in *instr) {
 	case mParams:
 	case mTrapIf:
 		a.TrapIf(in.cond, trapCode(in.imm))
+	case mBoundsChk:
+		e.boundsCheck(in)
 	case mTrapIfReg:
 		if in.cond == CondEQ {
 			a.Cbz(in.size, in.r(0), a.TrapSite(trapCode(in.imm)))

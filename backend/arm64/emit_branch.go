@@ -6,15 +6,15 @@ func (e *emitter) branch(in *instr) bool {
 	a := e.a
 	switch in.op {
 	case mJmp:
-		if in.targets[0] != e.block+1 {
-			a.B(e.labels[in.targets[0]])
+		if t := e.jumps.Final[in.targets[0]]; t != e.jumps.Next[e.block] {
+			a.B(e.labels[t])
 		}
 	case mBr, mCbz, mTbz:
-		yes, no := in.targets[0], in.targets[1]
-		switch {
-		case no == e.block+1:
+		yes, no := e.jumps.Final[in.targets[0]], e.jumps.Final[in.targets[1]]
+		switch next := e.jumps.Next[e.block]; {
+		case no == next:
 			e.jumpIf(in, false, e.labels[yes])
-		case yes == e.block+1:
+		case yes == next:
 			e.jumpIf(in, true, e.labels[no])
 		default:
 			e.jumpIf(in, false, e.labels[yes])
@@ -71,6 +71,6 @@ func (e *emitter) brTable(in *instr) {
 	a.Br(ScratchGPR)
 	a.Bind(table)
 	for _, t := range in.targets {
-		a.B(e.labels[t])
+		a.B(e.labels[e.jumps.Final[t]])
 	}
 }

@@ -46,7 +46,7 @@ const (
 	mCtz // rbit + clz
 	mPopcnt
 	// Flags.
-	mCmp  // flags = a - b (b reg, imm, shifted or extended reg)
+	mCmp  // flags = a - b (b reg, imm, shifted or extended reg; a mem [x+c]: an add computed into X16)
 	mTst  // flags = a & b (b reg or bitmask imm)
 	mCset // dst = cond ? 1 : 0
 	mCsel // dst = cond ? a : b
@@ -79,6 +79,7 @@ const (
 	mParams    // defines the function's register parameters (fixed)
 	mTrapIf    // trap with code imm when cond holds (flags)
 	mTrapIfReg // trap with code imm when a (size) is non-zero (cond NE) or zero (EQ)
+	mBoundsChk // trap with code imm when a+c > b (signed), a >= 0 and c = args[2] < 0: a > b first, the rest out of line
 	mIntCheck  // trap with TrapInterrupted when the interrupt flag is set
 	mCall      // call defined function imm; fixed uses/defs; clobbers all
 	mCallInd   // call code (a0) with vmctx (a1); fixed uses/defs
@@ -106,7 +107,7 @@ var mopNames = [numMops]string{
 	mFCopysign: "fcopysign", mFSqrt: "fsqrt", mFAbs: "fabs", mFNeg: "fneg", mFRound: "frint",
 	mFCsel: "fcsel", mFCvt: "fcvt", mSCvtF: "scvtf", mUCvtF: "ucvtf", mFCvtZS: "fcvtzs",
 	mFCvtZU: "fcvtzu", mMovToF: "movtof", mMovToGP: "movtogp",
-	mParams: "params", mTrapIf: "trapif", mTrapIfReg: "trapifreg", mIntCheck: "intcheck",
+	mParams: "params", mTrapIf: "trapif", mTrapIfReg: "trapifreg", mBoundsChk: "boundschk", mIntCheck: "intcheck",
 	mCall: "call", mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "b", mBr: "b",
 	mCbz: "cbz", mTbz: "tbz", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
 }
@@ -335,7 +336,7 @@ func (in *instr) String() string {
 		sep = ", "
 	}
 	switch in.op {
-	case mCall, mCallBltin, mTrap, mTrapIf, mTrapIfReg, mFRound, mTbz:
+	case mCall, mCallBltin, mTrap, mTrapIf, mTrapIfReg, mBoundsChk, mFRound, mTbz:
 		fmt.Fprintf(&b, "%s#%d", sep, in.imm)
 	}
 	for i, t := range in.targets {

@@ -42,33 +42,45 @@ type isel struct {
 	blockOf   []int // SSA block ID -> mblock index
 	curIdx    int   // index of the SSA block being selected
 	err       error
+
+	// Buffers kept from one function to the next (see Compiler).
+	mfBuf    mfunc
+	blockBuf []*mblock // mblocks, reused
+	flat     instrBuf  // the instructions of the SSA blocks' mblocks
+	flat2    instrBuf  // those of split blocks, made inside a terminator
+	ints     mach.Arena[int]
+	opnds    mach.Arena[operand]
+	cfg      mach.CFG
+	moves    []mach.Move
+	lazy     []int
+	fixedBuf []operand
+	usersBuf []*ssa.Value
+	layouts  map[*ssa.Signature]*CallLayout
 }
 
-// selectFunc runs instruction selection.
+// selectFunc runs instruction selection with fresh buffers, counting
+// f's uses first.
 func selectFunc(f *ssa.Func) (*mfunc, error) {
+	f.CountUses()
+	return new(isel).selectFunc(f)
+}
+
+// selectFunc runs instruction selection on f, whose uses are counted
+// (ssa.Optimize ends by counting them). The mfunc it returns lives in s's
+// buffers: it is valid until the next call.
+func (s *isel) selectFunc(f *ssa.Func) (*mfunc, error) {
 	if len(f.Blocks) == 0 {
 		return nil, fmt.Errorf("arm64: function %s has no blocks", f.Name)
 	}
-	f.CountUses()
-	s := &isel{
-		f:     f,
-		mf:    &mfunc{name: f.Name},
-		vregs: make([]regalloc.Reg, f.NumValues()),
-		tuple: make([][]regalloc.Reg, f.NumValues()),
-		fold:  make([]bool, f.NumValues()),
-	}
-	for i := range s.vregs {
-		s.vregs[i] = regalloc.NoReg
-	}
-	s.blockOf = make([]int, f.NumBlocks())
+	s.reset(f)
 	for i, b := range f.Blocks {
 		s.blockOf[b.ID] = i
-		s.mf.blocks = append(s.mf.blocks, &mblock{})
+		s.newBlock()
 	}
-	s.entryEdge = make([]*ssa.Edge, len(f.Blocks))
 	s.decideFolding()
 	for i, b := range f.Blocks {
 		s.cur = s.mf.blocks[i]
+		s.cur.instrs = s.flat.open()
 		s.curIdx = i
 		if i == 0 {
 			s.params(b)
@@ -86,13 +98,91 @@ func selectFunc(f *ssa.Func) (*mfunc, error) {
 			return nil, fmt.Errorf("arm64: block %v of %s has no terminator", b, f.Name)
 		}
 		s.terminator(b)
+		s.cur.instrs = s.flat.close(s.cur.instrs)
 		if s.err != nil {
 			return nil, s.err
 		}
 	}
-	s.mf.computeCFG()
+	s.mf.computeCFG(&s.cfg)
 	return s.mf, nil
 }
+
+// reset prepares s for f, keeping its buffers.
+func (s *isel) reset(f *ssa.Func) {
+	n := f.NumValues()
+	s.f, s.cur, s.curIdx, s.err = f, nil, 0, nil
+	s.vregs = resize(s.vregs, n)
+	for i := range s.vregs {
+		s.vregs[i] = regalloc.NoReg
+	}
+	s.tuple = resize(s.tuple, n)
+	clear(s.tuple)
+	s.fold = resize(s.fold, n)
+	clear(s.fold)
+	s.blockOf = resize(s.blockOf, f.NumBlocks())
+	s.entryEdge = resize(s.entryEdge, len(f.Blocks))
+	clear(s.entryEdge)
+	s.mfBuf = mfunc{name: f.Name, blocks: s.mfBuf.blocks[:0], classes: s.mfBuf.classes[:0]}
+	s.mf = &s.mfBuf
+	s.ints.Reset()
+	s.opnds.Reset()
+	s.flat.used, s.flat2.used = 0, 0
+	if s.layouts == nil {
+		s.layouts = make(map[*ssa.Signature]*CallLayout)
+	}
+}
+
+// resize returns x with n elements (not cleared), keeping its array when
+// it is large enough.
+func resize[T any](x []T, n int) []T {
+	if cap(x) < n {
+		return make([]T, n, n+n/4)
+	}
+	return x[:n]
+}
+
+// newBlock appends an empty mblock to the function.
+func (s *isel) newBlock() *mblock {
+	k := len(s.mf.blocks)
+	if k == len(s.blockBuf) {
+		s.blockBuf = append(s.blockBuf, &mblock{})
+	}
+	b := s.blockBuf[k]
+	b.instrs = nil
+	b.Block = mach.Block{}
+	s.mf.blocks = append(s.mf.blocks, b)
+	return b
+}
+
+// instrBuf holds the instructions of the blocks of a function, one block
+// after another: a block under construction appends into the spare
+// capacity, so that selection stops allocating once buf fits a function.
+type instrBuf struct {
+	buf  []instr
+	used int // instructions of finished blocks
+}
+
+// open returns an empty instruction list for a new block.
+func (ib *instrBuf) open() []instr { return ib.buf[ib.used:ib.used] }
+
+// close accounts for the finished block's list in, which opened empty:
+// when in outgrew buf (and moved), buf is replaced by a larger array for
+// the next blocks; those before keep the old one.
+func (ib *instrBuf) close(in []instr) []instr {
+	if len(in) == 0 {
+		return nil
+	}
+	if ib.used < cap(ib.buf) && &in[0] == &ib.buf[:ib.used+1][ib.used] {
+		ib.used += len(in)
+	} else {
+		ib.buf = make([]instr, 0, max(2*cap(ib.buf), 4*len(in), 256))
+		ib.used = 0
+	}
+	return in[:len(in):len(in)]
+}
+
+// targets returns a list of branch targets in the function's arena.
+func (s *isel) targets(t ...int) []int { return s.ints.Copy(t...) }
 
 func (s *isel) fail(format string, args ...any) {
 	if s.err == nil {
@@ -136,9 +226,10 @@ func (s *isel) vreg(v *ssa.Value) regalloc.Reg {
 func (s *isel) emit(in instr) { s.cur.instrs = append(s.cur.instrs, in) }
 
 func (s *isel) emitOp(op mop, size Size, ops ...operand) {
-	in := instr{op: op, size: size}
-	in.add(ops...)
-	s.emit(in)
+	// Built in place: an instr is large to copy.
+	s.cur.instrs = append(s.cur.instrs, instr{op: op, size: size})
+	in := &s.cur.instrs[len(s.cur.instrs)-1]
+	in.nargs = uint8(copy(in.args[:], ops))
 }
 
 // reg returns a register holding v, materializing constants and vmctx.
@@ -235,7 +326,7 @@ func (s *isel) copyInto(dst regalloc.Reg, v *ssa.Value) {
 
 // params defines the entry block's parameters from the calling convention.
 func (s *isel) params(b *ssa.Block) {
-	l, err := layoutOf(s.f.Sig)
+	l, err := s.layoutOf(s.f.Sig)
 	if err != nil {
 		s.fail("%v", err)
 		return
@@ -245,11 +336,14 @@ func (s *isel) params(b *ssa.Block) {
 		return
 	}
 	in := instr{op: mParams, size: S64}
+	fixed := s.fixedBuf[:0]
 	for i, p := range b.Params {
 		if loc := l.Params[i]; !loc.OnStack() {
-			in.fixed = append(in.fixed, fixedOp(s.vreg(p), rDef, loc.Reg))
+			fixed = append(fixed, fixedOp(s.vreg(p), rDef, loc.Reg))
 		}
 	}
+	in.fixed = s.opnds.Copy(fixed...)
+	s.fixedBuf = fixed
 	s.emit(in)
 	for i, p := range b.Params {
 		if loc := l.Params[i]; loc.OnStack() {
@@ -280,6 +374,20 @@ func (s *isel) storeSlot(m vmem, v *ssa.Value) {
 	default:
 		s.emitOp(mStore, S64, memOp(m), regOp(s.reg(v), rUse))
 	}
+}
+
+// layoutOf places an SSA signature per the calling convention,
+// remembering the layouts of the signatures seen (the frontend shares
+// one Signature per type).
+func (s *isel) layoutOf(sig *ssa.Signature) (*CallLayout, error) {
+	if l := s.layouts[sig]; l != nil {
+		return l, nil
+	}
+	l, err := layoutOf(sig)
+	if err == nil {
+		s.layouts[sig] = l
+	}
+	return l, err
 }
 
 // layoutOf places an SSA signature per the calling convention.
@@ -321,8 +429,8 @@ func (s *isel) edgeMoves(e *ssa.Edge) {
 		s.fail("edge to %v has %d arguments for %d parameters", e.Block, len(e.Args), len(params))
 		return
 	}
-	var moves []mach.Move
-	var lazy []int
+	moves, lazy := s.moves[:0], s.lazy[:0]
+	defer func() { s.moves, s.lazy = moves[:0], lazy }()
 	for i, a := range e.Args {
 		dst := s.vreg(params[i])
 		if isLazy(a) {
@@ -359,15 +467,32 @@ func (s *isel) target(b *ssa.Block, k int) int {
 		s.entryEdge[t] = e
 		return t
 	}
-	split := &mblock{}
-	s.mf.blocks = append(s.mf.blocks, split)
+	if len(e.Args) == 0 && onlyFrom(e.Block, b) {
+		// Several edges of b to a block with no other predecessor (the
+		// SSA shares one such block among a br_table's entries): no
+		// moves, and to the allocator they are one edge.
+		return t
+	}
+	split := s.newBlock()
+	split.instrs = s.flat2.open()
 	s.entryEdge = append(s.entryEdge, nil)
 	saved := s.cur
 	s.cur = split
 	s.edgeMoves(e)
-	s.emit(instr{op: mJmp, targets: []int{t}})
+	s.emit(instr{op: mJmp, targets: s.targets(t)})
+	split.instrs = s.flat2.close(split.instrs)
 	s.cur = saved
 	return len(s.mf.blocks) - 1
+}
+
+// onlyFrom reports whether every predecessor of t is b.
+func onlyFrom(t, b *ssa.Block) bool {
+	for _, p := range t.Preds {
+		if p != b {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *isel) terminator(b *ssa.Block) {
@@ -378,7 +503,7 @@ func (s *isel) terminator(b *ssa.Block) {
 			s.fail("jump with %d successors", len(b.Succs))
 			return
 		}
-		s.emit(instr{op: mJmp, targets: []int{s.target(b, 0)}})
+		s.emit(instr{op: mJmp, targets: s.targets(s.target(b, 0))})
 	case ssa.OpBrIf:
 		if len(b.Succs) != 2 || len(t.Args) != 1 {
 			s.fail("malformed br_if")
@@ -386,14 +511,14 @@ func (s *isel) terminator(b *ssa.Block) {
 		}
 		yes, no := s.target(b, 0), s.target(b, 1)
 		in := s.condition(t.Args[0])
-		in.targets = []int{yes, no}
+		in.targets = s.targets(yes, no)
 		s.emit(in)
 	case ssa.OpBrTable:
 		if len(b.Succs) == 0 || len(t.Args) != 1 {
 			s.fail("malformed br_table")
 			return
 		}
-		targets := make([]int, len(b.Succs))
+		targets := s.ints.Take(len(b.Succs))
 		for k := range b.Succs {
 			targets[k] = s.target(b, k)
 		}
@@ -415,7 +540,7 @@ func (s *isel) terminator(b *ssa.Block) {
 }
 
 func (s *isel) ret(t *ssa.Value) {
-	l, err := layoutOf(s.f.Sig)
+	l, err := s.layoutOf(s.f.Sig)
 	if err != nil {
 		s.fail("%v", err)
 		return
@@ -438,7 +563,8 @@ func (s *isel) ret(t *ssa.Value) {
 // per locs. A value passed twice (or already in seen) is copied so that
 // each fixed operand has its own virtual register.
 func (s *isel) fixedUses(vals []*ssa.Value, locs []Loc, seen map[regalloc.Reg]bool) []operand {
-	var ops []operand
+	ops := s.fixedBuf[:0]
+	defer func() { s.fixedBuf = ops }()
 	for i, v := range vals {
 		loc := locs[i]
 		if loc.OnStack() {
@@ -453,5 +579,5 @@ func (s *isel) fixedUses(vals []*ssa.Value, locs []Loc, seen map[regalloc.Reg]bo
 		seen[r] = true
 		ops = append(ops, fixedOp(r, rUse, loc.Reg))
 	}
-	return ops
+	return s.opnds.Copy(ops...)
 }

@@ -31,7 +31,7 @@ func (s *isel) call(v *ssa.Value) {
 		s.callBuiltin(v)
 		return
 	}
-	l, err := layoutOf(sig)
+	l, err := s.layoutOf(sig)
 	if err != nil {
 		s.fail("%v", err)
 		return

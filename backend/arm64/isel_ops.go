@@ -70,10 +70,11 @@ func (s *isel) decideFolding() {
 		foldable := func(v *ssa.Value) bool {
 			return v.Uses == 1 && v.Block == b && !s.fold[v.ID]
 		}
-		users := append([]*ssa.Value(nil), b.Values...)
+		users := append(s.usersBuf[:0], b.Values...)
 		if b.Term != nil {
 			users = append(users, b.Term)
 		}
+		s.usersBuf = users
 		for _, u := range users {
 			var cond *ssa.Value
 			switch u.Op {
@@ -146,6 +147,12 @@ func (s *isel) foldOperands(u *ssa.Value, foldable func(*ssa.Value) bool) {
 		cands = u.Args
 	default:
 		if isIntCompare(u.Op) {
+			for _, x := range u.Args {
+				if _, _, ok := addConst(x); ok && foldable(x) {
+					s.fold[x.ID] = true
+					break
+				}
+			}
 			cands = u.Args
 		}
 	}
@@ -237,12 +244,41 @@ func (s *isel) compare(v *ssa.Value) Cond {
 		k = int(v.Op - ssa.OpI64Eq)
 	}
 	swap := 0
-	if _, ok := intConst(a); ok || s.isFoldedShift(a) || a.Op == ssa.OpI64ExtendI32S && s.fold[a.ID] {
+	if _, ok := intConst(a); ok || s.isFoldedShift(a) || a.Op == ssa.OpI64ExtendI32S && s.fold[a.ID] ||
+		!s.foldedAddConst(a) && s.foldedAddConst(b) {
 		a, b, swap = b, a, 1
 	}
 	src := s.aluSrc(b, sz, false)
+	if x, c, ok := addConst(a); ok && s.fold[a.ID] {
+		// a = x + c goes to the scratch register (see mCmp).
+		s.emitOp(mCmp, sz, memOp(vmem{base: s.reg(x), index: regalloc.NoReg, disp: c}), src)
+		return intConds[k][swap]
+	}
 	s.emitOp(mCmp, sz, regOp(s.firstReg(a, src), rUse), src)
 	return intConds[k][swap]
+}
+
+// addConst returns x and c when v is an integer add of x and a constant c.
+func addConst(v *ssa.Value) (*ssa.Value, int64, bool) {
+	if v.Op != ssa.OpI32Add && v.Op != ssa.OpI64Add {
+		return nil, 0, false
+	}
+	x, k := v.Args[0], v.Args[1]
+	if _, ok := intConst(x); ok {
+		x, k = k, x
+	}
+	c, ok := intConst(k)
+	if !ok || isLazy(x) {
+		return nil, 0, false
+	}
+	return x, c, true
+}
+
+// foldedAddConst reports whether v is an add of a constant that its
+// compare absorbs.
+func (s *isel) foldedAddConst(v *ssa.Value) bool {
+	_, _, ok := addConst(v)
+	return ok && s.fold[v.ID]
 }
 
 // isFoldedShift reports whether v is a shift its user absorbs.
@@ -306,6 +342,9 @@ func (s *isel) value(v *ssa.Value) {
 	case ssa.OpExtract:
 		// The call defined the tuple's registers; nothing to do.
 	case ssa.OpTrapIf:
+		if s.boundsCheck(v) {
+			return
+		}
 		in := s.condition(v.Args[0])
 		switch in.op {
 		case mBr:
@@ -353,4 +392,23 @@ func (s *isel) extract(v *ssa.Value) regalloc.Reg {
 		return s.vreg(v)
 	}
 	return regs[v.AuxInt]
+}
+
+// boundsCheck selects trap_if(i64.gt_s(ea + c, n)) with ea a zero-extended
+// i32 and c < 0 (ssa's boundsFast form) as mBoundsChk, and reports
+// whether t was one: ea > n, false for most accesses, decides alone.
+func (s *isel) boundsCheck(t *ssa.Value) bool {
+	cmp := t.Args[0]
+	if cmp.Op != ssa.OpI64GtS || !s.fold[cmp.ID] {
+		return false
+	}
+	x, n := cmp.Args[0], cmp.Args[1]
+	ea, c, ok := addConst(x)
+	if !ok || !s.fold[x.ID] || c >= 0 || ea.Op != ssa.OpI64ExtendI32U || isLazy(n) {
+		return false
+	}
+	in := instr{op: mBoundsChk, size: S64, imm: t.AuxInt}
+	in.add(regOp(s.reg(ea), rUse), regOp(s.reg(n), rUse), immOp(c))
+	s.emit(in)
+	return true
 }

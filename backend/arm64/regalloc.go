@@ -19,6 +19,8 @@ type mfunc struct {
 	classes []regalloc.Class // class of virtual register FirstVirtual+i
 	// outArea is the largest outgoing argument/result area of a call.
 	outArea int64
+	// asm, when set, is the assembler to encode with (a Compiler's, reused).
+	asm *Asm
 	// saveVMCtx reserves a frame slot for X20 around indirect calls.
 	saveVMCtx bool
 }
@@ -137,8 +139,8 @@ func appendOperand(ops []regalloc.Operand, o *operand) []regalloc.Operand {
 
 // computeCFG fills the blocks' successors and predecessors from the
 // terminators' targets and their loop depths (see mach.ComputeCFG).
-func (f *mfunc) computeCFG() {
-	mach.ComputeCFG(len(f.blocks),
+func (f *mfunc) computeCFG(c *mach.CFG) {
+	c.Compute(len(f.blocks),
 		func(i int) *mach.Block { return &f.blocks[i].Block },
 		func(i int) []int {
 			if n := len(f.blocks[i].instrs); n > 0 {

@@ -17,35 +17,84 @@ type Block struct {
 // loop depths from the natural loops of the back edges. block(i) returns
 // the Block of machine block i; block 0 is the entry.
 func ComputeCFG(n int, block func(i int) *Block, targets func(i int) []int) {
-	for i := 0; i < n; i++ {
-		b := block(i)
-		b.Succs, b.Preds, b.Depth = nil, nil, 0
+	var c CFG
+	c.Compute(n, block, targets)
+}
+
+// CFG computes control-flow graphs with buffers kept from one function to
+// the next (one per goroutine). The Succs of each block share the
+// terminator's targets; the Preds share one array, valid until the next
+// Compute.
+type CFG struct {
+	preds   []int
+	order   []int // postorder
+	num     []int // postorder number, -1 unreachable
+	idom    []int
+	inLoop  []int // header+1 of the last loop a block was counted for
+	work    []int
+	visited []bool
+	stack   []cfgFrame
+}
+
+type cfgFrame struct{ b, next int }
+
+// resize returns s with n elements, keeping its array when large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
 	}
+	return s[:n]
+}
+
+// Compute is ComputeCFG with c's buffers.
+func (c *CFG) Compute(n int, block func(i int) *Block, targets func(i int) []int) {
+	total := 0
 	for i := 0; i < n; i++ {
 		b := block(i)
-		b.Succs = append(b.Succs, targets(i)...)
-		for _, s := range b.Succs {
-			block(s).Preds = append(block(s).Preds, i)
+		t := targets(i)
+		b.Succs, b.Preds, b.Depth = t[:len(t):len(t)], nil, 0
+		total += len(t)
+	}
+	// Count the predecessors, then carve each block's list from one array.
+	cnt := resize(c.num, n+1)
+	clear(cnt)
+	for i := 0; i < n; i++ {
+		for _, s := range block(i).Succs {
+			cnt[s+1]++
 		}
 	}
-	loopDepths(n, block)
+	for i := 1; i <= n; i++ {
+		cnt[i] += cnt[i-1]
+	}
+	c.preds = resize(c.preds, total)
+	for i := 0; i < n; i++ {
+		block(i).Preds = c.preds[cnt[i]:cnt[i]:cnt[i+1]]
+	}
+	for i := 0; i < n; i++ {
+		for _, s := range block(i).Succs {
+			b := block(s)
+			b.Preds = append(b.Preds, i)
+		}
+	}
+	c.num = cnt
+	c.loopDepths(n, block)
 }
 
 // loopDepths computes dominators (Cooper, Harvey, Kennedy) over the
 // reachable blocks, then adds one to the depth of every block of each
 // natural loop (back edges with the same header form one loop).
-func loopDepths(n int, block func(i int) *Block) {
+func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 	if n == 0 {
 		return
 	}
-	order := make([]int, 0, n) // postorder
-	num := make([]int, n)      // postorder number, -1 unreachable
+	order := c.order[:0]
+	num := resize(c.num, n)
 	for i := range num {
 		num[i] = -1
 	}
-	visited := make([]bool, n)
-	type frame struct{ b, next int }
-	stack := []frame{{0, 0}}
+	visited := resize(c.visited, n)
+	clear(visited)
+	stack := append(c.stack[:0], cfgFrame{0, 0})
 	visited[0] = true
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
@@ -54,7 +103,7 @@ func loopDepths(n int, block func(i int) *Block) {
 			top.next++
 			if !visited[s] {
 				visited[s] = true
-				stack = append(stack, frame{s, 0})
+				stack = append(stack, cfgFrame{s, 0})
 			}
 			continue
 		}
@@ -62,7 +111,9 @@ func loopDepths(n int, block func(i int) *Block) {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]int, n)
+	c.order, c.num, c.visited, c.stack = order, num, visited, stack
+	idom := resize(c.idom, n)
+	c.idom = idom
 	for i := range idom {
 		idom[i] = -1
 	}
@@ -113,14 +164,21 @@ func loopDepths(n int, block func(i int) *Block) {
 			b = idom[b]
 		}
 	}
-	inLoop := make([]int, n) // header+1 of the last loop a block was counted for
+	inLoop := resize(c.inLoop, n)
+	clear(inLoop)
+	c.inLoop = inLoop
+	work := c.work[:0]
+	defer func() { c.work = work }()
 	for h := 0; h < n; h++ {
 		if num[h] < 0 {
 			continue
 		}
-		var work []int
+		work = work[:0]
 		for _, p := range block(h).Preds {
-			if num[p] >= 0 && dominates(h, p) {
+			// Only a retreating edge (the source finishing first in the
+			// depth-first search) can be a back edge: the dominance walk,
+			// linear in the tree's depth, is not needed for the others.
+			if num[p] >= 0 && num[p] <= num[h] && dominates(h, p) {
 				work = append(work, p)
 			}
 		}

@@ -34,3 +34,36 @@ func TestComputeCFGLoopDepth(t *testing.T) {
 		t.Errorf("preds of 1 = %v, want %v", blocks[1].Preds, want)
 	}
 }
+
+// TestArena checks that slices from an arena are zeroed, capped at their
+// length and disjoint, across Resets and for large requests.
+func TestArena(t *testing.T) {
+	var a Arena[int]
+	for round := 0; round < 3; round++ {
+		a.Reset()
+		var got [][]int
+		for i, n := range []int{1, 3, 70, 2000, 5, 3000, 2000, 64} {
+			s := a.Take(n)
+			if len(s) != n || cap(s) != n {
+				t.Fatalf("round %d: Take(%d): len %d cap %d", round, n, len(s), cap(s))
+			}
+			for k := range s {
+				if s[k] != 0 {
+					t.Fatalf("round %d: Take(%d) not zeroed", round, n)
+				}
+				s[k] = i + 1
+			}
+			got = append(got, s)
+		}
+		for i, s := range got {
+			for _, x := range s {
+				if x != i+1 {
+					t.Fatalf("round %d: slice %d overwritten by slice %d", round, i, x-1)
+				}
+			}
+		}
+	}
+	if c := a.Copy(4, 5, 6); !slices.Equal(c, []int{4, 5, 6}) {
+		t.Errorf("Copy = %v", c)
+	}
+}

@@ -75,7 +75,9 @@ func (l *Builder) control() bool {
 		height := len(l.stack)
 		l.stack = append(l.stack, header.Params...)
 		l.setCurrent(header)
-		l.emit(ssa.OpInterruptCheck, ssa.TypeNone)
+		if Omit&InterruptChecks == 0 {
+			l.emit(ssa.OpInterruptCheck, ssa.TypeNone)
+		}
 		l.ctrl = append(l.ctrl, frame{kind: kindLoop, params: params, results: results, height: height, label: header})
 	case 0x04: // if
 		params, results := l.blockSig(in.Block)

@@ -83,14 +83,11 @@ func (l *Builder) globalType(i uint32) ssa.Type {
 
 // globalCell returns the address of global i's cell (a prelude value).
 func (l *Builder) globalCell(i uint32) *ssa.Value {
-	if v, ok := l.globals[i]; ok {
+	if v := l.globals.get(i); v != nil {
 		return v
 	}
 	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Global(i)), l.vmctx))
-	if l.globals == nil {
-		l.globals = make(map[uint32]*ssa.Value)
-	}
-	l.globals[i] = v
+	l.globals.put(i, v)
 	return v
 }
 

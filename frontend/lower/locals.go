@@ -1,6 +1,10 @@
 package lower
 
-import "github.com/wasmc/wasmc/ssa"
+import (
+	"math/bits"
+
+	"github.com/wasmc/wasmc/ssa"
+)
 
 // Locals are put in SSA form on demand (Braun et al., "Simple and Efficient
 // Construction of Static Single Assignment Form", 2013) with block
@@ -29,7 +33,7 @@ func (l *Builder) newBlock() *ssa.Block {
 func (l *Builder) setCurrent(b *ssa.Block) {
 	if l.cur != nil && l.cur != b {
 		for _, n := range l.written {
-			l.defs[defKey(l.cur, n)] = l.curDefs[n]
+			l.defs.put(defKey(l.cur, n), l.curDefs[n])
 			l.curDefs[n] = nil
 		}
 	}
@@ -53,7 +57,7 @@ func (l *Builder) writeLocal(b *ssa.Block, n uint32, v *ssa.Value) {
 		l.curDefs[n] = v
 		return
 	}
-	l.defs[defKey(b, n)] = v
+	l.defs.put(defKey(b, n), v)
 }
 
 func (l *Builder) readLocal(b *ssa.Block, n uint32) *ssa.Value {
@@ -61,7 +65,7 @@ func (l *Builder) readLocal(b *ssa.Block, n uint32) *ssa.Value {
 		if v := l.curDefs[n]; v != nil {
 			return v
 		}
-	} else if v, ok := l.defs[defKey(b, n)]; ok {
+	} else if v := l.defs.get(defKey(b, n)); v != nil {
 		return v
 	}
 	return l.readLocalRec(b, n)
@@ -90,20 +94,58 @@ func (l *Builder) readLocalRec(b *ssa.Block, n uint32) *ssa.Value {
 // addParamArgs appends, to every edge entering b, the value local n has at
 // the end of the edge's source block.
 func (l *Builder) addParamArgs(b *ssa.Block, n uint32) {
-	// preds is a stack: readLocal recurses into addParamArgs, which
-	// pushes its own predecessors above these and pops them.
+	lo, hi := l.incoming(b)
+	var last *ssa.Block
+	var v *ssa.Value
+	for i := lo; i < hi; i++ {
+		// readLocal may recurse into addParamArgs, which may grow
+		// inEdges: index it afresh each time.
+		in := l.inEdges[i]
+		if in.pred != last {
+			last = in.pred
+			v = l.readLocal(in.pred, n)
+		}
+		e := in.edge
+		if len(e.Args) == cap(e.Args) {
+			// Grow in the function's memory, not the heap.
+			args := l.f.NewArgs(2*len(e.Args) + 2)
+			e.Args = args[:copy(args, e.Args)]
+		}
+		e.Args = append(e.Args, v)
+	}
+}
+
+// inEdge is an edge into a block and the block it leaves.
+type inEdge struct {
+	pred *ssa.Block
+	edge *ssa.Edge
+}
+
+// incoming returns the range of inEdges that lists the edges into b (a
+// sealed block, whose predecessors are final), grouped by source: found
+// once per block, not once per parameter, since a br_table source can
+// have thousands of edges.
+func (l *Builder) incoming(b *ssa.Block) (lo, hi int) {
+	for int(b.ID) >= len(l.inAt) {
+		l.inAt = append(l.inAt, [2]int32{})
+	}
+	if at := l.inAt[b.ID]; at[1] > 0 {
+		return int(at[0]), int(at[1] - 1)
+	}
+	lo = len(l.inEdges)
 	base := len(l.preds)
 	l.preds = b.AppendUniquePreds(l.preds)
-	for i := base; i < len(l.preds); i++ {
-		p := l.preds[i]
-		v := l.readLocal(p, n)
+	for _, p := range l.preds[base:] {
 		for k := range p.Succs {
-			if p.Succs[k].Block == b {
-				p.Succs[k].Args = append(p.Succs[k].Args, v)
+			if e := &p.Succs[k]; e.Block == b {
+				l.inEdges = append(l.inEdges, inEdge{p, e})
 			}
 		}
 	}
 	l.preds = l.preds[:base]
+	hi = len(l.inEdges)
+	l.inAt[b.ID] = [2]int32{int32(lo), int32(hi) + 1}
+	return lo, hi
 }
 
 // seal records that all of b's predecessors are known and completes the
@@ -117,4 +159,108 @@ func (l *Builder) seal(b *ssa.Block) {
 		l.addParamArgs(b, in.local)
 	}
 	l.incomplete[b.ID] = nil
+}
+
+// defTable maps (block, local) keys to values: an open-addressing table
+// that reset empties in constant time (slots of older generations are
+// empty), so that it keeps its size from one function to the next.
+type defTable struct {
+	slots []defSlot
+	shift uint // 64 - log2(len(slots)): hashes take the product's top bits
+	gen   uint32
+	n     int
+}
+
+type defSlot struct {
+	key uint64
+	gen uint32
+	v   *ssa.Value
+}
+
+func (t *defTable) reset() {
+	t.gen++
+	t.n = 0
+	if t.gen == 0 { // wrapped: old stamps would look current
+		clear(t.slots)
+		t.gen = 1
+	}
+}
+
+func (t *defTable) hash(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
+
+func (t *defTable) get(key uint64) *ssa.Value {
+	if len(t.slots) == 0 {
+		return nil
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.hash(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.gen != t.gen {
+			return nil
+		}
+		if s.key == key {
+			return s.v
+		}
+	}
+}
+
+func (t *defTable) put(key uint64, v *ssa.Value) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.hash(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.gen != t.gen {
+			*s = defSlot{key, t.gen, v}
+			t.n++
+			return
+		}
+		if s.key == key {
+			s.v = v
+			return
+		}
+	}
+}
+
+func (t *defTable) grow() {
+	old := t.slots
+	t.slots = make([]defSlot, max(2*len(old), 1024))
+	t.shift = uint(64 - bits.TrailingZeros(uint(len(t.slots))))
+	gen := t.gen
+	t.gen, t.n = 1, 0
+	for _, s := range old {
+		if s.gen == gen {
+			t.put(s.key, s.v)
+		}
+	}
+}
+
+// valueCache maps small indices (of memories, tables, globals) to values
+// for one function; reset clears only the entries set.
+type valueCache struct {
+	vals []*ssa.Value
+	set  []uint32
+}
+
+func (c *valueCache) get(i uint32) *ssa.Value {
+	if int(i) < len(c.vals) {
+		return c.vals[i]
+	}
+	return nil
+}
+
+func (c *valueCache) put(i uint32, v *ssa.Value) {
+	if int(i) >= len(c.vals) {
+		c.vals = append(c.vals, make([]*ssa.Value, int(i)+1-len(c.vals))...)
+	}
+	c.vals[i] = v
+	c.set = append(c.set, i)
+}
+
+func (c *valueCache) reset() {
+	for _, i := range c.set {
+		c.vals[i] = nil
+	}
+	c.set = c.set[:0]
 }

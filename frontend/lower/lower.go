@@ -33,6 +33,8 @@ type Builder struct {
 	sigs   []*ssa.Signature // by type index, filled lazily
 
 	f     *ssa.Func
+	reuse bool       // see Reuse
+	last  *ssa.Func  // the function the previous call returned
 	cur   *ssa.Block // nil while the code is unreachable
 	stack []*ssa.Value
 	ctrl  []frame
@@ -41,9 +43,11 @@ type Builder struct {
 	localTypes []ssa.Type
 	curDefs    []*ssa.Value
 	written    []uint32
-	defs       map[uint64]*ssa.Value
+	defs       defTable
 	sealed     []bool
-	preds      []*ssa.Block // addParamArgs' stack of predecessor lists
+	preds      []*ssa.Block // scratch for incoming
+	inEdges    []inEdge     // the edges into sealed blocks (see incoming)
+	inAt       [][2]int32   // by block ID: its inEdges range, hi+1; 0 if not found yet
 	incomplete [][]incomplete
 
 	// The prelude is the start of the entry block: values that depend
@@ -52,10 +56,10 @@ type Builder struct {
 	// every use.
 	prelude  int
 	vmctx    *ssa.Value
-	memRecs  map[uint32]*ssa.Value
-	memBases map[uint32]*ssa.Value
-	tabRecs  map[uint32]*ssa.Value
-	globals  map[uint32]*ssa.Value
+	memRecs  valueCache
+	memBases valueCache
+	tabRecs  valueCache
+	globals  valueCache
 	zeros    [ssa.Tuple + 1]*ssa.Value
 }
 
@@ -87,9 +91,13 @@ func NewBuilder(m *wasm.Module, layout *abi.Layout) *Builder {
 		// what the lowering lacks as unsupported rather than malformed.
 		ir:   binary.NewInstrReader(nil, 0, wasm.All),
 		sigs: make([]*ssa.Signature, len(m.Types)),
-		defs: make(map[uint64]*ssa.Value),
 	}
 }
+
+// Reuse makes each call of Function build its result in the memory of
+// the function the previous call returned, which must be dead by then
+// (a compiler's worker is done with each function before the next).
+func (l *Builder) Reuse() { l.reuse = true }
 
 // bailout carries an error out of deeply nested lowering code; Function
 // recovers it (and only it).
@@ -115,9 +123,18 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 	if int(def) >= len(m.Codes) {
 		return nil, fmt.Errorf("lower: function %d has no body", funcIndex)
 	}
-	l.f = ssa.NewFunc(m.FuncName(funcIndex), funcIndex, nil)
-	if l.f.Name == "" {
-		l.f.Name = fmt.Sprintf("f%d", funcIndex)
+	name := m.FuncName(funcIndex)
+	if name == "" {
+		name = fmt.Sprintf("f%d", funcIndex)
+	}
+	if l.reuse && l.last != nil {
+		l.f = l.last
+		l.f.Reset(name, funcIndex, nil)
+	} else {
+		l.f = ssa.NewFunc(name, funcIndex, nil)
+	}
+	if l.reuse {
+		l.last = l.f
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -148,19 +165,19 @@ func (l *Builder) reset() {
 	l.dead = 0
 	clear(l.curDefs)
 	l.written = l.written[:0]
-	// Clearing a map costs its capacity: after a large function, start
-	// afresh rather than pay that for every small one that follows.
-	if len(l.defs) > 4096 {
-		l.defs = make(map[uint64]*ssa.Value)
-	} else {
-		clear(l.defs)
-	}
+	l.defs.reset()
 	l.preds = l.preds[:0]
+	clear(l.inEdges)
+	l.inEdges = l.inEdges[:0]
+	l.inAt = l.inAt[:0]
 	l.sealed = l.sealed[:0]
 	l.incomplete = l.incomplete[:0]
 	l.vmctx = nil
 	l.prelude = 0
-	l.memRecs, l.memBases, l.tabRecs, l.globals = nil, nil, nil, nil
+	l.memRecs.reset()
+	l.memBases.reset()
+	l.tabRecs.reset()
+	l.globals.reset()
 	l.zeros = [ssa.Tuple + 1]*ssa.Value{}
 }
 

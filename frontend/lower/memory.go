@@ -100,14 +100,11 @@ func (l *Builder) memType(i uint32) wasm.MemoryType {
 
 // memRec returns the address of memory i's record (a prelude value).
 func (l *Builder) memRec(i uint32) *ssa.Value {
-	if v, ok := l.memRecs[i]; ok {
+	if v := l.memRecs.get(i); v != nil {
 		return v
 	}
 	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Memory(i)), l.vmctx))
-	if l.memRecs == nil {
-		l.memRecs = make(map[uint32]*ssa.Value)
-	}
-	l.memRecs[i] = v
+	l.memRecs.put(i, v)
 	// The bounds-check passes rely on lengths changing only in calls;
 	// another thread may grow a shared memory at any time.
 	if mt := l.memType(i); !mt.Limits.Shared && mt.PageSizeLog2 < 32 && mt.Limits.Min <= (1<<40)>>mt.PageSizeLog2 {
@@ -118,15 +115,12 @@ func (l *Builder) memRec(i uint32) *ssa.Value {
 
 // memBase returns memory i's base address, which never changes.
 func (l *Builder) memBase(i uint32) *ssa.Value {
-	if v, ok := l.memBases[i]; ok {
+	if v := l.memBases.get(i); v != nil {
 		return v
 	}
 	rec := l.memRec(i)
 	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, abi.MemBase, rec))
-	if l.memBases == nil {
-		l.memBases = make(map[uint32]*ssa.Value)
-	}
-	l.memBases[i] = v
+	l.memBases.put(i, v)
 	return v
 }
 
@@ -141,7 +135,9 @@ func (l *Builder) memAddr(ma wasm.MemArg, addr *ssa.Value, size int) (*ssa.Value
 	n := l.emitAux(ssa.OpI64Load, ssa.I64, abi.MemLen, l.memRec(ma.Memory))
 	ea := l.emit(ssa.OpI64ExtendI32U, ssa.I64, addr)
 	end := l.emit(ssa.OpI64Add, ssa.I64, ea, l.i64(int64(ma.Offset)+int64(size)))
-	l.trapIf(l.emit(ssa.OpI64GtU, ssa.I32, end, n), abi.TrapOutOfBoundsMemory)
+	if Omit&BoundsChecks == 0 {
+		l.trapIf(l.emit(ssa.OpI64GtU, ssa.I32, end, n), abi.TrapOutOfBoundsMemory)
+	}
 	p := l.emit(ssa.OpI64Add, ssa.I64, base, ea)
 	if ma.Offset > math.MaxInt32 {
 		return l.emit(ssa.OpI64Add, ssa.I64, p, l.i64(int64(ma.Offset))), 0

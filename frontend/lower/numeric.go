@@ -9,26 +9,28 @@ import (
 )
 
 // simpleOps maps the Wasm opcodes that lower to a single SSA op of the same
-// name and signature (numeric ops without trap conditions).
-var simpleOps = func() map[wasm.Opcode]ssa.Op {
-	m := make(map[wasm.Opcode]ssa.Op)
+// name and signature (numeric ops without trap conditions): single-byte
+// opcodes at their value, the trunc_sat sub-opcodes from 256. OpInvalid
+// marks the others.
+var simpleOps = func() (t [256 + 8]ssa.Op) {
 	for op := 0; op < 256; op++ {
-		addSimple(m, wasm.Opcode(op))
+		t[op] = simpleOp(wasm.Opcode(op))
 	}
 	for sub := 0; sub < 8; sub++ { // trunc_sat
-		addSimple(m, wasm.Opcode(wasm.PrefixMisc<<16|sub))
+		t[256+sub] = simpleOp(wasm.Opcode(wasm.PrefixMisc<<16 | sub))
 	}
-	return m
+	return t
 }()
 
-func addSimple(m map[wasm.Opcode]ssa.Op, op wasm.Opcode) {
+func simpleOp(op wasm.Opcode) ssa.Op {
 	info := wasm.Lookup(op)
 	if info == nil || info.Imm != wasm.ImmNone || info.Sig == "" || info.Feature&Features == 0 {
-		return
+		return ssa.OpInvalid
 	}
 	if sop, ok := ssa.OpByName(info.Name); ok && !trapping(sop) {
-		m[op] = sop
+		return sop
 	}
+	return ssa.OpInvalid
 }
 
 // trapping reports whether the Wasm op of the same name has trap conditions
@@ -45,8 +47,14 @@ func trapping(op ssa.Op) bool {
 
 // simple lowers a numeric op; it reports false for other ops.
 func (l *Builder) simple() bool {
-	op, ok := simpleOps[l.in.Op]
-	if !ok {
+	var op ssa.Op
+	switch c := l.in.Op; {
+	case c < 256:
+		op = simpleOps[c]
+	case c>>16 == wasm.PrefixMisc && c&0xffff < 8:
+		op = simpleOps[256+c&0xffff]
+	}
+	if op == ssa.OpInvalid {
 		return false
 	}
 	info := op.Info()

@@ -81,14 +81,11 @@ func (l *Builder) tableType(i uint32) wasm.TableType {
 
 // tableRec returns the address of table i's record (a prelude value).
 func (l *Builder) tableRec(i uint32) *ssa.Value {
-	if v, ok := l.tabRecs[i]; ok {
+	if v := l.tabRecs.get(i); v != nil {
 		return v
 	}
 	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Table(i)), l.vmctx))
-	if l.tabRecs == nil {
-		l.tabRecs = make(map[uint32]*ssa.Value)
-	}
-	l.tabRecs[i] = v
+	l.tabRecs.put(i, v)
 	return v
 }
 

@@ -149,6 +149,13 @@ func TestCompileLargeModules(t *testing.T) {
 	}
 }
 
+// cModules are the C programs bench/build.sh compiles to wasm32-wasi,
+// measured by BenchmarkCompile when they have been built.
+var cModules = []string{"sqlite", "zstd", "brotli", "zopfli"}
+
+// cModuleDir is where bench/build.sh writes them, from this package.
+var cModuleDir = filepath.Join("..", "..", "bench", ".work", "out")
+
 // BenchmarkCompile reports compile throughput in MB/s of code section
 // (function bodies) on large real modules: wasmc's whole pipeline (decode,
 // validate, lower, optimize, select, allocate, encode, link) beside
@@ -163,6 +170,17 @@ func BenchmarkCompile(b *testing.B) {
 		name string
 		data []byte
 	}{{"goprog", goProgram(b)}, {"regexp.test", regexpTest(b)}}
+	for _, name := range cModules {
+		data, err := os.ReadFile(filepath.Join(cModuleDir, name+".wasm"))
+		if err != nil {
+			b.Logf("skipping C module %s: %v (bench/fetch.sh and bench/build.sh build it)", name, err)
+			continue
+		}
+		mods = append(mods, struct {
+			name string
+			data []byte
+		}{name, data})
+	}
 	for _, mod := range mods {
 		size := codeSize(b, mod.data)
 		b.Run(mod.name+"/wasmc", func(b *testing.B) {

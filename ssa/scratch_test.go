@@ -1,0 +1,89 @@
+package ssa
+
+import "testing"
+
+// buildLoop builds a function with a loop whose header has n parameters
+// and a body of adds with more than two operands' worth of edges, so
+// that building it takes slabs, edge and operand storage.
+func buildLoop(f *Func, n int) {
+	entry := f.NewBlock()
+	x := entry.NewParam(I32)
+	h, exit := f.NewBlock(), f.NewBlock()
+	args := make([]*Value, n)
+	for i := range args {
+		args[i] = x
+	}
+	entry.Jump(h, args...)
+	acc := x
+	for i := 0; i < n; i++ {
+		acc = h.NewValue(OpI32Add, I32, acc, h.NewParam(I32))
+	}
+	back := make([]*Value, n)
+	for i := range back {
+		back[i] = acc
+	}
+	h.BrIf(acc, Edge{h, back}, Edge{Block: exit})
+	exit.Return(x)
+}
+
+// TestFuncReset checks that a function built after Reset, in the memory
+// of one built before, is the function built afresh, and still optimizes
+// to the same.
+func TestFuncReset(t *testing.T) {
+	fresh := NewFunc("f", 1, sig([]Type{I32}, []Type{I32}))
+	buildLoop(fresh, 40)
+	want := fresh.String()
+	f := NewFunc("g", 2, sig([]Type{I32}, []Type{I32}))
+	buildLoop(f, 300) // larger: the next build reuses its storage
+	optimize(t, f)
+	f.Reset("f", 1, sig([]Type{I32}, []Type{I32}))
+	buildLoop(f, 40)
+	mustVerify(t, f)
+	if got := f.String(); got != want {
+		t.Fatalf("after Reset:\n%s\nwant:\n%s", got, want)
+	}
+	optimize(t, f)
+	optimize(t, fresh)
+	if got, want := f.String(), fresh.String(); got != want {
+		t.Fatalf("optimized after Reset:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestValueTableUndo checks scoped insertion and removal.
+func TestValueTableUndo(t *testing.T) {
+	var tab valueTable
+	tab.init(10)
+	f := NewFunc("f", 0, sig(nil, nil))
+	b := f.NewBlock()
+	vals := make([]*Value, 200)
+	keys := make([]gvnKey, len(vals))
+	for i := range vals {
+		vals[i] = b.NewValueAux(OpConstI32, I32, int64(i))
+		keys[i] = keyOf(vals[i])
+	}
+	for i := 0; i < 100; i++ {
+		tab.insert(&keys[i], vals[i])
+	}
+	mark := len(tab.ents)
+	for i := 100; i < 200; i++ {
+		tab.insert(&keys[i], vals[i])
+	}
+	for i := range vals {
+		if got := tab.find(&keys[i]); got != vals[i] {
+			t.Fatalf("find %d = %v, want %v", i, got, vals[i])
+		}
+	}
+	tab.undo(mark)
+	for i := range vals {
+		got := tab.find(&keys[i])
+		if i < 100 && got != vals[i] || i >= 100 && got != nil {
+			t.Fatalf("after undo: find %d = %v", i, got)
+		}
+	}
+	tab.undo(0)
+	for _, h := range tab.heads {
+		if h != 0 {
+			t.Fatal("buckets not empty after undoing everything")
+		}
+	}
+}
