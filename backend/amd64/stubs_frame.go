@@ -1,6 +1,9 @@
 package amd64
 
-import "github.com/wasmc/wasmc/runtime/abi"
+import (
+	"github.com/wasmc/wasmc/frontend/lower"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
 
 // FrameSize rounds a function's frame (spill slots plus outgoing argument
 // area, below the saved RBP) up to keep RSP 16-byte aligned at calls.
@@ -22,7 +25,9 @@ func (a *Asm) Prologue(frameSize int32) {
 		a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
 	}
 	a.TrapIf(CondB, abi.TrapStackOverflow)
-	a.InterruptCheck()
+	if lower.Omit&lower.InterruptChecks == 0 {
+		a.InterruptCheck()
+	}
 	if frame > 0 {
 		a.AluI(SUB, S64, RSP, frame)
 	}

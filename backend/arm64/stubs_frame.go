@@ -2,6 +2,7 @@ package arm64
 
 import (
 	"github.com/wasmc/wasmc/backend/mach"
+	"github.com/wasmc/wasmc/frontend/lower"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
@@ -68,7 +69,9 @@ func (a *Asm) Prologue(frameSize int32) {
 		a.Cmp(S64, SP, ScratchGPR)
 	}
 	a.TrapIf(CondLO, abi.TrapStackOverflow)
-	a.InterruptCheck()
+	if lower.Omit&lower.InterruptChecks == 0 {
+		a.InterruptCheck()
+	}
 	if frame > 0 {
 		a.AddImm(S64, SP, SP, -int64(frame), ScratchGPR2)
 	}
