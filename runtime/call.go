@@ -172,7 +172,7 @@ func run(ctx context.Context, e *execCtx, f *Function, args, results []uint64) e
 	return err
 }
 
-// onHostCall runs the host function a compiled host stub asks for:
+// onHostCall runs the host function (or the builtin) a compiled stub asks for:
 // stackswitch calls it through its callback trampoline on the goroutine's
 // stack, below the Enter of the current run, while the Wasm frames wait. It
 // reports whether the Wasm stack must be abandoned, with StatusHostError
@@ -183,9 +183,16 @@ func onHostCall(ec unsafe.Pointer) (abandon bool) {
 	inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 	idx := load32(b, abi.ExecCallIndex)
 	var err error
-	if inst == nil || idx >= uint32(len(inst.funcs)) || inst.funcs[idx].host == nil {
+	switch {
+	case inst == nil:
+		err = errors.New("runtime: host call from an unknown instance")
+	case idx&abi.CallBuiltin != 0:
+		if code := inst.builtin(abi.Builtin(idx&^abi.CallBuiltin), e.slots()); code != 0 {
+			err = &Trap{Code: code, Frames: e.exitBacktrace()}
+		}
+	case idx >= uint32(len(inst.funcs)) || inst.funcs[idx].host == nil:
 		err = errors.New("runtime: host call through an unknown import")
-	} else {
+	default:
 		if e.rs.hctx == nil {
 			e.rs.hctx = e.hostContext(e.rs.ctx)
 		}

@@ -124,18 +124,6 @@ func (a *Asm) pushExitFrame() {
 	a.Push(ExecReg)
 }
 
-// exitAndResume saves R15 as ExecVMCtx, sets Status and CallIndex, and
-// calls the exit stub. Go resumes by reloading WasmSP/WasmBP and returning
-// into the code after the call, which reloads R14 from its frame, so resume
-// needs to restore no register but RSP and RBP.
-func (a *Asm) exitAndResume(status abi.Status, index uint32) {
-	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
-	a.MovMI(S32, execMem(abi.ExecCallIndex), int32(index))
-	a.MovMI(S32, execMem(abi.ExecStatus), int32(status))
-	a.CallStub(StubExit, 0)
-	a.MovRM(S64, ExecReg, M(RBP, -16))
-}
-
 // callBack saves R15 as ExecVMCtx, sets CallIndex and calls the runtime's
 // host-call trampoline (ExecCallback), which runs the host function on the
 // goroutine's stack and returns here, or abandons this stack if the host
@@ -195,13 +183,13 @@ func (a *Asm) popExit() {
 // BuiltinStub generates the stub for builtin b. The calling code stores the
 // builtin's arguments in the buffer (slot i = argument i, as listed by
 // abi.Builtin) before calling it and reads its results from the buffer
-// (slot i = result i) after; the stub exits with StatusBuiltin and
-// CallIndex = b and returns to its caller on resume. R14 and R15 survive;
+// (slot i = result i) after; the stub calls back into the runtime with
+// CallIndex = CallBuiltin|b, like a host stub. R14 and R15 survive;
 // every other allocatable register is clobbered.
 func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a := NewAsm()
 	a.pushExitFrame()
-	a.exitAndResume(abi.StatusBuiltin, uint32(b))
+	a.callBack(abi.CallBuiltin | uint32(b))
 	a.popExit()
 	return a.Finish()
 }

@@ -137,18 +137,6 @@ func (a *Asm) pushExitFrame() {
 	a.Stp(S64, ExecReg, VMCtxReg, M(SP, 16))
 }
 
-// exitAndResume saves X20 as ExecVMCtx, sets CallIndex and Status, and
-// calls the exit stub. Go resumes by returning into the code after the
-// call (stackswitch Resume pops the LR the exit stub pushed), which
-// reloads X19 and X20 from the frame.
-func (a *Asm) exitAndResume(status abi.Status, index uint32) {
-	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
-	a.storeImm32(execMem(abi.ExecCallIndex), index)
-	a.storeImm32(execMem(abi.ExecStatus), uint32(status))
-	a.CallStub(StubExit, 0)
-	a.Ldp(S64, ExecReg, VMCtxReg, M(FP, 16))
-}
-
 // popExit closes pushExitFrame's frame and returns.
 func (a *Asm) popExit() {
 	a.Ldp(S64, FP, LR, MPost(SP, exitFrame))
@@ -208,13 +196,13 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 // BuiltinStub generates the stub for builtin b. The calling code stores the
 // builtin's arguments in the buffer (slot i = argument i, as listed by
 // abi.Builtin) before calling it and reads its results from the buffer
-// (slot i = result i) after; the stub exits with StatusBuiltin and
-// CallIndex = b and returns to its caller on resume. X19 and X20 survive;
+// (slot i = result i) after; the stub calls back into the runtime with
+// CallIndex = CallBuiltin|b, like a host stub. X19 and X20 survive;
 // every other allocatable register is clobbered.
 func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a := NewAsm()
 	a.pushExitFrame()
-	a.exitAndResume(abi.StatusBuiltin, uint32(b))
+	a.callBack(abi.CallBuiltin | uint32(b))
 	a.popExit()
 	return a.Finish()
 }

@@ -171,10 +171,11 @@ func TestFixedStubs(t *testing.T) {
 		stp x19, x20, [sp,#16]
 		str x20, [x19,#72]
 		mov w16, #0x6
+		movk w16, #0x8000, lsl #16
 		str w16, [x19,#52]
-		mov w16, #0x2
-		str w16, [x19,#44]
-		bl .+0x0
+		ldr x16, [x19,#96]
+		blr x16
+		mov x29, sp
 		ldp x19, x20, [x29,#16]
 		ldp x29, x30, [sp],#32
 		ret`)

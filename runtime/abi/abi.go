@@ -15,7 +15,7 @@ const (
 	ExecInterrupt  = 40  // uint32; non-zero: the call was cancelled (read by Go when Wasm yields)
 	ExecStatus     = 44  // uint32; a Status
 	ExecTrapCode   = 48  // uint32; a TrapCode, with StatusTrap
-	ExecCallIndex  = 52  // uint32; import index (host calls, ExecCallback) or Builtin (StatusBuiltin)
+	ExecCallIndex  = 52  // uint32; import index or CallBuiltin|Builtin (ExecCallback), or Builtin (StatusBuiltin exits)
 	ExecTrapPC     = 56  // address of the trapping instruction (or the call into the exit stub)
 	ExecTrapFP     = 64  // frame pointer at the trap: the backtrace walks from here
 	ExecVMCtx      = 72  // vmctx of the instance that exited (host calls, builtins) or to enter
@@ -99,6 +99,10 @@ func (c TrapCode) String() string {
 // 8-byte slots in the order listed; the Wasm memory, table, segment and
 // type indices are the instance's own.
 type Builtin uint32
+
+// CallBuiltin marks a CallIndex that names a Builtin, not an import, in a
+// call through ExecCallback.
+const CallBuiltin = 1 << 31
 
 const (
 	BuiltinMemoryGrow Builtin = iota + 1 // (mem, delta) -> old pages or -1
