@@ -76,7 +76,7 @@ func call(ctx context.Context, f *Function, args, results []uint64) error {
 	return err
 }
 
-// runWatched is run with cancellation of ctx wired to the interrupt word.
+// runWatched is run with cancellation of ctx wired to the interrupt flag (watch).
 func runWatched(ctx context.Context, e *execCtx, f *Function, args, results []uint64) error {
 	if ctx.Done() == nil {
 		return run(ctx, e, f, args, results)

@@ -75,9 +75,10 @@
 //   - stores (i32.store, i64.store, f32.store, f64.store, iN.storeK) addr,
 //     x [off]: write x (its low K bits for storeK) at addr + off.
 //   - trap_if c [code]: trap with the abi.TrapCode code when c != 0.
-//   - interrupt_check: trap with TrapInterrupted when the ExecCtx's
-//     Interrupt word (abi.ExecInterrupt) is non-zero. The frontend puts one
-//     at every loop header; function entry checks are the prologue's job.
+//   - interrupt_check: yield to Go when the running goroutine's preemption
+//     word (at abi.ExecPreempt) holds abi.PreemptRequest; Go may answer a
+//     cancellation with TrapInterrupted. The frontend puts one at every
+//     loop header; function entry checks are the prologue's job.
 //   - call args... [f] (Sig): call defined function f of this module with
 //     the same vmctx.
 //   - call_indirect code, vmctx, args... (Sig): call the code address code
