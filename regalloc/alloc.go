@@ -222,14 +222,6 @@ func reuse[T any](s []T, n int) []T {
 	return s
 }
 
-// resize is reuse without clearing, for arrays that are overwritten.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n, n+n/4)
-	}
-	return s[:n]
-}
-
 // reuseNested returns s resized to n empty slices, keeping the arrays of
 // the inner slices for appending.
 func reuseNested[T any](s [][]T, n int) [][]T {

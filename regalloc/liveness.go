@@ -1,6 +1,7 @@
 package regalloc
 
 import (
+	"github.com/wasmc/wasmc/internal/bufs"
 	"math/bits"
 	"slices"
 )
@@ -236,8 +237,8 @@ func (a *allocator) buildIntervals() error {
 	live := &a.set1
 	live.init(n)
 	rflat, uflat := a.rflat[:0], a.uflat[:0]
-	lastR := reuse(a.lastR, n)  // 1 + index in rflat of the register's newest range
-	lastU := resize(a.lastU, n) // groupRanges' cursors
+	lastR := reuse(a.lastR, n)       // 1 + index in rflat of the register's newest range
+	lastU := bufs.Resize(a.lastU, n) // groupRanges' cursors
 	addRange := func(id, from, to int32) {
 		if k := lastR[id] - 1; k >= 0 && rflat[k].r.from <= to {
 			rflat[k].r.from = min(rflat[k].r.from, from)
@@ -413,14 +414,14 @@ func (a *allocator) groupRanges(n int) {
 		a.uStart[i] += a.uStart[i-1]
 	}
 	// Fill each register's run from its end: found last, placed first.
-	a.ranges = resize(a.ranges, len(a.rflat))
+	a.ranges = bufs.Resize(a.ranges, len(a.rflat))
 	fill := a.lastR // no longer needed: the cursors
 	copy(fill, a.rStart[1:])
 	for _, e := range a.rflat {
 		fill[e.id]--
 		a.ranges[fill[e.id]] = e.r
 	}
-	a.uses = resize(a.uses, len(a.uflat))
+	a.uses = bufs.Resize(a.uses, len(a.uflat))
 	fill = a.lastU
 	copy(fill, a.uStart[1:])
 	for _, e := range a.uflat {

@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // Postorder returns the blocks reachable from the entry in postorder
 // (successors visited in edge order), without recursion.
 func (f *Func) Postorder() []*Block {
@@ -18,7 +20,7 @@ func (f *Func) postorder() []*Block {
 	if len(f.Blocks) == 0 {
 		return sc.order[:0]
 	}
-	seen := resize(sc.seen, f.NumBlocks())
+	seen := bufs.Resize(sc.seen, f.NumBlocks())
 	clear(seen)
 	order := sc.order[:0]
 	stack := append(sc.poStack[:0], poFrame{f.Blocks[0], 0})
@@ -50,15 +52,6 @@ func (f *Func) rpo() []*Block {
 	return po
 }
 
-// resize returns x with n elements (not cleared), keeping its array when
-// it is large enough.
-func resize[T any](x []T, n int) []T {
-	if cap(x) < n {
-		return make([]T, n, n+n/4)
-	}
-	return x[:n]
-}
-
 // DomTree is the dominator tree of a function's reachable blocks.
 type DomTree struct {
 	idom  []*Block // by block ID; nil for the entry and unreachable blocks
@@ -77,12 +70,12 @@ type DomTree struct {
 func (f *Func) Dominators() *DomTree {
 	n := f.NumBlocks()
 	d := &f.scratch.dom
-	d.idom = resize(d.idom, n)
+	d.idom = bufs.Resize(d.idom, n)
 	clear(d.idom)
-	d.rpo = resize(d.rpo, n)
-	d.pre = resize(d.pre, n)
-	d.post = resize(d.post, n)
-	d.kidAt = resize(d.kidAt, n+1)
+	d.rpo = bufs.Resize(d.rpo, n)
+	d.pre = bufs.Resize(d.pre, n)
+	d.post = bufs.Resize(d.post, n)
+	d.kidAt = bufs.Resize(d.kidAt, n+1)
 	clear(d.kidAt)
 	for i := range d.rpo {
 		d.rpo[i] = -1
@@ -139,7 +132,7 @@ func (f *Func) Dominators() *DomTree {
 	for i := 1; i <= n; i++ {
 		d.kidAt[i] += d.kidAt[i-1]
 	}
-	d.kids = resize(d.kids, int(d.kidAt[n]))
+	d.kids = bufs.Resize(d.kids, int(d.kidAt[n]))
 	fill := d.post // as a cursor per parent, before the numbering below
 	copy(fill, d.kidAt[:n])
 	for _, b := range order[1:] {

@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // removeRedundantParams deletes block parameters that receive the same
 // value on every incoming edge (ignoring edges that pass the parameter
 // itself around a loop) and replaces their uses with that value. It
@@ -44,7 +46,7 @@ func removeRedundantParams(f *Func) {
 func (f *Func) computeIncoming() {
 	sc := &f.scratch
 	n := f.NumBlocks()
-	at := resize(sc.inAt, n+1)
+	at := bufs.Resize(sc.inAt, n+1)
 	clear(at)
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
@@ -54,8 +56,8 @@ func (f *Func) computeIncoming() {
 	for i := 1; i <= n; i++ {
 		at[i] += at[i-1]
 	}
-	edges := resize(sc.inEdges, int(at[n]))
-	fill := resize(sc.inFill, n)
+	edges := bufs.Resize(sc.inEdges, int(at[n]))
+	fill := bufs.Resize(sc.inFill, n)
 	copy(fill, at[:n])
 	for _, b := range f.Blocks {
 		for k := range b.Succs {

@@ -1,6 +1,9 @@
 package ssa
 
-import "slices"
+import (
+	"github.com/wasmc/wasmc/internal/bufs"
+	"slices"
+)
 
 // splitCriticalEdges puts a new block on every edge from a block with
 // several successors to a block with several predecessors, as the
@@ -12,8 +15,8 @@ func splitCriticalEdges(f *Func) {
 	split := false
 	// midFor[t] is the block made for the current source's edges to t,
 	// valid when midSrc[t] is 1 + the source's ID.
-	midFor := resize(f.scratch.midFor, f.NumBlocks())
-	midSrc := resize(f.scratch.midSrc, f.NumBlocks())
+	midFor := bufs.Resize(f.scratch.midFor, f.NumBlocks())
+	midSrc := bufs.Resize(f.scratch.midSrc, f.NumBlocks())
 	clear(midSrc)
 	defer func() {
 		clear(midFor)

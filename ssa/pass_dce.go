@@ -1,11 +1,13 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // deadCode removes values whose results nothing live uses, and block
 // parameters that only feed dead values (with their edge arguments).
 // Roots are ops with side effects and terminators; an edge argument is
 // live only when the parameter it binds is.
 func deadCode(f *Func) {
-	live := resize(f.scratch.live, f.NumValues())
+	live := bufs.Resize(f.scratch.live, f.NumValues())
 	clear(live)
 	work := f.scratch.work[:0]
 	defer func() { f.scratch.live, f.scratch.work = live, work[:0] }()

@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // licm hoists loop-invariant computations to loop preheaders (created as
 // needed): pure ops whose operands are defined outside the loop, except
 // those the frontend guards with checks (division, trapping truncation),
@@ -18,7 +20,7 @@ func licm(f *Func) {
 	}
 	// Bound the work on deeply nested loops: each body walk is linear.
 	budget := 8*len(f.Blocks) + 1024
-	inLoop := resize(f.scratch.loopTag, f.NumBlocks()+len(loops))
+	inLoop := bufs.Resize(f.scratch.loopTag, f.NumBlocks()+len(loops))
 	for i := range inLoop {
 		inLoop[i] = -1
 	}

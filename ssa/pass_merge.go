@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // mergeBlocks appends each block whose only predecessor ends in a jump to
 // it to that predecessor: its parameters become the jump's arguments. A
 // chain of such blocks becomes one block, with fewer blocks and jumps for
@@ -9,7 +11,7 @@ func mergeBlocks(f *Func) {
 		return
 	}
 	r := newReplacer(f)
-	gone := resize(f.scratch.seen, f.NumBlocks())
+	gone := bufs.Resize(f.scratch.seen, f.NumBlocks())
 	clear(gone)
 	defer func() { f.scratch.seen = gone }()
 	merged := false

@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // replacer records value replacements and applies them to every use.
 type replacer struct {
 	to []*Value // by value ID; nil when the value stays
@@ -88,7 +90,7 @@ func (r *replacer) apply(f *Func) bool {
 // Each edge gets its new argument list once, however many go.
 func removeParams(b *Block, edges []*Edge, drop func(*Value) bool) {
 	f := b.Func
-	gone := resize(f.scratch.gone, len(b.Params))
+	gone := bufs.Resize(f.scratch.gone, len(b.Params))
 	f.scratch.gone = gone
 	n := 0
 	for i, p := range b.Params {

@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // scratch holds the buffers the passes reuse from one function to the
 // next (Func.Reset keeps them), so that a compiler's worker stops
 // allocating once they fit its largest function.
@@ -29,7 +31,7 @@ type scratch struct {
 // per-block tables of a pass: the kth (k < 4) of those one pass holds at
 // once, valid until the next call with the same k.
 func (f *Func) tempInt32(k, n int) []int32 {
-	s := resize(f.scratch.int32s[k], n)
+	s := bufs.Resize(f.scratch.int32s[k], n)
 	clear(s)
 	f.scratch.int32s[k] = s
 	return s
@@ -37,7 +39,7 @@ func (f *Func) tempInt32(k, n int) []int32 {
 
 // tempBool is tempInt32 for bools.
 func (f *Func) tempBool(k, n int) []bool {
-	s := resize(f.scratch.bools[k], n)
+	s := bufs.Resize(f.scratch.bools[k], n)
 	clear(s)
 	f.scratch.bools[k] = s
 	return s

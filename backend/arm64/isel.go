@@ -2,6 +2,7 @@ package arm64
 
 import (
 	"fmt"
+	"github.com/wasmc/wasmc/internal/bufs"
 
 	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/frontend/wasm"
@@ -111,16 +112,16 @@ func (s *isel) selectFunc(f *ssa.Func) (*mfunc, error) {
 func (s *isel) reset(f *ssa.Func) {
 	n := f.NumValues()
 	s.f, s.cur, s.curIdx, s.err = f, nil, 0, nil
-	s.vregs = resize(s.vregs, n)
+	s.vregs = bufs.Resize(s.vregs, n)
 	for i := range s.vregs {
 		s.vregs[i] = regalloc.NoReg
 	}
-	s.tuple = resize(s.tuple, n)
+	s.tuple = bufs.Resize(s.tuple, n)
 	clear(s.tuple)
-	s.fold = resize(s.fold, n)
+	s.fold = bufs.Resize(s.fold, n)
 	clear(s.fold)
-	s.blockOf = resize(s.blockOf, f.NumBlocks())
-	s.entryEdge = resize(s.entryEdge, len(f.Blocks))
+	s.blockOf = bufs.Resize(s.blockOf, f.NumBlocks())
+	s.entryEdge = bufs.Resize(s.entryEdge, len(f.Blocks))
 	clear(s.entryEdge)
 	s.mfBuf = mfunc{name: f.Name, blocks: s.mfBuf.blocks[:0], classes: s.mfBuf.classes[:0]}
 	s.mf = &s.mfBuf
@@ -130,15 +131,6 @@ func (s *isel) reset(f *ssa.Func) {
 	if s.layouts == nil {
 		s.layouts = make(map[*ssa.Signature]*CallLayout)
 	}
-}
-
-// resize returns x with n elements (not cleared), keeping its array when
-// it is large enough.
-func resize[T any](x []T, n int) []T {
-	if cap(x) < n {
-		return make([]T, n, n+n/4)
-	}
-	return x[:n]
 }
 
 // newBlock appends an empty mblock to the function.

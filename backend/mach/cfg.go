@@ -5,6 +5,8 @@
 // arguments. Each backend keeps its instructions, operands and encodings.
 package mach
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // Block is the control-flow part of a machine block; the backends embed it
 // in their blocks.
 type Block struct {
@@ -38,14 +40,6 @@ type CFG struct {
 
 type cfgFrame struct{ b, next int }
 
-// resize returns s with n elements, keeping its array when large enough.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n, n+n/4)
-	}
-	return s[:n]
-}
-
 // Compute is ComputeCFG with c's buffers.
 func (c *CFG) Compute(n int, block func(i int) *Block, targets func(i int) []int) {
 	total := 0
@@ -56,7 +50,7 @@ func (c *CFG) Compute(n int, block func(i int) *Block, targets func(i int) []int
 		total += len(t)
 	}
 	// Count the predecessors, then carve each block's list from one array.
-	cnt := resize(c.num, n+1)
+	cnt := bufs.Resize(c.num, n+1)
 	clear(cnt)
 	for i := 0; i < n; i++ {
 		for _, s := range block(i).Succs {
@@ -66,7 +60,7 @@ func (c *CFG) Compute(n int, block func(i int) *Block, targets func(i int) []int
 	for i := 1; i <= n; i++ {
 		cnt[i] += cnt[i-1]
 	}
-	c.preds = resize(c.preds, total)
+	c.preds = bufs.Resize(c.preds, total)
 	for i := 0; i < n; i++ {
 		block(i).Preds = c.preds[cnt[i]:cnt[i]:cnt[i+1]]
 	}
@@ -88,11 +82,11 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 		return
 	}
 	order := c.order[:0]
-	num := resize(c.num, n)
+	num := bufs.Resize(c.num, n)
 	for i := range num {
 		num[i] = -1
 	}
-	visited := resize(c.visited, n)
+	visited := bufs.Resize(c.visited, n)
 	clear(visited)
 	stack := append(c.stack[:0], cfgFrame{0, 0})
 	visited[0] = true
@@ -112,7 +106,7 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 		stack = stack[:len(stack)-1]
 	}
 	c.order, c.num, c.visited, c.stack = order, num, visited, stack
-	idom := resize(c.idom, n)
+	idom := bufs.Resize(c.idom, n)
 	c.idom = idom
 	for i := range idom {
 		idom[i] = -1
@@ -164,7 +158,7 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 			b = idom[b]
 		}
 	}
-	inLoop := resize(c.inLoop, n)
+	inLoop := bufs.Resize(c.inLoop, n)
 	clear(inLoop)
 	c.inLoop = inLoop
 	work := c.work[:0]
