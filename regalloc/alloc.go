@@ -15,8 +15,9 @@ import (
 //     are inserted before it, so they must not overwrite what it reads.
 //   - For an empty block, Pos{Block: b, Instr: 0} names its only point.
 //   - A value that is spilled anywhere is stored to its slot right after
-//     every definition, so the slot is valid wherever the value is live
-//     and leaving a register for the stack never needs a store.
+//     every definition (a copy onto itself on the stack changes nothing),
+//     so the slot is valid wherever the value is live and leaving a
+//     register for the stack never needs a store.
 //
 // Positions: every block gets a header slot followed by one slot per
 // instruction; slot k spans positions 4k..4k+3:
@@ -118,26 +119,29 @@ type allocator struct {
 	// result state: the pieces of representative id, in order, are
 	// chainIvs[chainOff[id]:chainOff[id+1]]; chainSt, chainEnd and chainReg
 	// hold their starts, ends and registers at the same indices.
-	chainOff []int32
-	chainIvs []*interval
-	chainSt  []int32
-	chainEnd []int32
-	chainReg []Reg
-	spilled  []bool
-	locCur   []int32 // per value, the piece locFwd last returned, from its first
-	inLocAt  []int32 // per block, its registers' entry locations in inLocs
-	inLocs   []Reg
-	slotOf   []int32 // per representative id, spill slot or -1
-	tmpSlot  [2]int32
-	slots    [2]int
-	pmoves   []pmove
-	pmoves2  []pmove
-	moveCnt  []int32
-	kedits   []keyedEdit
-	pending  []pmove
-	spans    []span
-	inUse    [2][]busy
-	freeSl   [2][]int32
+	chainOff  []int32
+	chainIvs  []*interval
+	chainSt   []int32
+	chainEnd  []int32
+	chainReg  []Reg
+	spilled   []bool
+	locCur    []int32 // per value, the piece locFwd last returned, from its first
+	inLocAt   []int32 // per block, its registers' entry locations in inLocs
+	inLocs    []Reg
+	slotOf    []int32 // per representative id, spill slot or -1
+	lazy      []bool  // per representative id, stored where it leaves a register (stores.go)
+	costDef   []float64
+	costLeave []float64
+	tmpSlot   [2]int32
+	slots     [2]int
+	pmoves    []pmove
+	pmoves2   []pmove
+	moveCnt   []int32
+	kedits    []keyedEdit
+	pending   []pmove
+	spans     []span
+	inUse     [2][]busy
+	freeSl    [2][]int32
 
 	// out, when set, is reused for the result (see Allocator).
 	out *Allocation

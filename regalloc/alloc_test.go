@@ -355,3 +355,100 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + d[i%10:i%10+1]
 }
+
+func TestCopyFromStackReloadsIntoDestination(t *testing.T) {
+	// v1 is on the stack after the call; its copy v3 (not merged with it:
+	// v1 lives on) is loaded straight from the slot into v3's register.
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  mov v2 r1
+  call v5 v2 v2
+  out v5
+  mov v3 v1
+  dec v3
+  add v4 v3 v1
+  ret v4
+`)
+	a := checkToy(t, f, toyInfo(4, 1))
+	const i = 4 // mov v3 v1
+	if a.Reg(0, i, 0) != a.Reg(0, i, 1) {
+		t.Errorf("copy from the stack is a register move\n%s", dumpAlloc(f, a))
+	}
+	found := false
+	for _, e := range a.Edits {
+		if e.Kind == EditReload && e.Pos == (Pos{Block: 0, Instr: i, After: true}) && e.Dst == a.Reg(0, i, 0) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no reload into the copy's destination after it\n%s", dumpAlloc(f, a))
+	}
+}
+
+func TestCoalescedCopyStaysOnStack(t *testing.T) {
+	// v3 is a block argument merged with v1 and v4; in b1 it is only
+	// copied, after a call, so it stays on the stack there: the copy
+	// needs no reload (the edge to b3 may still load it).
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  mov v2 r1
+  brlt v1 v2 -> b1 b2
+b1:
+  call v5 v2 v2
+  out v5
+  mov v3 v1
+  jmp -> b3
+b2:
+  add v4 v1 v2
+  mov v3 v4
+  jmp -> b3
+b3:
+  call v6 v2 v2
+  add v7 v3 v6
+  ret v7
+`)
+	a := checkToy(t, f, toyInfo(3, 1))
+	for _, e := range a.Edits {
+		if e.Pos.Block == 1 && e.Pos.Instr == 2 {
+			t.Errorf("edit at a copy onto itself: %+v\n%s", e, dumpAlloc(f, a))
+		}
+	}
+}
+
+func TestLoopValueStoredAfterLoop(t *testing.T) {
+	// v3 is redefined in the loop and lives across the call after it:
+	// it is stored once, where it goes to the stack, not at every
+	// definition in the loop.
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  const v2 5
+  const v3 0
+  jmp -> b1
+b1 depth 1:
+  add2 v3 v2
+  dec v2
+  brnz v2 -> b2 b3
+b2 depth 1:
+  jmp -> b1
+b3:
+  call v4 v1 v1
+  add v5 v4 v3
+  ret v5
+`)
+	a := checkToy(t, f, toyInfo(4, 1))
+	stores := 0
+	for _, e := range a.Edits {
+		if e.Kind == EditSpill {
+			if f.blocks[e.Pos.Block].depth > 0 {
+				t.Errorf("store in the loop: %+v\n%s", e, dumpAlloc(f, a))
+			}
+			stores++
+		}
+	}
+	if stores == 0 {
+		t.Errorf("no stores, but v1 and v3 live across the call\n%s", dumpAlloc(f, a))
+	}
+}

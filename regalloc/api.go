@@ -64,7 +64,11 @@ type Func interface {
 	// besides its defs (all caller-saved registers, for a call).
 	Clobbers(b, i int) RegSet
 	// IsMove reports whether the instruction only copies src to dst (same
-	// class); the allocator tries to give both the same register.
+	// class); the allocator tries to give both the same register. A copy
+	// whose operands get the same register must emit nothing: the
+	// allocator names one for a copy of a value on the stack onto itself,
+	// and loads a source that is on the stack straight into the
+	// destination with an edit after the copy.
 	IsMove(b, i int) (dst, src Reg, ok bool)
 	// RegClass returns the class of a virtual register.
 	RegClass(r Reg) Class

@@ -57,6 +57,7 @@ func (a *allocator) coalesce() {
 			a.uf[i] = a.find(int32(i)+int32(FirstVirtual)) - int32(FirstVirtual)
 		}
 	}
+	a.relaxSelfMoves()
 	for r := range a.fixed {
 		for i := range a.fixed[r] {
 			if o := a.fixed[r][i].owner; o >= 0 {
@@ -191,4 +192,27 @@ func (a *allocator) mergeInto(x, y []rng) []rng {
 		x[out] = x[r]
 	}
 	return x[:out+1]
+}
+
+// relaxSelfMoves lets a value stay on the stack across a copy onto itself
+// (a move whose sides were merged): such a copy is emitted as nothing, so
+// neither its use nor its def needs the value in a register.
+func (a *allocator) relaxSelfMoves() {
+	for _, mv := range a.moves {
+		if !a.isVirtualMove(mv.slot) {
+			continue
+		}
+		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
+		if d < 0 || s < 0 || a.find(d) != a.find(s) {
+			continue
+		}
+		it := a.ivs[a.find(d)]
+		if it == nil {
+			continue
+		}
+		base := 4 * mv.slot
+		for i := it.useAfter(base); i < len(it.uses) && it.uses[i].pos < base+4; i++ {
+			it.uses[i].need = false
+		}
+	}
 }

@@ -352,7 +352,9 @@ func (a *allocator) buildIntervals() error {
 				addRange(id, from, end)
 				live.add(id)
 				if virt {
-					u := use{pos: base + 1, hint: op.Fixed, hintV: -1, depth: depth, need: op.Fixed == NoReg}
+					// A copy's source on the stack is reloaded straight into
+					// the destination (see moveOperands): no register needed.
+					u := use{pos: base + 1, hint: op.Fixed, hintV: -1, depth: depth, need: op.Fixed == NoReg && !a.isVirtualMove(k)}
 					if u.hint == NoReg {
 						u.hint, u.hintV = hint[1], hintV[1]
 					}
@@ -464,6 +466,24 @@ func (a *allocator) moveHints(k int32) (hint [2]Reg, hintV [2]int32) {
 		hintV[1] = a.lookupV(mv.dst)
 	}
 	return
+}
+
+// isVirtualMove reports whether slot k is a copy between two virtual
+// registers without fixed operands, one use and one def.
+func (a *allocator) isVirtualMove(k int32) bool {
+	m := a.moveOf[k]
+	if m < 0 {
+		return false
+	}
+	mv := a.moves[m]
+	if !mv.dst.IsVirtual() || !mv.src.IsVirtual() {
+		return false
+	}
+	ops, _ := a.instrOps(k)
+	if len(ops) != 2 || ops[0].Def == ops[1].Def || ops[0].Fixed != NoReg || ops[1].Fixed != NoReg {
+		return false
+	}
+	return true
 }
 
 func (a *allocator) definedAt(k, id int32) bool {

@@ -283,3 +283,18 @@ func TestRandomProgramsAmpleRegisters(t *testing.T) {
 		checkToy(t, f, toyInfo(8, 8))
 	}
 }
+
+// TestRandomProgramsCopiesAndStores runs longer programs with long-lived
+// values and more registers, where copies of values on the stack and
+// values stored where they leave a register (stores.go) are common.
+func TestRandomProgramsCopiesAndStores(t *testing.T) {
+	n := int64(400)
+	if testing.Short() {
+		n = 100
+	}
+	for seed := int64(2000); seed < 2000+n; seed++ {
+		nInt := 3 + int(seed%4)
+		f := genProgramWindow(seed, 30+int(seed%70), nInt, 4+int(seed%3)*2)
+		checkToy(t, f, toyInfo(nInt, 2+int(seed%3)))
+	}
+}

@@ -44,7 +44,8 @@ type pmove struct {
 	dst   Reg
 	src   Reg
 	slot  int32
-	vslot int32 // the value's own slot when it has one, else -1
+	vslot int32 // the value's own slot when it is valid there, else -1
+	store bool  // slot = src
 	seq   int32 // order of creation, to sort stably
 }
 
@@ -78,6 +79,8 @@ func (a *allocator) result() (*Allocation, error) {
 	}
 	a.chainOff[n] = int32(len(a.chainIvs))
 	a.assignSlots(spilled)
+	a.entryLocs()
+	a.chooseStores()
 	moves := a.pmoves[:0]
 	a.kedits = a.kedits[:0]
 	// Moves where a value changes register inside a block.
@@ -106,12 +109,17 @@ func (a *allocator) result() (*Allocation, error) {
 	alloc.Assign = reuse(alloc.Assign, len(a.ops))
 	alloc.starts = append(alloc.starts[:0], a.opStart...)
 	starts := alloc.starts
+	moves = a.leaveStores(moves)
 	a.resetCursors()
 	for b := int32(0); b < int32(a.nb); b++ {
 		lo, hi := a.hdr[b]+1, a.hdr[b]+1+a.nins[b]
 		alloc.Start[b] = starts[lo:hi:hi]
 		for k := a.hdr[b] + 1; k <= a.hdr[b]+a.nins[b]; k++ {
 			base := 4 * k
+			if a.moveOf[k] >= 0 && a.isVirtualMove(k) {
+				a.moveOperands(alloc, k)
+				continue
+			}
 			ops, lo := a.instrOps(k)
 			for j, op := range ops {
 				x := lo + int32(j)
@@ -138,13 +146,12 @@ func (a *allocator) result() (*Allocation, error) {
 				if alloc.Assign[x] == NoReg {
 					a.internal("operand %d of v%d at %d has no register", j, id, base)
 				}
-				if op.Def && spilled[id] {
+				if op.Def && spilled[id] && (!a.lazy[id] || a.locFwd(id, base+3) == NoReg) {
 					a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(id), Src: alloc.Assign[x], Slot: int(a.slotOf[id])})
 				}
 			}
 		}
 	}
-	a.entryLocs()
 	a.resetCursors()
 	for p := int32(0); p < int32(a.nb); p++ {
 		for _, s := range a.succs[p] {
@@ -190,6 +197,53 @@ func (a *allocator) result() (*Allocation, error) {
 	}
 	alloc.Slots = a.slots
 	return alloc, nil
+}
+
+// moveOperands assigns the registers of the copy at slot k. A source on
+// the stack is reloaded straight into the destination's register right
+// after the copy, which becomes one of that register onto itself (before
+// the copy, the register may still hold a value that leaves it there). A
+// copy of a value onto itself (coalesced) may leave it on the stack: it
+// is emitted as nothing, with any register of the class named. The store
+// after a spilled destination stays even for a copy onto itself: it lets
+// mach.Spills drop the stores before it.
+func (a *allocator) moveOperands(alloc *Allocation, k int32) {
+	base := 4 * k
+	ops, lo := a.instrOps(k)
+	di, si := lo, lo+1
+	if !ops[0].Def {
+		di, si = lo+1, lo
+	}
+	d, s := a.find(a.ids[di]), a.find(a.ids[si])
+	src := a.locFwd(s, base+1)
+	if src == NoReg {
+		// It may leave its register only at the copy, which can still
+		// read it there.
+		src = a.loc(s, base)
+	}
+	dst := a.locFwd(d, base+3)
+	switch {
+	case dst != NoReg && src == NoReg:
+		a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditReload, Class: a.classOf(s), Dst: dst, Slot: int(a.slotOf[s])})
+		src = dst
+	case dst == NoReg && d != s:
+		a.internal("copy into v%d at %d has no register", d, base)
+		return
+	case dst == NoReg:
+		dst = src
+		if src == NoReg {
+			src = a.info.Allocatable[a.classOf(d)][0]
+			dst = src
+		} else if a.spilled[d] {
+			a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(d), Src: src, Slot: int(a.slotOf[d])})
+		}
+		alloc.Assign[di], alloc.Assign[si] = dst, src
+		return
+	}
+	alloc.Assign[di], alloc.Assign[si] = dst, src
+	if a.spilled[d] && !a.lazy[d] {
+		a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(d), Src: dst, Slot: int(a.slotOf[d])})
+	}
 }
 
 // sortMoves sorts moves by key, keeping the order of equal keys: a
@@ -249,10 +303,20 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 	locs := a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]]
 	for k, id := range a.liveIn[s] {
 		dst := locs[k]
-		if dst == NoReg || id < int32(FirstVirtual) {
-			continue // on the stack at s, or one location throughout
+		if id < int32(FirstVirtual) {
+			continue
 		}
 		id = a.find(id)
+		if dst == NoReg {
+			// On the stack at s, or one location throughout; a value
+			// stored lazily is stored on the way to the stack.
+			if a.lazy[id] {
+				if src := a.locFwd(id, from); src != NoReg {
+					moves = append(moves, a.storeMove(key, id, src))
+				}
+			}
+			continue
+		}
 		src := a.locFwd(id, from)
 		if dst == src {
 			continue
@@ -288,6 +352,9 @@ func (a *allocator) checkTerminator(alloc *Allocation, b int32, r Reg) error {
 // slot) to dst.
 func (a *allocator) move(key editKey, id int32, dst, src Reg) pmove {
 	m := pmove{key: key, class: a.classOf(id), dst: dst, src: src, slot: -1, vslot: a.slotOf[id]}
+	if a.lazy[id] {
+		m.vslot = -1
+	}
 	if src == NoReg {
 		m.slot = a.slotOf[id]
 		if m.slot < 0 {
@@ -388,7 +455,12 @@ func (a *allocator) sequentialize(key editKey, ms []pmove) {
 	pending := a.pending[:0]
 	defer func() { a.pending = pending }()
 	for _, m := range ms {
-		if m.dst == m.src {
+		if m.store { // reads only: before any register is written
+			a.addEdit(key, Edit{Kind: EditSpill, Class: m.class, Src: m.src, Slot: int(m.slot)})
+		}
+	}
+	for _, m := range ms {
+		if m.dst == m.src || m.store {
 			continue
 		}
 		dup := false
