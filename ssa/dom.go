@@ -17,6 +17,7 @@ func (f *Func) ReversePostorder() []*Block {
 // postorder or rpo reuses.
 func (f *Func) postorder() []*Block {
 	sc := &f.scratch
+	sc.rpoValid = false // the buffer now holds postorder
 	if len(f.Blocks) == 0 {
 		return sc.order[:0]
 	}
@@ -43,12 +44,18 @@ func (f *Func) postorder() []*Block {
 	return order
 }
 
-// rpo is ReversePostorder in the buffer of postorder.
+// rpo is ReversePostorder in the buffer of postorder. Inside Optimize it
+// is computed again only when a pass has changed the CFG since.
 func (f *Func) rpo() []*Block {
+	sc := &f.scratch
+	if sc.inOptimize && sc.rpoValid {
+		return sc.order
+	}
 	po := f.postorder()
 	for i, j := 0, len(po)-1; i < j; i, j = i+1, j-1 {
 		po[i], po[j] = po[j], po[i]
 	}
+	sc.rpoValid = sc.inOptimize
 	return po
 }
 
@@ -102,8 +109,8 @@ func (f *Func) Dominators() *DomTree {
 		}
 		return a
 	}
-	for changed := true; changed; {
-		changed = false
+	for pass := 0; ; pass++ {
+		changed := false
 		for _, b := range order[1:] {
 			var nd *Block
 			for _, p := range b.Preds {
@@ -120,6 +127,13 @@ func (f *Func) Dominators() *DomTree {
 				d.idom[b.ID] = nd
 				changed = true
 			}
+		}
+		// The first pass saw only the edges that go forward in reverse
+		// postorder. When each edge back dominates its source, the graph
+		// is reducible (Wasm's always are) and those edges change nothing:
+		// no need for the pass that would confirm it.
+		if !changed || pass == 0 && d.backEdgesDominated(order) {
+			break
 		}
 	}
 	d.idom[entry.ID] = nil
@@ -161,6 +175,39 @@ func (f *Func) Dominators() *DomTree {
 		stack = stack[:len(stack)-1]
 	}
 	d.stack = stack
+	return d
+}
+
+// backEdgesDominated reports whether the target of every edge that does
+// not go forward in reverse postorder dominates its source, by the idoms
+// computed so far.
+func (d *DomTree) backEdgesDominated(order []*Block) bool {
+	for _, b := range order[1:] {
+		rb := d.rpo[b.ID]
+		for _, p := range b.Preds {
+			if d.rpo[p.ID] < rb {
+				continue
+			}
+			x := p
+			for d.rpo[x.ID] > rb {
+				x = d.idom[x.ID]
+			}
+			if x != b {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dominators is Dominators, reusing the tree of an earlier pass of
+// Optimize when no pass has changed the CFG since (see Pass.KeepsCFG).
+func (f *Func) dominators() *DomTree {
+	if f.scratch.inOptimize && f.scratch.domValid {
+		return &f.scratch.dom
+	}
+	d := f.Dominators()
+	f.scratch.domValid = f.scratch.inOptimize
 	return d
 }
 

@@ -12,9 +12,9 @@ const epochTop = -1 // not yet known (optimistic start)
 // for the reachable blocks order (in reverse postorder).
 func memEpochs(f *Func, order []*Block) []int32 {
 	nb := f.NumBlocks()
-	in := make([]int32, nb)
-	out := make([]int32, nb)
-	last := make([]int32, nb) // the block's last call's epoch, or -1
+	in := f.tempInt32(0, nb)
+	out := f.tempInt32(1, nb)
+	last := f.tempInt32(2, nb) // the block's last call's epoch, or -1
 	for i := range in {
 		in[i], out[i], last[i] = epochTop, epochTop, epochTop
 	}
@@ -89,6 +89,20 @@ func memOf(f *Func, v *Value) int {
 	return -1
 }
 
+// hasLenLoad reports whether f loads a memory length: without one there
+// is no bounds check to remove (guard pages leave none) and no load to
+// share, and a scan is much cheaper than the pass.
+func hasLenLoad(f *Func) bool {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == OpI64Load && lenLoad(f, v) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // lenLoad returns the memory whose length v loads, or -1.
 func lenLoad(f *Func, v *Value) int {
 	if v.Op != OpI64Load || len(f.Mems) == 0 {
@@ -122,11 +136,11 @@ type checkUndo struct {
 // i32) dominated by a check of ea+k2 with k2 >= k on the same memory
 // (lengths never shrink, so that check holds here too).
 func boundsChecks(f *Func) {
-	if len(f.Mems) == 0 || len(f.Blocks) == 0 {
+	if len(f.Mems) == 0 || len(f.Blocks) == 0 || !hasLenLoad(f) {
 		return
 	}
-	d := f.Dominators()
-	epochs := memEpochs(f, f.rpo())
+	d := f.dominators()
+	epochs := memEpochs(f, d.order)
 	r := newReplacer(f)
 	lens := make(map[lenKey]*Value)
 	checks := make(map[checkKey]int64)
@@ -146,9 +160,7 @@ func boundsChecks(f *Func) {
 			epoch := epochs[b.ID]
 			kept := b.Values[:0]
 			for _, v := range b.Values {
-				for i, a := range v.Args {
-					v.Args[i] = r.resolve(a)
-				}
+				r.resolveAll(v.Args)
 				switch {
 				case v.Op.IsCall():
 					epoch = 1 + int32(v.ID)
@@ -181,7 +193,7 @@ func boundsChecks(f *Func) {
 					checks[ck] = k
 					chkUndo = append(chkUndo, checkUndo{ck, old})
 				}
-				kept = append(kept, v)
+				kept = keep(kept, v)
 			}
 			clearTail(b, kept)
 		}

@@ -32,7 +32,8 @@ func boundsFast(f *Func) {
 		return
 	}
 	slack := map[*Value]*Value{} // length load -> len-K
-	var buf []*Value
+	buf := f.scratch.rematBuf[:0]
+	defer func() { clear(buf); f.scratch.rematBuf = buf[:0] }()
 	for _, b := range f.Blocks {
 		buf = buf[:0]
 		for _, v := range b.Values {

@@ -12,9 +12,7 @@ func constFold(f *Func) {
 	for _, b := range f.Blocks {
 		kept := b.Values[:0]
 		for _, v := range b.Values {
-			for i, a := range v.Args {
-				v.Args[i] = r.resolve(a)
-			}
+			r.resolveAll(v.Args)
 			switch {
 			case v.Op == OpCopy:
 				r.set(v, v.Args[0])
@@ -39,16 +37,14 @@ func constFold(f *Func) {
 				}
 				foldInt(v)
 			}
-			kept = append(kept, v)
+			kept = keep(kept, v)
 		}
 		for i := len(kept); i < len(b.Values); i++ {
 			b.Values[i] = nil
 		}
 		b.Values = kept
 		t := b.Term
-		for i, a := range t.Args {
-			t.Args[i] = r.resolve(a)
-		}
+		r.resolveAll(t.Args)
 		if t.Op == OpBrIf {
 			if c, ok := intConst(t.Args[0]); ok {
 				taken, dropped := b.Succs[0], b.Succs[1]

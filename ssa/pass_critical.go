@@ -22,6 +22,11 @@ func splitCriticalEdges(f *Func) {
 		clear(midFor)
 		f.scratch.midFor, f.scratch.midSrc = midFor, midSrc
 	}()
+	// oneSource[t]: every edge into t comes from one block.
+	oneSource := f.tempBool(0, f.NumBlocks())
+	for _, t := range f.Blocks {
+		oneSource[t.ID] = len(t.Preds) > 0 && onlyFrom(t, t.Preds[0])
+	}
 	for _, b := range f.Blocks[:n] {
 		if len(b.Succs) < 2 {
 			continue
@@ -29,7 +34,10 @@ func splitCriticalEdges(f *Func) {
 		for i := range b.Succs {
 			e := b.Succs[i]
 			t := e.Block
-			if len(t.Preds) < 2 {
+			if len(t.Preds) < 2 || len(e.Args) == 0 && oneSource[t.ID] {
+				// Edges (of a br_table) that are t's only way in, without
+				// arguments: the allocator sees one edge and may put its
+				// moves at t's start.
 				continue
 			}
 			if int(t.ID) < len(midSrc) && midSrc[t.ID] == int32(b.ID)+1 {
@@ -55,4 +63,14 @@ func splitCriticalEdges(f *Func) {
 	if split {
 		f.ComputePreds()
 	}
+}
+
+// onlyFrom reports whether every predecessor of t is b.
+func onlyFrom(t, b *Block) bool {
+	for _, p := range t.Preds {
+		if p != b {
+			return false
+		}
+	}
+	return true
 }

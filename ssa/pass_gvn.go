@@ -38,9 +38,9 @@ func keyOf(v *Value) gvnKey {
 
 // gvn replaces each pure value by an equal one that dominates it, in one
 // walk over the dominator tree with a scoped hash table. Constants, which
-// the backends rematerialize at their uses, all move to the entry block
-// first so that each distinct constant exists once and dominates every
-// use (LICM relies on this).
+// the backends rematerialize at their uses, all move to the start of the
+// entry block in the same walk, so that each distinct constant exists
+// once and dominates every use (LICM relies on this).
 func gvn(f *Func) {
 	if len(f.Blocks) == 0 {
 		return
@@ -48,14 +48,17 @@ func gvn(f *Func) {
 	r := newReplacer(f)
 	t := &f.scratch.table
 	t.init(f.NumValues())
-	hoistConsts(f, r, t)
-	d := f.Dominators()
+	ct := &f.scratch.consts // no scopes: constants go to the entry
+	ct.init(f.NumValues())
+	consts := f.scratch.work[:0]
+	entry := f.Blocks[0]
+	d := f.dominators()
 	type frame struct {
 		b    *Block
 		mark int
 		next int
 	}
-	stack := []frame{{f.Blocks[0], 0, -1}}
+	stack := []frame{{entry, 0, -1}}
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
 		b := top.b
@@ -63,9 +66,18 @@ func gvn(f *Func) {
 			top.mark, top.next = len(t.ents), 0
 			kept := b.Values[:0]
 			for _, v := range b.Values {
-				for i, a := range v.Args {
-					v.Args[i] = r.resolve(a)
+				if v.Op.IsConst() {
+					k := keyOf(v)
+					if w := ct.find(&k); w != nil {
+						r.set(v, w)
+					} else {
+						ct.insert(&k, v)
+						v.Block = entry
+						consts = append(consts, v)
+					}
+					continue
 				}
+				r.resolveAll(v.Args)
 				if pureOp(v) {
 					k := keyOf(v)
 					if w := t.find(&k); w != nil {
@@ -74,7 +86,7 @@ func gvn(f *Func) {
 					}
 					t.insert(&k, v)
 				}
-				kept = append(kept, v)
+				kept = keep(kept, v)
 			}
 			clearTail(b, kept)
 		}
@@ -87,43 +99,7 @@ func gvn(f *Func) {
 		t.undo(top.mark)
 		stack = stack[:len(stack)-1]
 	}
-	r.applyEdges(f, d)
-}
-
-// clearTail installs kept (a prefix of b.Values' storage) as b's values,
-// clearing the dropped slots for the garbage collector.
-func clearTail(b *Block, kept []*Value) {
-	for i := len(kept); i < len(b.Values); i++ {
-		b.Values[i] = nil
-	}
-	b.Values = kept
-}
-
-// hoistConsts moves one copy of each distinct constant to the start of
-// the entry block and replaces the others by it. t must be empty; it is
-// empty again on return.
-func hoistConsts(f *Func, r *replacer, t *valueTable) {
-	entry := f.Blocks[0]
-	consts := f.scratch.work[:0]
-	for _, b := range f.Blocks {
-		kept := b.Values[:0]
-		for _, v := range b.Values {
-			if !v.Op.IsConst() {
-				kept = append(kept, v)
-				continue
-			}
-			k := keyOf(v)
-			if w := t.find(&k); w != nil {
-				r.set(v, w)
-				continue
-			}
-			t.insert(&k, v)
-			v.Block = entry
-			consts = append(consts, v)
-		}
-		clearTail(b, kept)
-	}
-	t.undo(0)
+	ct.undo(0)
 	if len(consts) > 0 {
 		// The entry's values move up behind the constants, in place when
 		// its array has room.
@@ -135,4 +111,14 @@ func hoistConsts(f *Func, r *replacer, t *valueTable) {
 	}
 	clear(consts)
 	f.scratch.work = consts[:0]
+	r.applyEdges(f, d)
+}
+
+// clearTail installs kept (a prefix of b.Values' storage) as b's values,
+// clearing the dropped slots for the garbage collector.
+func clearTail(b *Block, kept []*Value) {
+	for i := len(kept); i < len(b.Values); i++ {
+		b.Values[i] = nil
+	}
+	b.Values = kept
 }

@@ -12,12 +12,12 @@ func licm(f *Func) {
 	if len(f.Blocks) == 0 {
 		return
 	}
-	d := f.Dominators()
-	order := f.rpo()
-	loops := findLoops(f, d, order)
+	d := f.dominators()
+	loops := findLoops(f, d, d.order)
 	if len(loops) == 0 {
 		return
 	}
+	nBlocks := f.NumBlocks()
 	// Bound the work on deeply nested loops: each body walk is linear.
 	budget := 8*len(f.Blocks) + 1024
 	inLoop := bufs.Resize(f.scratch.loopTag, f.NumBlocks()+len(loops))
@@ -59,7 +59,7 @@ func licm(f *Func) {
 						changed = true
 						continue
 					}
-					kept = append(kept, v)
+					kept = keep(kept, v)
 				}
 				clearTail(b, kept)
 			}
@@ -68,6 +68,9 @@ func licm(f *Func) {
 			continue
 		}
 		pre := lp.preheader(inLoop, int32(tag))
+		if f.NumBlocks() > nBlocks {
+			f.scratch.domValid, f.scratch.rpoValid = false, false // a new block: the CFG changed
+		}
 		for _, v := range moved {
 			v.Block = pre
 		}

@@ -20,29 +20,43 @@ func remat(f *Func) {
 	if len(f.Blocks) == 0 {
 		return
 	}
-	f.CountUses()
-	uses := f.tempInt32(0, f.NumValues()) // uses in contexts that allow recomputing
-	cheap := f.tempBool(0, f.NumValues())
-	var order [4][]*Value // candidates by kind, users' kinds first
+	n := f.NumValues()
+	all := f.tempInt32(0, n)   // uses, as Value.Uses would count them
+	uses := f.tempInt32(1, n)  // uses in contexts that allow recomputing
+	local := f.tempInt32(2, n) // 1 + the ID of a user in the same block
+	cheap := f.tempBool(0, n)
+	order := &f.scratch.rematOrder // candidates by kind, users' kinds first
+	for k := range order {
+		order[k] = order[k][:0]
+	}
+	defer func() {
+		for k := range order {
+			clear(order[k])
+		}
+	}()
+	// One walk gathers the candidates and counts the uses of all values.
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if k := rematKind(v); k >= 0 {
 				order[k] = append(order[k], v)
 			}
+			noteUses(v, all, local)
+			countRematUses(v, uses, nil)
+		}
+		noteUses(b.Term, all, local)
+		countRematUses(b.Term, uses, nil)
+		for _, e := range b.Succs {
+			for _, a := range e.Args {
+				all[a.ID]++
+			}
 		}
 	}
 	// A candidate is cheap when all its uses are; users are classified
 	// before their operands (compares, adds, shifts, extensions).
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			countRematUses(v, uses, nil)
-		}
-		countRematUses(b.Term, uses, nil)
-	}
 	found := false
 	for k := range order {
 		for _, v := range order[k] {
-			if v.Uses > 0 && uses[v.ID] == v.Uses {
+			if all[v.ID] > 0 && uses[v.ID] == all[v.ID] {
 				cheap[v.ID] = true
 				found = true
 				countRematUses(v, uses, cheap)
@@ -56,22 +70,20 @@ func remat(f *Func) {
 	// user that stays too (users are decided first); the others are
 	// recomputed at every use and their operands are left alone (the
 	// copies take the original operands).
-	local := uses // reused: by value ID, 1 + the ID of the user in the same block
-	clear(local)
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			noteLocal(v, local)
-		}
-		noteLocal(b.Term, local)
-	}
+	found = false
 	for k := range order {
 		for _, v := range order[k] {
-			if u := local[v.ID] - 1; v.Uses == 1 && u >= 0 && !cheap[u] {
+			if u := local[v.ID] - 1; all[v.ID] == 1 && u >= 0 && !cheap[u] {
 				cheap[v.ID] = false
 			}
+			found = found || cheap[v.ID]
 		}
 	}
-	var buf []*Value
+	if !found {
+		return
+	}
+	buf := f.scratch.rematBuf[:0]
+	defer func() { clear(buf); f.scratch.rematBuf = buf[:0] }()
 	for _, b := range f.Blocks {
 		buf = buf[:0]
 		for _, v := range b.Values {
@@ -167,11 +179,12 @@ func rematArgs(f *Func, u *Value, cheap []bool, buf []*Value) []*Value {
 	return buf
 }
 
-// noteLocal records u as the user of its operands defined in its own
-// block.
-func noteLocal(u *Value, local []int32) {
+// noteUses counts u's uses of its operands in all and records u as the
+// user of those defined in its own block in local.
+func noteUses(u *Value, all, local []int32) {
 	for _, a := range u.Args {
-		if a.Block == u.Block && int(u.ID) < len(local) {
+		all[a.ID]++
+		if a.Block == u.Block {
 			local[a.ID] = int32(u.ID) + 1
 		}
 	}

@@ -12,9 +12,7 @@ func simplify(f *Func) {
 	s := simplifier{f: f, r: newReplacer(f), consts: make(map[gvnKey]*Value)}
 	for _, b := range f.rpo() {
 		for _, v := range b.Values {
-			for i, a := range v.Args {
-				v.Args[i] = s.r.resolve(a)
-			}
+			s.r.resolveAll(v.Args)
 			// A rewrite may enable another; a few rounds reach a fixpoint.
 			for range 4 {
 				w, again := s.value(v)

@@ -57,6 +57,8 @@ func (r *replacer) applyEdges(f *Func, d *DomTree) {
 	}
 }
 
+// resolveAll resolves every operand in args, storing only those that
+// change: a pointer store is a write barrier while the collector runs.
 func (r *replacer) resolveAll(args []*Value) {
 	for i, a := range args {
 		if int(a.ID) < len(r.to) && r.to[a.ID] != nil {
@@ -123,4 +125,15 @@ func removeParams(b *Block, edges []*Edge, drop func(*Value) bool) {
 	}
 	clear(b.Params[len(kept):])
 	b.Params = kept
+}
+
+// keep appends v to kept, a filtered prefix of the slice being walked (so
+// that it has room), storing v only when an earlier element was dropped.
+func keep(kept []*Value, v *Value) []*Value {
+	n := len(kept)
+	kept = kept[:n+1]
+	if kept[n] != v {
+		kept[n] = v
+	}
+	return kept
 }

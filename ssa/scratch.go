@@ -6,25 +6,31 @@ import "github.com/wasmc/wasmc/internal/bufs"
 // next (Func.Reset keeps them), so that a compiler's worker stops
 // allocating once they fit its largest function.
 type scratch struct {
-	seen    []bool // postorder
-	order   []*Block
-	poStack []poFrame
-	dom     DomTree
-	live    []bool // deadCode
-	work    []*Value
-	table   valueTable // gvn and hoistConsts
-	loopTag []int32    // licm
-	moved   []*Value
-	body    []*Block
-	bodyBuf []*Block
-	gone    []bool  // removeParams
-	inAt    []int32 // computeIncoming
-	inEdges []*Edge
-	inFill  []int32
-	midFor  []*Block // splitCriticalEdges
-	midSrc  []int32
-	int32s  [4][]int32 // tempInt32
-	bools   [4][]bool  // tempBool
+	seen       []bool // postorder
+	order      []*Block
+	poStack    []poFrame
+	dom        DomTree
+	live       []bool // deadCode
+	work       []*Value
+	table      valueTable // gvn
+	consts     valueTable // gvn's constants
+	loopTag    []int32    // licm
+	moved      []*Value
+	body       []*Block
+	bodyBuf    []*Block
+	gone       []bool  // removeParams
+	inAt       []int32 // computeIncoming
+	inEdges    []*Edge
+	inFill     []int32
+	midFor     []*Block // splitCriticalEdges
+	midSrc     []int32
+	rematOrder [4][]*Value
+	rematBuf   []*Value   // remat, boundsFast
+	int32s     [4][]int32 // tempInt32
+	bools      [4][]bool  // tempBool
+	// domValid: dom is the tree of the CFG as it is, rpoValid: order is
+	// its reverse postorder (both only inside Optimize).
+	domValid, rpoValid, inOptimize bool
 }
 
 // tempInt32 returns n zeroed int32s from f's buffers, for per-value or

@@ -79,6 +79,7 @@ type Compiler struct {
 	isel  isel
 	alloc regalloc.Allocator
 	asm   Asm
+	emit  emitter
 }
 
 // newAsm returns the assembler to encode f with: its Compiler's, emptied,
@@ -113,7 +114,7 @@ func (c *Compiler) Compile(f *ssa.Func, listing *strings.Builder) (FuncCode, err
 		return FuncCode{}, fmt.Errorf("amd64: %s: register allocation: %w", f.Name, err)
 	}
 	mf.asm = &c.asm
-	fc, err := encode(mf, alloc)
+	fc, err := c.emit.encode(mf, alloc)
 	// The code lives in the reused assembler: copy it out.
 	fc.Code, fc.Relocs = slices.Clone(fc.Code), slices.Clone(fc.Relocs)
 	if err != nil {

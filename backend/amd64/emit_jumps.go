@@ -1,16 +1,21 @@
 package amd64
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // computeJumps finds the blocks that are nothing but a jump once
 // allocated (see mach.Jumps): no allocator edits, and only moves the
 // allocator coalesced before the jump.
 func (e *emitter) computeJumps() {
 	mf := e.mf
-	edited := make([]bool, len(mf.blocks))
+	edited := bufs.Resize(e.edited, len(mf.blocks))
+	clear(edited)
+	e.edited = edited
 	for i := range e.alloc.Edits {
 		if b := int(e.alloc.Edits[i].Pos.Block); b < len(edited) {
 			edited[b] = true
 		}
 	}
+	var r instr
 	trivial := func(b int) bool {
 		in := mf.blocks[b].instrs
 		if edited[b] || len(in) == 0 || in[len(in)-1].op != mJmp {
@@ -20,8 +25,7 @@ func (e *emitter) computeJumps() {
 			if in[i].op != mMov && in[i].op != mFMov {
 				return false
 			}
-			r, err := e.resolve(&in[i], b, i)
-			if err != nil || r.args[0].reg != r.args[1].reg {
+			if err := e.resolve(&r, &in[i], b, i); err != nil || r.args[0].reg != r.args[1].reg {
 				return false
 			}
 		}

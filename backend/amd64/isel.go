@@ -51,7 +51,6 @@ type isel struct {
 	moves    []mach.Move
 	lazy     []int
 	fixedBuf []operand
-	usersBuf []*ssa.Value
 	layouts  map[*ssa.Signature]*CallLayout
 }
 

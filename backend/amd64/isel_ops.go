@@ -15,61 +15,67 @@ func isCompare(op ssa.Op) bool {
 
 // decideFolding marks the values whose single user emits them.
 func (s *isel) decideFolding() {
-	foldable := func(v *ssa.Value, b *ssa.Block) bool {
-		return v.Uses == 1 && v.Block == b && !s.fold[v.ID]
-	}
 	for _, b := range s.f.Blocks {
-		users := append(s.usersBuf[:0], b.Values...)
-		if b.Term != nil {
-			users = append(users, b.Term)
+		for _, u := range b.Values {
+			s.foldInto(u)
 		}
-		s.usersBuf = users
-		for _, u := range users {
-			var cond *ssa.Value
-			switch u.Op {
-			case ssa.OpBrIf, ssa.OpTrapIf:
-				cond = u.Args[0]
-			case ssa.OpSelect:
-				cond = u.Args[2]
-			}
-			if cond != nil && isCompare(cond.Op) && foldable(cond, b) {
-				s.fold[cond.ID] = true
-			}
-			s.foldArith(u, func(v *ssa.Value) bool { return foldable(v, b) })
-			if (u.Op.IsLoad() || u.Op.IsStore()) && len(u.Args) > 0 {
-				addr := u.Args[0]
-				if addr.Op != ssa.OpI64Add || !foldable(addr, b) {
-					continue
-				}
-				s.fold[addr.ID] = true
-				for _, x := range addr.Args {
-					if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && foldable(x, b) {
-						s.fold[x.ID] = true
-						if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && foldable(z, b) {
-							s.fold[z.ID] = true
-						}
-					}
-				}
-			}
+		if b.Term != nil {
+			s.foldInto(b.Term)
 		}
 	}
 	s.foldLoads()
 }
 
+// foldable reports whether v may be emitted by its user u: u is its only
+// user, in the same block, and v is not folded elsewhere already.
+func (s *isel) foldable(v, u *ssa.Value) bool {
+	return v.Uses == 1 && v.Block == u.Block && !s.fold[v.ID]
+}
+
+// foldInto marks the operands that user u emits itself.
+func (s *isel) foldInto(u *ssa.Value) {
+	var cond *ssa.Value
+	switch u.Op {
+	case ssa.OpBrIf, ssa.OpTrapIf:
+		cond = u.Args[0]
+	case ssa.OpSelect:
+		cond = u.Args[2]
+	}
+	if cond != nil && isCompare(cond.Op) && s.foldable(cond, u) {
+		s.fold[cond.ID] = true
+	}
+	s.foldArith(u)
+	if (u.Op.IsLoad() || u.Op.IsStore()) && len(u.Args) > 0 {
+		addr := u.Args[0]
+		if addr.Op != ssa.OpI64Add || !s.foldable(addr, u) {
+			return
+		}
+		s.fold[addr.ID] = true
+		for _, x := range addr.Args {
+			if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && s.foldable(x, u) {
+				s.fold[x.ID] = true
+				if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && s.foldable(z, u) {
+					s.fold[z.ID] = true
+				}
+			}
+		}
+	}
+}
+
 // foldArith marks the operands u's own instruction absorbs: a shift by
 // 1..3 under an add (an lea index scale) and an add of a constant under
 // an integer compare (an lea into the scratch register).
-func (s *isel) foldArith(u *ssa.Value, foldable func(*ssa.Value) bool) {
+func (s *isel) foldArith(u *ssa.Value) {
 	switch {
 	case u.Op == ssa.OpI32Add || u.Op == ssa.OpI64Add:
 		for _, x := range u.Args {
-			if indexScale(x) != 0 && foldable(x) {
+			if indexScale(x) != 0 && s.foldable(x, u) {
 				s.fold[x.ID] = true
 				return
 			}
 		}
 		for _, x := range u.Args {
-			if x.Op == u.Op && foldable(x) {
+			if x.Op == u.Op && s.foldable(x, u) {
 				s.fold[x.ID] = true
 				if !s.leaShape(u) {
 					s.fold[x.ID] = false
@@ -79,7 +85,7 @@ func (s *isel) foldArith(u *ssa.Value, foldable func(*ssa.Value) bool) {
 		}
 	case isCompare(u.Op) && len(u.Args) == 2 && !u.Args[0].Type.IsFloat():
 		for _, x := range u.Args {
-			if _, _, ok := addConst(x); ok && foldable(x) {
+			if _, _, ok := addConst(x); ok && s.foldable(x, u) {
 				s.fold[x.ID] = true
 				return
 			}

@@ -123,8 +123,8 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 		}
 		return a
 	}
-	for changed := true; changed; {
-		changed = false
+	for pass := 0; ; pass++ {
+		changed := false
 		for k := len(order) - 1; k >= 0; k-- {
 			b := order[k]
 			if b == 0 {
@@ -145,6 +145,12 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 				idom[b] = nd
 				changed = true
 			}
+		}
+		// After the first pass, when every retreating edge's target
+		// dominates its source the graph is reducible and those edges,
+		// ignored so far, change nothing (ssa.Func.Dominators).
+		if !changed || pass == 0 && retreatingDominated(order, num, idom, block) {
+			break
 		}
 	}
 	dominates := func(a, b int) bool {
@@ -196,4 +202,25 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 			}
 		}
 	}
+}
+
+// retreatingDominated reports whether the target of every retreating edge
+// (to a block finishing later in the depth-first search, or to itself)
+// dominates its source by the idoms found so far.
+func retreatingDominated(order, num, idom []int, block func(i int) *Block) bool {
+	for _, b := range order {
+		for _, p := range block(b).Preds {
+			if num[p] < 0 || num[p] > num[b] {
+				continue
+			}
+			x := p
+			for num[x] < num[b] {
+				x = idom[x]
+			}
+			if x != b {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -131,6 +131,9 @@ var immDirty = [...]uint16{
 func clearImm(in *wasm.Instr, d uint16) {
 	if d&dirtyScalars != 0 {
 		in.Index, in.Index2, in.Const, in.Lane = 0, 0, 0, 0
+		if d == dirtyScalars { // the usual case: skip the other tests
+			return
+		}
 	}
 	if d&dirtyBlock != 0 {
 		in.Block = wasm.BlockType{}

@@ -68,6 +68,10 @@ func (l *Builder) control() bool {
 		params, results := l.blockSig(in.Block)
 		header := l.newBlock()
 		header.LoopHeader = true
+		if !l.loops.scanned && len(l.localTypes) >= scanMinLocals {
+			l.loops.scan(l.code.Body, l.code.Offset, in.Offset, len(l.localTypes))
+		}
+		l.loopOf[header.ID] = l.loops.loopAt(in.Offset) + 1
 		for _, t := range params {
 			header.NewParam(t)
 		}
@@ -108,7 +112,7 @@ func (l *Builder) control() bool {
 	case 0x0e: // br_table
 		index := l.pop()
 		var ret *ssa.Block
-		edges := make([]ssa.Edge, len(in.Labels))
+		edges := l.f.NewEdges(len(in.Labels))
 		for i, depth := range in.Labels {
 			edges[i] = l.edgeTo(depth, &ret)
 		}

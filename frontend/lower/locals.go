@@ -1,7 +1,9 @@
 package lower
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 
 	"github.com/wasmc/wasmc/ssa"
 )
@@ -24,6 +26,8 @@ func (l *Builder) newBlock() *ssa.Block {
 	for int(b.ID) >= len(l.sealed) {
 		l.sealed = append(l.sealed, false)
 		l.incomplete = append(l.incomplete, nil)
+		l.open = append(l.open, openParam{})
+		l.loopOf = append(l.loopOf, 0)
 	}
 	return b
 }
@@ -61,19 +65,38 @@ func (l *Builder) writeLocal(b *ssa.Block, n uint32, v *ssa.Value) {
 }
 
 func (l *Builder) readLocal(b *ssa.Block, n uint32) *ssa.Value {
+	var v *ssa.Value
 	if b == l.cur {
-		if v := l.curDefs[n]; v != nil {
-			return v
-		}
-	} else if v := l.defs.get(defKey(b, n)); v != nil {
-		return v
+		v = l.curDefs[n]
+	} else {
+		v = l.defs.get(defKey(b, n))
 	}
-	return l.readLocalRec(b, n)
+	if v == nil {
+		return l.readLocalRec(b, n)
+	}
+	if l.opens > 0 && v.Op == ssa.OpParam {
+		if o := &l.open[v.Block.ID]; o.param == v {
+			o.used = true
+		}
+	}
+	return v
+}
+
+// openParam is the parameter readLocalRec is completing for a block, and
+// whether a read returned it meanwhile (around a loop): then it may have
+// uses and must stay even if every edge passes one value.
+type openParam struct {
+	param *ssa.Value
+	used  bool
 }
 
 func (l *Builder) readLocalRec(b *ssa.Block, n uint32) *ssa.Value {
 	var v *ssa.Value
 	switch {
+	case l.loopOf[b.ID] > 0 && !l.loops.writes(l.loopOf[b.ID]-1, n):
+		// A loop that never assigns n: its value on entry (the first
+		// predecessor) holds throughout.
+		v = l.readLocal(b.Preds[0], n)
 	case !l.sealed[b.ID]:
 		v = b.NewParam(l.localTypes[n])
 		l.incomplete[b.ID] = append(l.incomplete[b.ID], incomplete{n, v})
@@ -85,16 +108,47 @@ func (l *Builder) readLocalRec(b *ssa.Block, n uint32) *ssa.Value {
 	default:
 		v = b.NewParam(l.localTypes[n])
 		l.writeLocal(b, n, v)
-		l.addParamArgs(b, n)
+		l.open[b.ID] = openParam{param: v}
+		l.opens++
+		lo, hi := l.addParamArgs(b, n)
+		if w := l.sameArg(lo, hi); w != nil && !l.open[b.ID].used {
+			// Every edge passes w and nothing read v: drop it now rather
+			// than leave it to the SSA passes (most parameters go so).
+			b.Params = b.Params[:len(b.Params)-1]
+			for i := lo; i < hi; i++ {
+				e := l.inEdges[i].edge
+				e.Args[len(e.Args)-1] = nil
+				e.Args = e.Args[:len(e.Args)-1]
+			}
+			v = w
+		}
+		l.open[b.ID] = openParam{}
+		l.opens--
 	}
 	l.writeLocal(b, n, v)
 	return v
 }
 
+// sameArg returns the value that every edge of inEdges[lo:hi] passes as
+// its last argument, or nil if they differ.
+func (l *Builder) sameArg(lo, hi int) *ssa.Value {
+	var w *ssa.Value
+	for i := lo; i < hi; i++ {
+		args := l.inEdges[i].edge.Args
+		a := args[len(args)-1]
+		if w != nil && a != w {
+			return nil
+		}
+		w = a
+	}
+	return w
+}
+
 // addParamArgs appends, to every edge entering b, the value local n has at
-// the end of the edge's source block.
-func (l *Builder) addParamArgs(b *ssa.Block, n uint32) {
-	lo, hi := l.incoming(b)
+// the end of the edge's source block. It returns the range of inEdges that
+// lists those edges.
+func (l *Builder) addParamArgs(b *ssa.Block, n uint32) (lo, hi int) {
+	lo, hi = l.incoming(b)
 	var last *ssa.Block
 	var v *ssa.Value
 	for i := lo; i < hi; i++ {
@@ -113,6 +167,7 @@ func (l *Builder) addParamArgs(b *ssa.Block, n uint32) {
 		}
 		e.Args = append(e.Args, v)
 	}
+	return lo, hi
 }
 
 // inEdge is an edge into a block and the block it leaves.
@@ -136,16 +191,45 @@ func (l *Builder) incoming(b *ssa.Block) (lo, hi int) {
 	base := len(l.preds)
 	l.preds = b.AppendUniquePreds(l.preds)
 	for _, p := range l.preds[base:] {
-		for k := range p.Succs {
-			if e := &p.Succs[k]; e.Block == b {
-				l.inEdges = append(l.inEdges, inEdge{p, e})
+		if len(p.Succs) <= 8 {
+			for k := range p.Succs {
+				if e := &p.Succs[k]; e.Block == b {
+					l.inEdges = append(l.inEdges, inEdge{p, e})
+				}
 			}
+			continue
+		}
+		// A br_table: its edges by target, so that each target costs a
+		// search rather than a scan of them all.
+		idx := l.edgesByTarget(p)
+		i, _ := slices.BinarySearchFunc(idx, b.ID, func(k int32, id ssa.ID) int { return cmp.Compare(p.Succs[k].Block.ID, id) })
+		for ; i < len(idx) && p.Succs[idx[i]].Block == b; i++ {
+			l.inEdges = append(l.inEdges, inEdge{p, &p.Succs[idx[i]]})
 		}
 	}
 	l.preds = l.preds[:base]
 	hi = len(l.inEdges)
 	l.inAt[b.ID] = [2]int32{int32(lo), int32(hi) + 1}
 	return lo, hi
+}
+
+// edgesByTarget returns the indices of p's edges ordered by target block
+// ID, then index: made once per block, when a target first needs them.
+func (l *Builder) edgesByTarget(p *ssa.Block) []int32 {
+	if r, ok := l.byTarget[p]; ok {
+		return l.targetIdx[r[0]:r[1]]
+	}
+	lo := len(l.targetIdx)
+	for k := range p.Succs {
+		l.targetIdx = append(l.targetIdx, int32(k))
+	}
+	idx := l.targetIdx[lo:]
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(p.Succs[a].Block.ID, p.Succs[b].Block.ID) })
+	if l.byTarget == nil {
+		l.byTarget = make(map[*ssa.Block][2]int)
+	}
+	l.byTarget[p] = [2]int{lo, len(l.targetIdx)}
+	return idx
 }
 
 // seal records that all of b's predecessors are known and completes the

@@ -114,6 +114,34 @@ func TestLowerControlFlow(t *testing.T) {
 	}
 }
 
+// TestLowerLocalParams checks that the lowering itself only gives blocks
+// the parameters locals need: none at a merge where every path has the
+// same value, none at a loop header for a local the loop does not assign,
+// even in a nested loop or when read after the loop. (Loops are scanned
+// in functions with at least scanMinLocals locals.)
+func TestLowerLocalParams(t *testing.T) {
+	f, _ := lowerWAT(t, `(module
+	  (func (param i32 i32) (result i32) (local i32 i32 i32 i32 i32 i32)
+	    (if (local.get 0) (then (local.set 2 (i32.const 1))))
+	    (if (local.get 2) (then (nop)) (else (drop (i32.const 5))))
+	    (loop
+	      (loop
+	        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+	        (br_if 0 (local.get 0)))
+	      (br_if 0 (local.get 1)))
+	    (i32.add (local.get 1) (local.get 2))))`, 0, false)
+	// Local 2 merges after the first if (one parameter) and changes in
+	// both loops (one each); locals 0 and 1 never need one.
+	params := 0
+	for _, b := range f.Blocks[1:] {
+		params += len(b.Params)
+	}
+	if params != 3 {
+		t.Errorf("%d block parameters, want 3:\n%s", params, f)
+	}
+	wantLines(t, f, "i32.add v2, ")
+}
+
 func TestLowerRemKeepsMinusOne(t *testing.T) {
 	f, _ := lowerWAT(t, `(module (func (param i64 i64) (result i64)
 	  (i64.rem_s (local.get 0) (local.get 1))))`, 0, true)

@@ -92,9 +92,9 @@ func (l *Builder) numeric() bool {
 	case 0x42:
 		l.push(l.i64(int64(in.Const)))
 	case 0x43:
-		l.push(l.emitAux(ssa.OpConstF32, ssa.F32, int64(uint32(in.Const))))
+		l.push(l.constant(ssa.F32, int64(uint32(in.Const))))
 	case 0x44:
-		l.push(l.emitAux(ssa.OpConstF64, ssa.F64, int64(in.Const)))
+		l.push(l.constant(ssa.F64, int64(in.Const)))
 	case 0x6d, 0x6e, 0x6f, 0x70: // i32.div_s, div_u, rem_s, rem_u
 		l.divide(ssa.I32, in.Op-0x6d)
 	case 0x7f, 0x80, 0x81, 0x82:
@@ -170,12 +170,12 @@ func (l *Builder) truncate() {
 	x := l.pop()
 	var ne, lt, le, ge, or ssa.Op = ssa.OpF32Ne, ssa.OpF32Lt, ssa.OpF32Le, ssa.OpF32Ge, ssa.OpI32Or
 	fconst := func(f float64) *ssa.Value {
-		return l.emitAux(ssa.OpConstF32, ssa.F32, int64(math.Float32bits(float32(f))))
+		return l.constant(ssa.F32, int64(math.Float32bits(float32(f))))
 	}
 	if x.Type == ssa.F64 {
 		ne, lt, le, ge = ssa.OpF64Ne, ssa.OpF64Lt, ssa.OpF64Le, ssa.OpF64Ge
 		fconst = func(f float64) *ssa.Value {
-			return l.emitAux(ssa.OpConstF64, ssa.F64, int64(math.Float64bits(f)))
+			return l.constant(ssa.F64, int64(math.Float64bits(f)))
 		}
 	}
 	l.trapIf(l.emit(ne, ssa.I32, x, x), abi.TrapInvalidConversion)
