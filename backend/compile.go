@@ -15,11 +15,29 @@ import (
 	"github.com/wasmc/wasmc/ssa"
 )
 
-// Compile compiles every defined function of the validated module m for
+// Options are the code generation choices a Compiled records.
+type Options struct {
+	// GuardPages: no explicit bounds checks on 32-bit memories; the
+	// runtime reserves 8 GiB and a guard per memory and turns faults into
+	// traps (lower.Options). Code compiled so runs only on linux.
+	GuardPages bool
+}
+
+// Defaults are the options Compile uses: guard pages when the compiling
+// machine runs linux (whose runtime can provide them). Benchmarks change
+// them to compare; nothing else should.
+var Defaults = Options{GuardPages: runtime.GOOS == "linux"}
+
+// Compile compiles m with Defaults (CompileOptions).
+func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, error) {
+	return CompileOptions(m, features, arch, Defaults)
+}
+
+// CompileOptions compiles every defined function of the validated module m for
 // arch and links the result. Functions are compiled in parallel, one
 // worker per GOMAXPROCS; the output does not depend on scheduling.
 // features are the proposals m was validated with.
-func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, error) {
+func CompileOptions(m *wasm.Module, features wasm.Features, arch string, opts Options) (*Compiled, error) {
 	t, err := prepare(m, arch)
 	if err != nil {
 		return nil, err
@@ -45,6 +63,7 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 			// target's; each function is dead once compiled.
 			b := lower.NewBuilder(m, layout)
 			b.Reuse()
+			b.SetOptions(opts.lower())
 			cf := t.NewCompiler()
 			for {
 				k := int(next.Add(1) - 1)
@@ -71,8 +90,15 @@ func Compile(m *wasm.Module, features wasm.Features, arch string) (*Compiled, er
 			return nil, err
 		}
 	}
-	return t.Link(m, units)
+	c, err := t.Link(m, units)
+	if err != nil {
+		return nil, err
+	}
+	c.GuardPages = opts.GuardPages
+	return c, nil
 }
+
+func (o Options) lower() lower.Options { return lower.Options{GuardPages: o.GuardPages} }
 
 // bySize returns the defined functions' indices, largest body first, so
 // that the workers do not end waiting on one large function taken last.
@@ -130,6 +156,7 @@ func CompileFunc(m *wasm.Module, features wasm.Features, arch string, funcIndex 
 	}
 	st := &FuncStages{}
 	b := lower.NewBuilder(m, abi.NewLayout(m))
+	b.SetOptions(Defaults.lower())
 	if _, err := compileOne(t.NewCompiler(), b, m, features, funcIndex, st); err != nil {
 		return st, err
 	}

@@ -25,6 +25,9 @@ type Compiled struct {
 	// stores the arguments in the ExecCtx buffer, exits with StatusHostCall
 	// and CallIndex i, and on resume returns the buffer's results.
 	HostStubs []uint32
+	// GuardPages: compiled with Options.GuardPages, so runnable only by a
+	// runtime that reserves guard pages and handles their faults.
+	GuardPages bool
 }
 
 // FuncRange is a function's code within Compiled.Code.

@@ -23,7 +23,16 @@ type Memory struct {
 	mu       sync.Mutex
 	owner    *owner
 	closed   atomic.Bool
+	// guarded: a 32-bit memory inside a guardReservation, which code
+	// compiled for guard pages needs (checkGuard).
+	guarded bool
 }
+
+// guardReservation is what a 32-bit memory reserves on platforms with
+// guard pages: a zero-extended 32-bit index plus a 32-bit offset plus the
+// widest access stays inside it, so every out-of-bounds access faults on
+// a PROT_NONE page (docs/abi.md, "Bounds checks").
+const guardReservation = 2*max32Bytes + 64<<10
 
 // max32Bytes is the most a 32-bit memory can address.
 const max32Bytes = 1 << 32
@@ -72,16 +81,31 @@ func newMemory(t wasm.MemoryType, rec []byte) (*Memory, error) {
 	if resv == 0 {
 		resv = 1 // a real base address even for an empty memory
 	}
-	mem, err := reserve(resv)
-	if err != nil {
-		return nil, err
+	var mem []byte
+	var err error
+	guarded := false
+	if guardPagesSupported && !t.Limits.Is64 {
+		// Without the address space, only code with explicit checks can
+		// use the memory (checkGuard).
+		if mem, err = reserveGuard(); err == nil {
+			guarded = true
+		}
+	}
+	if !guarded {
+		if mem, err = reserve(resv); err != nil {
+			return nil, err
+		}
 	}
 	size := t.Limits.Min << log2
 	if err := commit(mem, 0, size); err != nil {
-		unmap(mem)
+		if guarded {
+			releaseGuard(mem, size)
+		} else {
+			unmap(mem)
+		}
 		return nil, fmt.Errorf("runtime: commit memory: %w", err)
 	}
-	m := &Memory{typ: t, pageLog2: log2, maxPages: maxPages, mem: mem, rec: rec}
+	m := &Memory{typ: t, pageLog2: log2, maxPages: maxPages, mem: mem, rec: rec, guarded: guarded}
 	store64(rec, abi.MemBase, uint64(addrOf(mem)))
 	store64(rec, abi.MemLen, size)
 	store64(rec, abi.MemMax, maxPages<<log2)
@@ -94,7 +118,11 @@ func (m *Memory) free() {
 	if m.closed.Swap(true) {
 		return
 	}
-	unmap(m.mem)
+	if m.guarded {
+		releaseGuard(m.mem, atomic.LoadUint64((*uint64)(unsafe.Pointer(&m.rec[abi.MemLen]))))
+	} else {
+		unmap(m.mem)
+	}
 	m.mem = nil
 	if m.ownRec {
 		freeRecord(m.rec)
@@ -182,6 +210,61 @@ func (m *Memory) Write(off uint64, data []byte) bool {
 	}
 	copy(b[off:], data)
 	return true
+}
+
+// guardPagesReady installs the fault handler once; code compiled for guard
+// pages cannot run without it.
+var guardPagesReady = sync.OnceValue(func() error {
+	if !guardPagesSupported {
+		return errors.New("runtime: the module was compiled for guard pages, which need linux/amd64 or linux/arm64: recompile it")
+	}
+	return installFaultHandler()
+})
+
+// guardPool keeps the reservations of freed memories, emptied, for the
+// next memories: an 8 GiB reservation costs nothing natively but address
+// space, while an emulator such as qemu-user 7.2 spends ~50 MB of its own
+// bookkeeping on each new one and never frees it.
+var guardPool struct {
+	sync.Mutex
+	free [][]byte
+}
+
+const guardPoolMax = 64
+
+func reserveGuard() ([]byte, error) {
+	guardPool.Lock()
+	if n := len(guardPool.free); n > 0 {
+		b := guardPool.free[n-1]
+		guardPool.free = guardPool.free[:n-1]
+		guardPool.Unlock()
+		return b, nil
+	}
+	guardPool.Unlock()
+	return reserve(guardReservation)
+}
+
+// releaseGuard empties a guard reservation whose first used bytes were
+// committed and pools it: fresh PROT_NONE zero pages replace the used
+// ones (mmap MAP_FIXED; madvise would not do under qemu, which ignores it).
+func releaseGuard(b []byte, used uint64) {
+	guardPool.Lock()
+	defer guardPool.Unlock()
+	if len(guardPool.free) < guardPoolMax && (used == 0 || remapNone(b[:min(roundPage(used), uint64(len(b)))]) == nil) {
+		guardPool.free = append(guardPool.free, b)
+		return
+	}
+	unmap(b)
+}
+
+// checkGuard reports why the code of mod cannot access m: code compiled
+// for guard pages has no bounds checks on 32-bit memories, so it must
+// only ever see memories inside a guard reservation.
+func (m *Memory) checkGuard(mod *Module) error {
+	if mod.compiled.GuardPages && !m.typ.Limits.Is64 && !m.guarded {
+		return errors.New("runtime: the module was compiled for guard pages but its memory has no guard reservation")
+	}
+	return nil
 }
 
 func (m *Memory) recAddr() uint64 { return uint64(addrOf(m.rec)) }

@@ -66,6 +66,17 @@ func mapCode(code []byte) ([]byte, error) {
 	return b, nil
 }
 
+// remapNone replaces the pages of b with fresh PROT_NONE zero pages, in
+// place.
+func remapNone(b []byte) error {
+	_, _, e := unix.Syscall6(unix.SYS_MMAP, addrOf(b), uintptr(len(b)), unix.PROT_NONE,
+		unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_FIXED|unix.MAP_NORESERVE, ^uintptr(0), 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
 func unmap(b []byte) {
 	if len(b) > 0 {
 		unix.Munmap(b)

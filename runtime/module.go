@@ -65,6 +65,11 @@ func NewModule(m *wasm.Module, f wasm.Features, code *backend.Compiled) (*Module
 			return nil, fmt.Errorf("runtime: function %d has no entry shim", uint32(i)+m.NumImportedFuncs)
 		}
 	}
+	// The fault handler also turns a hit on a Wasm stack's guard page into
+	// a trap, so every module gets it; only guard-page code needs it.
+	if err := guardPagesReady(); err != nil && code.GuardPages {
+		return nil, err
+	}
 	b, err := mapCode(code.Code)
 	if err != nil {
 		return nil, err
@@ -80,7 +85,11 @@ func NewModule(m *wasm.Module, f wasm.Features, code *backend.Compiled) (*Module
 	}
 	mod.cleanup = goruntime.AddCleanup(mod, func(c *codeMapping) { unregisterCode(addrOf(c.b)); unmap(c.b) }, &codeMapping{b})
 	ci := &codeInfo{base: mod.codeBase, size: uintptr(len(code.Code)), compiled: code, wasm: m}
-	registerCode(ci)
+	if err := registerCode(ci); err != nil {
+		mod.cleanup.Stop()
+		unmap(b)
+		return nil, err
+	}
 	writePerfMap(ci)
 	return mod, nil
 }
@@ -139,20 +148,27 @@ var codeRegistry struct {
 	code []*codeInfo // sorted by base
 }
 
-func registerCode(c *codeInfo) {
+// registerCode also publishes the range to the fault handler, which turns
+// faults inside it into traps.
+func registerCode(c *codeInfo) error {
 	codeRegistry.mu.Lock()
 	defer codeRegistry.mu.Unlock()
+	if err := faultAdd(c.base, c.size); err != nil {
+		return err
+	}
 	r := codeRegistry.code
 	i := sort.Search(len(r), func(i int) bool { return r[i].base >= c.base })
 	r = append(r, nil)
 	copy(r[i+1:], r[i:])
 	r[i] = c
 	codeRegistry.code = r
+	return nil
 }
 
 func unregisterCode(base uintptr) {
 	codeRegistry.mu.Lock()
 	defer codeRegistry.mu.Unlock()
+	faultRemove(base)
 	r := codeRegistry.code
 	for i, c := range r {
 		if c.base == base {

@@ -58,6 +58,9 @@ type Func struct {
 	// Mems describes the linear memories the function accesses, for the
 	// bounds-check passes (set by the frontend; optional).
 	Mems []MemInfo
+	// FaultingLoads: linear-memory loads are unchecked and may trap by
+	// faulting (guard pages), so they are kept even when unused.
+	FaultingLoads bool
 
 	nextValue ID
 	nextBlock ID
@@ -65,6 +68,7 @@ type Func struct {
 	epoch     uint32
 	slabs     [][]Value // values are allocated in chunks, kept by Reset
 	slab      int       // the chunk values come from
+	cur       []Value   // its values so far
 	blocks    []*Block  // every block made, by ID; Reset reuses them
 	predBuf   []*Block
 	replTo    []*Value // replacer storage, reused by the passes
@@ -95,11 +99,12 @@ func (f *Func) Reset(name string, index uint32, sig *Signature) {
 	clear(f.Blocks)
 	f.Blocks = f.Blocks[:0]
 	f.Mems = f.Mems[:0]
+	f.FaultingLoads = false
 	f.nextValue, f.nextBlock = 0, 0
-	for i := 0; i < len(f.slabs) && i <= f.slab; i++ {
-		f.slabs[i] = f.slabs[i][:0]
+	f.slab, f.cur = 0, nil
+	if len(f.slabs) > 0 {
+		f.cur = f.slabs[0][:0]
 	}
-	f.slab = 0
 	f.args.reset()
 	f.edges.reset()
 }
@@ -111,6 +116,15 @@ func (f *Func) NewArgs(n int) []*Value {
 		return nil
 	}
 	return f.args.take(n)
+}
+
+// NewEdges returns n zero edges in f's memory (for a br_table's targets),
+// whose capacity is n.
+func (f *Func) NewEdges(n int) []Edge {
+	if n == 0 {
+		return nil
+	}
+	return f.edges.take(n)
 }
 
 // Entry returns the entry block, or nil for an empty function.
@@ -148,22 +162,12 @@ func (f *Func) NewBlock() *Block {
 }
 
 func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
-	if f.slab >= len(f.slabs) || len(f.slabs[f.slab]) == cap(f.slabs[f.slab]) {
-		if f.slab < len(f.slabs) && len(f.slabs[f.slab]) > 0 {
-			f.slab++
-		}
-		if f.slab == len(f.slabs) {
-			n := 16
-			if f.slab > 0 {
-				n = min(2*cap(f.slabs[f.slab-1]), 1024)
-			}
-			f.slabs = append(f.slabs, make([]Value, 0, n))
-		}
+	if len(f.cur) == cap(f.cur) {
+		f.nextSlab()
 	}
-	s := f.slabs[f.slab]
-	s = s[:len(s)+1]
-	f.slabs[f.slab] = s
-	v := &s[len(s)-1]
+	n := len(f.cur)
+	f.cur = f.cur[:n+1]
+	v := &f.cur[n]
 	*v = Value{ID: f.nextValue, Op: op, Type: t, Block: b}
 	f.nextValue++
 	if len(args) <= len(v.argBuf) {
@@ -174,6 +178,22 @@ func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
 		copy(v.Args, args)
 	}
 	return v
+}
+
+// nextSlab makes f.cur the next chunk for values, growing: the current
+// one is full (or there is none yet).
+func (f *Func) nextSlab() {
+	if cap(f.cur) > 0 {
+		f.slab++
+	}
+	if f.slab == len(f.slabs) {
+		n := 16
+		if f.slab > 0 {
+			n = min(2*len(f.slabs[f.slab-1]), 1024)
+		}
+		f.slabs = append(f.slabs, make([]Value, n))
+	}
+	f.cur = f.slabs[f.slab][:0]
 }
 
 // NewValue appends a value computing op with the given type and operands.
@@ -188,6 +208,28 @@ func (b *Block) NewValueAux(op Op, t Type, aux int64, args ...*Value) *Value {
 	v := b.NewValue(op, t, args...)
 	v.AuxInt = aux
 	return v
+}
+
+// NewConst returns a new constant of type t with bits aux (ConstOp(t)),
+// defined in b but not in b.Values: the caller places it there, before
+// its uses (see Prepend).
+func (b *Block) NewConst(t Type, aux int64) *Value {
+	v := b.Func.newValue(ConstOp(t), t, b, nil)
+	v.AuxInt = aux
+	return v
+}
+
+// Prepend inserts vals, values of b, at the start of b.Values, in place
+// when its array has room.
+func (b *Block) Prepend(vals []*Value) {
+	n, c := len(b.Values), len(vals)
+	if c == 0 {
+		return
+	}
+	all := append(b.Values, vals...)
+	copy(all[c:], all[:n])
+	copy(all, vals)
+	b.Values = all
 }
 
 // NewParam appends a parameter of type t to b.

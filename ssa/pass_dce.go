@@ -23,7 +23,7 @@ func deadCode(f *Func) {
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op.Has(SideEffect) {
+			if v.Op.Has(SideEffect) || f.FaultingLoads && v.Op.IsLoad() && mayFault(f, v) {
 				mark(v)
 			}
 		}
@@ -47,7 +47,7 @@ func deadCode(f *Func) {
 		kept := b.Values[:0]
 		for _, v := range b.Values {
 			if live[v.ID] {
-				kept = append(kept, v)
+				kept = keep(kept, v)
 			}
 		}
 		for i := len(kept); i < len(b.Values); i++ {
@@ -58,4 +58,11 @@ func deadCode(f *Func) {
 			removeParams(b, f.incoming(b), dead)
 		}
 	}
+}
+
+// mayFault reports whether load v may read linear memory: any load but
+// those from the vmctx and memory records, which are always mapped.
+func mayFault(f *Func, v *Value) bool {
+	a := v.Args[0]
+	return a.Op != OpVMCtx && memOf(f, a) < 0
 }

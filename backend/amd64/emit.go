@@ -25,11 +25,20 @@ type emitter struct {
 	spills                        mach.Spills
 	jumps                         mach.Jumps
 	slow                          []slowCheck // out-of-line halves of mBoundsChk
+	fixed                         []operand   // resolve's copy of the instruction's fixed operands
+	edited                        []bool      // computeJumps
 }
 
 // encode emits the machine code of mf with allocation alloc.
 func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
-	e := &emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1}
+	return new(emitter).encode(mf, alloc)
+}
+
+// encode is the function encode with e's buffers (labels, spill and jump
+// tables, resolved call operands), kept for the next function.
+func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
+	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1,
+		labels: e.labels[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited}
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}
@@ -43,16 +52,14 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
 	}
 	e.frame = FrameSize(spill + mf.outArea)
-	e.labels = make([]Label, len(mf.blocks))
-	for i := range e.labels {
-		e.labels[i] = e.a.NewLabel()
+	for range mf.blocks {
+		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	e.a.Prologue(e.frame)
+	e.a.PrologueCheck(e.frame, mf.makesCalls())
 	next := 0 // next edit
 	edits := alloc.Edits
 	e.computeJumps()
 	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
-	var in instr // e.instr keeps a pointer: one for the function, not one per instruction
 	for b, blk := range mf.blocks {
 		e.block = b
 		e.a.Bind(e.labels[b])
@@ -68,13 +75,13 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 				e.emitEdit(edits, next)
 				next++
 			}
-			var err error
-			in, err = e.resolve(&blk.instrs[i], b, i)
-			if err != nil {
+			// In place: the selected code is dead once encoded.
+			in := &blk.instrs[i]
+			if err := e.resolve(in, in, b, i); err != nil {
 				return FuncCode{}, err
 			}
-			e.instr(&in)
-			e.noteWrites(b, i, &in)
+			e.instr(in)
+			e.noteWrites(b, i, in)
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
 				if in.op.isTerminator() {
 					return FuncCode{}, fmt.Errorf("amd64: allocator placed an edit after the terminator of block %d", b)
@@ -128,63 +135,77 @@ func (e *emitter) edit(ed *regalloc.Edit) {
 	}
 }
 
-// resolve returns a copy of in with its virtual registers replaced by
-// their assignments.
-func (e *emitter) resolve(in *instr, b, i int) (instr, error) {
-	out := *in
-	if len(in.fixed) > 0 {
-		out.fixed = append([]operand(nil), in.fixed...)
+// resolve sets *out to a copy of in (instruction i of block b) with its
+// virtual registers replaced by their assignments. out may be in:
+// resolving again then changes nothing.
+func (e *emitter) resolve(out, in *instr, b, i int) error {
+	if out != in {
+		*out = *in
 	}
-	start := int(e.alloc.Start[b][i])
-	k := 0
-	var err error
-	next := func() regalloc.Reg {
-		j := start + k
-		k++
-		if j < 0 || j >= len(e.alloc.Assign) {
-			if err == nil {
-				err = fmt.Errorf("amd64: allocation has no register for operand %d of %v", k-1, in)
-			}
-			return regalloc.Reg(RAX)
-		}
-		r := e.alloc.Assign[j]
-		if r >= 32 && err == nil {
-			err = fmt.Errorf("amd64: allocator assigned %d to an operand of %v", r, in)
-		}
-		return r
+	if len(in.fixed) > 0 && out != in {
+		// Valid until the next instruction's resolve, when e.instr is done with it.
+		e.fixed = append(e.fixed[:0], in.fixed...)
+		out.fixed = e.fixed
 	}
-	one := func(o *operand) {
-		switch o.kind {
-		case kReg:
-			if !o.reg.IsVirtual() {
-				return
-			}
-			r := next()
-			if o.role == rUseDef {
-				if d := next(); d != r && err == nil {
-					err = fmt.Errorf("amd64: read-write operand of %v split between %v and %v", in, Reg(r), Reg(d))
-				}
-			}
-			if o.fixed != regalloc.NoReg && o.fixed != r && err == nil {
-				err = fmt.Errorf("amd64: operand of %v must be in %v, got %v", in, Reg(o.fixed), Reg(r))
-			}
-			o.reg = r
-		case kMem:
-			if o.mem.base.IsVirtual() {
-				o.mem.base = next()
-			}
-			if o.mem.index.IsVirtual() {
-				o.mem.index = next()
-			}
-		}
-	}
+	r := resolver{assign: e.alloc.Assign, next: int(e.alloc.Start[b][i]), in: in}
 	for j := 0; j < int(out.nargs); j++ {
-		one(&out.args[j])
+		r.operand(&out.args[j])
 	}
 	for j := range out.fixed {
-		one(&out.fixed[j])
+		r.operand(&out.fixed[j])
 	}
-	return out, err
+	return r.err
+}
+
+// resolver hands out the allocator's registers of one instruction's
+// operands in order.
+type resolver struct {
+	assign []regalloc.Reg
+	next   int
+	in     *instr
+	err    error
+}
+
+func (r *resolver) reg() regalloc.Reg {
+	j := r.next
+	r.next++
+	if j < 0 || j >= len(r.assign) {
+		if r.err == nil {
+			r.err = fmt.Errorf("amd64: allocation has no register for an operand of %v", r.in)
+		}
+		return regalloc.Reg(RAX)
+	}
+	reg := r.assign[j]
+	if reg >= 32 && r.err == nil {
+		r.err = fmt.Errorf("amd64: allocator assigned %d to an operand of %v", reg, r.in)
+	}
+	return reg
+}
+
+func (r *resolver) operand(o *operand) {
+	switch o.kind {
+	case kReg:
+		if !o.reg.IsVirtual() {
+			return
+		}
+		reg := r.reg()
+		if o.role == rUseDef {
+			if d := r.reg(); d != reg && r.err == nil {
+				r.err = fmt.Errorf("amd64: read-write operand of %v split between %v and %v", r.in, Reg(reg), Reg(d))
+			}
+		}
+		if o.fixed != regalloc.NoReg && o.fixed != reg && r.err == nil {
+			r.err = fmt.Errorf("amd64: operand of %v must be in %v, got %v", r.in, Reg(o.fixed), Reg(reg))
+		}
+		o.reg = reg
+	case kMem:
+		if o.mem.base.IsVirtual() {
+			o.mem.base = r.reg()
+		}
+		if o.mem.index.IsVirtual() {
+			o.mem.index = r.reg()
+		}
+	}
 }
 
 // r returns operand k's register.

@@ -21,7 +21,9 @@ func (s *isel) foldLoads() {
 		for i, v := range vals {
 			at[v.ID] = i
 			writers[i+1] = writers[i]
-			if writesMem(v) {
+			// A load that may fault (guard pages) must not move past a
+			// trap either: the first trap in program order is reported.
+			if writesMem(v) || v.Op == ssa.OpTrapIf && s.f.FaultingLoads {
 				writers[i+1]++
 			}
 			switch v.Op {

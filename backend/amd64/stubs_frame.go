@@ -14,7 +14,13 @@ func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
 // ExecStackLimit (TrapStackOverflow); the interrupt check (a possible
 // yield to Go); sub rsp, frame. Both checks run after RBP is set so a
 // trap's or a cancelled yield's backtrace starts at this function.
-func (a *Asm) Prologue(frameSize int32) {
+func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true) }
+
+// PrologueCheck is Prologue with the interrupt check only when check is
+// set. A function that calls no function needs none: its loop headers
+// check, so it runs a bounded stretch between checks, and unbounded
+// recursion needs calls, whose callers keep the check.
+func (a *Asm) PrologueCheck(frameSize int32, check bool) {
 	frame := FrameSize(frameSize)
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
@@ -25,7 +31,7 @@ func (a *Asm) Prologue(frameSize int32) {
 		a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
 	}
 	a.TrapIf(CondB, abi.TrapStackOverflow)
-	if lower.Omit&lower.InterruptChecks == 0 {
+	if check && lower.Omit&lower.InterruptChecks == 0 {
 		a.InterruptCheck()
 	}
 	if frame > 0 {
@@ -50,4 +56,17 @@ func (a *Asm) InterruptCheck() {
 func (a *Asm) Epilogue() {
 	a.Leave()
 	a.Ret()
+}
+
+// makesCalls reports whether mf calls a Wasm or host function (builtins
+// never run Wasm): only then does its prologue need the interrupt check.
+func (mf *mfunc) makesCalls() bool {
+	for _, b := range mf.blocks {
+		for i := range b.instrs {
+			if op := b.instrs[i].op; op == mCall || op == mCallInd {
+				return true
+			}
+		}
+	}
+	return false
 }

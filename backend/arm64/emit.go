@@ -48,7 +48,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	for i := range e.labels {
 		e.labels[i] = e.a.NewLabel()
 	}
-	e.a.Prologue(FrameSize(int32(frame)))
+	e.a.PrologueCheck(FrameSize(int32(frame)), mf.makesCalls())
 	next := 0 // next edit
 	edits := alloc.Edits
 	e.computeJumps()

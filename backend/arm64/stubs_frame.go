@@ -53,7 +53,13 @@ const maxFrame = 1 << 30
 // the interrupt check (a possible yield to Go); sub sp, sp, #frame. Both checks
 // run after FP is set so a trap's backtrace starts at this function.
 // Clobbers X16 and X17.
-func (a *Asm) Prologue(frameSize int32) {
+func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true) }
+
+// PrologueCheck is Prologue with the interrupt check only when check is
+// set. A function that calls no function needs none: its loop headers
+// check, so it runs a bounded stretch between checks, and unbounded
+// recursion needs calls, whose callers keep the check.
+func (a *Asm) PrologueCheck(frameSize int32, check bool) {
 	frame := FrameSize(frameSize)
 	if frame < 0 || frame > maxFrame {
 		a.fail("frame of %d bytes too large", frameSize)
@@ -69,7 +75,7 @@ func (a *Asm) Prologue(frameSize int32) {
 		a.Cmp(S64, SP, ScratchGPR)
 	}
 	a.TrapIf(CondLO, abi.TrapStackOverflow)
-	if lower.Omit&lower.InterruptChecks == 0 {
+	if check && lower.Omit&lower.InterruptChecks == 0 {
 		a.InterruptCheck()
 	}
 	if frame > 0 {
@@ -106,15 +112,22 @@ func (a *Asm) AddImm(sz Size, rd, rn Reg, imm int64, tmp Reg) {
 	}
 }
 
-// InterruptCheck lets Go run when the goroutine's preemption word (at
-// [ExecPreempt]) holds abi.PreemptRequest: at function entry and loop
-// headers. The out-of-line BL to the yield stub preserves every register
-// but LR, which every function has saved in its frame record before its
-// first check. Clobbers X16 and the flags.
+// gStackGuard is the offset of stackguard0, the preemption word, in Go's
+// runtime.g (stackswitch.CheckRuntime verifies it). X28 holds the g of the
+// goroutine running Wasm throughout: Go keeps g there, Enter and Resume
+// run with it, and compiled code never writes X28.
+const gStackGuard = 16
+
+// InterruptCheck lets Go run when the goroutine's preemption word (its
+// g's stackguard0, the word [ExecPreempt] points at) holds
+// abi.PreemptRequest: at function entry and loop headers. One load from
+// g (X28) instead of two through the ExecCtx. The out-of-line BL to the
+// yield stub preserves every register but LR, which every function has
+// saved in its frame record before its first check. Clobbers X16 and the
+// flags.
 func (a *Asm) InterruptCheck() {
 	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
-	a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecPreempt))
-	a.Ldr(S64, ScratchGPR, M(ScratchGPR, 0))
+	a.Ldr(S64, ScratchGPR, M(X28, gStackGuard))
 	a.CmpImm(S64, ScratchGPR, int64(abi.PreemptRequest-1<<64))
 	a.Bcond(CondEQ, y.call)
 	a.Bind(y.back)
@@ -131,3 +144,16 @@ func (a *Asm) Epilogue() {
 
 // None reports whether r is NoReg (a stack slot in a Loc).
 func (r Reg) None() bool { return r == NoReg }
+
+// makesCalls reports whether mf calls a Wasm or host function (builtins
+// never run Wasm): only then does its prologue need the interrupt check.
+func (mf *mfunc) makesCalls() bool {
+	for _, b := range mf.blocks {
+		for i := range b.instrs {
+			if op := b.instrs[i].op; op == mCall || op == mCallInd {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -34,6 +34,7 @@ type Builder struct {
 
 	f     *ssa.Func
 	reuse bool       // see Reuse
+	opts  Options    // see SetOptions
 	last  *ssa.Func  // the function the previous call returned
 	cur   *ssa.Block // nil while the code is unreachable
 	stack []*ssa.Value
@@ -49,18 +50,27 @@ type Builder struct {
 	inEdges    []inEdge     // the edges into sealed blocks (see incoming)
 	inAt       [][2]int32   // by block ID: its inEdges range, hi+1; 0 if not found yet
 	incomplete [][]incomplete
+	open       []openParam // by block ID (see readLocalRec)
+	opens      int         // parameters open in readLocalRec
+	loopOf     []int32     // by block ID: 1 + the loop a header starts, or 0
+	loops      loopWrites
+	code       *wasm.Code
+
+	byTarget  map[*ssa.Block][2]int // br_table sources: their range of targetIdx
+	targetIdx []int32               // see edgesByTarget
 
 	// The prelude is the start of the entry block: values that depend
-	// only on the instance (vmctx, record pointers, memory bases) and the
-	// locals' zeros, inserted there on first use so that they dominate
-	// every use.
-	prelude  int
-	vmctx    *ssa.Value
-	memRecs  valueCache
-	memBases valueCache
-	tabRecs  valueCache
-	globals  valueCache
-	zeros    [ssa.Tuple + 1]*ssa.Value
+	// only on the instance (vmctx, record pointers, memory bases),
+	// inserted there on first use so that they dominate every use.
+	// Constants go before it when the function is done.
+	prelude   int
+	vmctx     *ssa.Value
+	memRecs   valueCache
+	memBases  valueCache
+	tabRecs   valueCache
+	globals   valueCache
+	consts    [ssa.F64 + 1]defTable // by type: bits -> the constant
+	constList []*ssa.Value
 }
 
 type frameKind uint8
@@ -148,6 +158,7 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 	}()
 	l.f.Sig = l.sig(m.Funcs[def])
 	code := &m.Codes[def]
+	l.code = code
 	if err := l.setupLocals(code); err != nil {
 		return nil, err
 	}
@@ -155,6 +166,7 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 	if err := l.body(); err != nil {
 		return nil, err
 	}
+	l.f.Blocks[0].Prepend(l.constList)
 	return l.f, nil
 }
 
@@ -170,15 +182,27 @@ func (l *Builder) reset() {
 	clear(l.inEdges)
 	l.inEdges = l.inEdges[:0]
 	l.inAt = l.inAt[:0]
+	clear(l.byTarget)
+	l.targetIdx = l.targetIdx[:0]
 	l.sealed = l.sealed[:0]
 	l.incomplete = l.incomplete[:0]
+	clear(l.open)
+	l.open = l.open[:0]
+	l.opens = 0
+	l.loopOf = l.loopOf[:0]
+	l.loops.reset()
+	l.code = nil
 	l.vmctx = nil
 	l.prelude = 0
 	l.memRecs.reset()
 	l.memBases.reset()
 	l.tabRecs.reset()
 	l.globals.reset()
-	l.zeros = [ssa.Tuple + 1]*ssa.Value{}
+	for i := range l.consts {
+		l.consts[i].reset()
+	}
+	clear(l.constList)
+	l.constList = l.constList[:0]
 }
 
 func (l *Builder) setupLocals(code *wasm.Code) error {
@@ -228,14 +252,7 @@ func (l *Builder) inPrelude(v *ssa.Value) *ssa.Value {
 	return v
 }
 
-func (l *Builder) zero(t ssa.Type) *ssa.Value {
-	if z := l.zeros[t]; z != nil {
-		return z
-	}
-	z := l.inPrelude(l.f.Blocks[0].NewValue(ssa.ConstOp(t), t))
-	l.zeros[t] = z
-	return z
-}
+func (l *Builder) zero(t ssa.Type) *ssa.Value { return l.constant(t, 0) }
 
 func (l *Builder) valType(t wasm.ValType) ssa.Type {
 	switch t.Kind {
@@ -297,23 +314,25 @@ func (l *Builder) pop() *ssa.Value {
 	return v
 }
 
-// popN pops n values and returns them in a new slice, bottom first.
+// popN pops n values and returns them in a new slice (in the function's
+// memory, as edge arguments are), bottom first.
 func (l *Builder) popN(n int) []*ssa.Value {
 	if len(l.stack)-n < l.ctrl[len(l.ctrl)-1].height {
 		l.fail("operand stack underflow at offset %d", l.in.Offset)
 	}
-	vals := make([]*ssa.Value, n)
+	vals := l.f.NewArgs(n)
 	copy(vals, l.stack[len(l.stack)-n:])
 	l.stack = l.stack[:len(l.stack)-n]
 	return vals
 }
 
-// top returns a copy of the top n values without popping them.
+// top returns a copy of the top n values without popping them (like
+// popN's).
 func (l *Builder) top(n int) []*ssa.Value {
 	if len(l.stack)-n < l.ctrl[len(l.ctrl)-1].height {
 		l.fail("operand stack underflow at offset %d", l.in.Offset)
 	}
-	vals := make([]*ssa.Value, n)
+	vals := l.f.NewArgs(n)
 	copy(vals, l.stack[len(l.stack)-n:])
 	return vals
 }
@@ -328,12 +347,23 @@ func (l *Builder) emitAux(op ssa.Op, t ssa.Type, aux int64, args ...*ssa.Value) 
 	return l.cur.NewValueAux(op, t, aux, args...)
 }
 
-func (l *Builder) i32(c int32) *ssa.Value {
-	return l.emitAux(ssa.OpConstI32, ssa.I32, int64(c))
-}
+func (l *Builder) i32(c int32) *ssa.Value { return l.constant(ssa.I32, int64(c)) }
 
-func (l *Builder) i64(c int64) *ssa.Value {
-	return l.emitAux(ssa.OpConstI64, ssa.I64, c)
+func (l *Builder) i64(c int64) *ssa.Value { return l.constant(ssa.I64, c) }
+
+// constant returns the function's one value for the constant of type t
+// with bits aux (an f32's in the low 32 bits). Constants collect at the
+// start of the entry block (see Function), where they dominate every use:
+// the passes would move them there and merge the copies anyway.
+func (l *Builder) constant(t ssa.Type, aux int64) *ssa.Value {
+	tab := &l.consts[t]
+	if v := tab.get(uint64(aux)); v != nil {
+		return v
+	}
+	v := l.f.Blocks[0].NewConst(t, aux)
+	tab.put(uint64(aux), v)
+	l.constList = append(l.constList, v)
+	return v
 }
 
 func (l *Builder) trapIf(cond *ssa.Value, code abi.TrapCode) {

@@ -124,7 +124,7 @@ func (l *Builder) memBase(i uint32) *ssa.Value {
 	return v
 }
 
-// memAddr bounds-checks an access of size bytes at addr+offset in memory
+// memAddr bounds-checks (unless guard pages do) an access of size bytes at addr+offset in memory
 // ma.Memory and returns the machine address as a value and displacement.
 func (l *Builder) memAddr(ma wasm.MemArg, addr *ssa.Value, size int) (*ssa.Value, int64) {
 	l.memType(ma.Memory)
@@ -132,10 +132,15 @@ func (l *Builder) memAddr(ma wasm.MemArg, addr *ssa.Value, size int) (*ssa.Value
 		l.fail("memory offset %d out of range", ma.Offset)
 	}
 	base := l.memBase(ma.Memory)
-	n := l.emitAux(ssa.OpI64Load, ssa.I64, abi.MemLen, l.memRec(ma.Memory))
 	ea := l.emit(ssa.OpI64ExtendI32U, ssa.I64, addr)
-	end := l.emit(ssa.OpI64Add, ssa.I64, ea, l.i64(int64(ma.Offset)+int64(size)))
-	if Omit&BoundsChecks == 0 {
+	// With guard pages (32-bit memories only: memType rejects others),
+	// base+ea+offset+size stays inside the memory's reservation and an
+	// access past its length faults, which the runtime turns into the trap.
+	if l.opts.GuardPages {
+		l.f.FaultingLoads = true
+	} else if Omit&BoundsChecks == 0 {
+		n := l.emitAux(ssa.OpI64Load, ssa.I64, abi.MemLen, l.memRec(ma.Memory))
+		end := l.emit(ssa.OpI64Add, ssa.I64, ea, l.i64(int64(ma.Offset)+int64(size)))
 		l.trapIf(l.emit(ssa.OpI64GtU, ssa.I32, end, n), abi.TrapOutOfBoundsMemory)
 	}
 	p := l.emit(ssa.OpI64Add, ssa.I64, base, ea)

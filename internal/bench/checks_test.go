@@ -8,27 +8,32 @@ import (
 	"testing"
 
 	"github.com/wasmc/wasmc"
+	"github.com/wasmc/wasmc/backend"
 	"github.com/wasmc/wasmc/frontend/lower"
 	"github.com/wasmc/wasmc/wasi"
 )
 
-// checkVariants are the builds BenchmarkCheckCost compares: the normal
-// one, and ones without bounds checks, interrupt checks, or either.
+// checkVariants are the builds BenchmarkCheckCost compares: explicit
+// bounds checks, guard pages (no bounds checks in the code; the default
+// on linux), and guard pages without the interrupt (preemption) checks.
 var checkVariants = []struct {
-	name string
-	omit lower.Checks
+	name  string
+	guard bool
+	omit  lower.Checks
 }{
-	{"checked", 0},
-	{"no-bounds", lower.BoundsChecks},
-	{"no-interrupt", lower.InterruptChecks},
-	{"unchecked", lower.BoundsChecks | lower.InterruptChecks},
+	{"explicit", false, 0},
+	{"guard", true, 0},
+	{"guard-no-interrupt", true, lower.InterruptChecks},
 }
 
-// compileOmitting compiles bin with lower.Omit = omit (no cache, no other
-// compilation running: benchmarks run one at a time).
-func compileOmitting(tb testing.TB, r *wasmc.Runtime, bin []byte, omit lower.Checks) *wasmc.CompiledModule {
+// compileVariant compiles bin with backend.Defaults.GuardPages = guard and
+// lower.Omit = omit (no cache, no other compilation running: benchmarks
+// run one at a time).
+func compileVariant(tb testing.TB, r *wasmc.Runtime, bin []byte, guard bool, omit lower.Checks) *wasmc.CompiledModule {
+	saved := backend.Defaults
+	backend.Defaults.GuardPages = guard
 	lower.Omit = omit
-	defer func() { lower.Omit = 0 }()
+	defer func() { lower.Omit, backend.Defaults = 0, saved }()
 	cm, err := r.CompileModule(context.Background(), bin)
 	if err != nil {
 		tb.Fatal(err)
@@ -38,9 +43,9 @@ func compileOmitting(tb testing.TB, r *wasmc.Runtime, bin []byte, omit lower.Che
 
 // BenchmarkCheckCost measures what the safety checks cost: each kernel,
 // and each C workload of the bench suite whose module bench/run.sh has
-// built (bench/.work/out/*.wasm), compiled with and without the explicit
-// memory bounds checks and the interrupt (preemption) checks, in the same
-// run. Compare ns/op across a workload's variants (benchstat, or
+// built (bench/.work/out/*.wasm), compiled with explicit memory bounds
+// checks, with guard pages instead, and with guard pages but without the
+// interrupt (preemption) checks, in the same run. Compare ns/op across a workload's variants (benchstat, or
 // docs/performance.md).
 func BenchmarkCheckCost(b *testing.B) {
 	kernels := []kernel{
@@ -56,7 +61,7 @@ func BenchmarkCheckCost(b *testing.B) {
 				ctx := context.Background()
 				r := wasmc.NewRuntime(ctx)
 				defer r.Close(ctx)
-				mod, err := r.InstantiateModule(ctx, compileOmitting(b, r, bin, v.omit), wasmc.NewModuleConfig())
+				mod, err := r.InstantiateModule(ctx, compileVariant(b, r, bin, v.guard, v.omit), wasmc.NewModuleConfig())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -67,11 +72,13 @@ func BenchmarkCheckCost(b *testing.B) {
 				}
 				f := mod.ExportedFunction(k.run.name)
 				var res []uint64
+				cpu := cpuSeconds()
 				for b.Loop() {
 					if res, err = f.Call(ctx, k.run.args...); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric((cpuSeconds()-cpu)*1e3/float64(b.N), "cpu-ms/op")
 				if res[0] != k.want {
 					b.Fatalf("%s = %d, want %d", k.run.name, res[0], k.want)
 				}
@@ -94,7 +101,8 @@ func BenchmarkCheckCost(b *testing.B) {
 				ctx := context.Background()
 				r := wasmc.NewRuntime(ctx)
 				defer r.Close(ctx)
-				cm := compileOmitting(b, r, bin, v.omit)
+				cm := compileVariant(b, r, bin, v.guard, v.omit)
+				cpu := cpuSeconds()
 				for b.Loop() {
 					var out bytes.Buffer
 					code, err := wasi.Run(ctx, r, cm, &wasi.Config{Args: []string{name}, Stdout: &out})
@@ -104,9 +112,10 @@ func BenchmarkCheckCost(b *testing.B) {
 					if want == nil {
 						want = out.Bytes()
 					} else if !bytes.Equal(out.Bytes(), want) {
-						b.Fatalf("output differs from the checked build's")
+						b.Fatalf("output differs from the first variant's")
 					}
 				}
+				b.ReportMetric((cpuSeconds()-cpu)*1e3/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}
