@@ -204,9 +204,12 @@ func spinWhileGoRuns(t *testing.T, c *testCtx, shim uintptr) (r spinResult) {
 		}
 		close(gcDone)
 	}()
+	// A liveness check, not a timing one: on a loaded machine ten GCs can
+	// take seconds even beside a pure Go loop.
 	select {
 	case <-gcDone:
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second):
+		stopSpin(c, stopFlag, done)
 		t.Fatal("GC did not complete while Wasm looped")
 	}
 	r.gcTime = time.Since(start)
@@ -228,6 +231,21 @@ func spinWhileGoRuns(t *testing.T, c *testCtx, shim uintptr) (r spinResult) {
 			return r
 		case <-deadline:
 			t.Fatal("the preemption request did not stop the loop")
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// stopSpin stops the spinning loop before a failing test unmaps its code:
+// flag, then preemption requests until it has returned.
+func stopSpin(c *testCtx, stopFlag *uint32, done chan time.Time) {
+	atomic.StoreUint32(stopFlag, 1)
+	guard := *(*unsafe.Pointer)(unsafe.Add(c.ptr(), abi.ExecPreempt))
+	for {
+		atomic.StoreUintptr((*uintptr)(guard), abi.PreemptRequest)
+		select {
+		case <-done:
+			return
 		case <-time.After(time.Millisecond):
 		}
 	}
