@@ -14,11 +14,13 @@ type Function struct {
 	name    string
 	params  []ValueType
 	results []ValueType
+	nstack  int // CallWithStack's minimum stack
 }
 
 func newFunction(f *runtime.Function, name string) *Function {
 	t := f.Type()
-	return &Function{f: f, name: name, params: valueTypes(t.Params), results: valueTypes(t.Results)}
+	return &Function{f: f, name: name, params: valueTypes(t.Params), results: valueTypes(t.Results),
+		nstack: max(len(t.Params), len(t.Results))}
 }
 
 // Name returns the name the function was exported as.
@@ -60,8 +62,8 @@ func (f *Function) CallWithStack(ctx context.Context, stack []uint64) error {
 	if f == nil {
 		return errors.New("wasmc: call of a nil function")
 	}
-	if n := max(len(f.params), len(f.results)); len(stack) < n {
-		return fmt.Errorf("wasmc: %s needs a stack of %d values, got %d", f.name, n, len(stack))
+	if len(stack) < f.nstack {
+		return fmt.Errorf("wasmc: %s needs a stack of %d values, got %d", f.name, f.nstack, len(stack))
 	}
 	if ctx == nil {
 		ctx = context.Background()

@@ -48,6 +48,7 @@ func (fb *FunctionBuilder) WithFunc(fn any) *FunctionBuilder {
 		return fb
 	}
 	fb.def.params, fb.def.results, fb.def.fn, fb.set = params, results, call, true
+	fb.def.raw = fastPath(fn)
 	return fb
 }
 
@@ -58,7 +59,9 @@ func (fb *FunctionBuilder) WithGoFunction(fn GoFunction, params, results []Value
 		fb.b.fail(errors.New("wasmc: nil host function"))
 		return fb
 	}
-	return fb.raw(func(ctx context.Context, _ *Module, s []uint64) { fn(ctx, s) }, params, results)
+	fb.setRaw(func(ctx context.Context, _ *Module, s []uint64) { fn(ctx, s) }, params, results)
+	fb.def.raw = fn
+	return fb
 }
 
 // WithGoModuleFunction is WithGoFunction for functions that need the
@@ -68,10 +71,10 @@ func (fb *FunctionBuilder) WithGoModuleFunction(fn GoModuleFunction, params, res
 		fb.b.fail(errors.New("wasmc: nil host function"))
 		return fb
 	}
-	return fb.raw(hostFunc(fn), params, results)
+	return fb.setRaw(hostFunc(fn), params, results)
 }
 
-func (fb *FunctionBuilder) raw(fn hostFunc, params, results []ValueType) *FunctionBuilder {
+func (fb *FunctionBuilder) setRaw(fn hostFunc, params, results []ValueType) *FunctionBuilder {
 	for _, t := range append(append([]ValueType(nil), params...), results...) {
 		if _, ok := wasmType(t); !ok {
 			fb.b.fail(fmt.Errorf("wasmc: unknown value type %#x", byte(t)))
@@ -80,7 +83,7 @@ func (fb *FunctionBuilder) raw(fn hostFunc, params, results []ValueType) *Functi
 	}
 	fb.def.params = append([]ValueType(nil), params...)
 	fb.def.results = append([]ValueType(nil), results...)
-	fb.def.fn, fb.set = fn, true
+	fb.def.fn, fb.def.raw, fb.set = fn, nil, true
 	return fb
 }
 
@@ -130,6 +133,7 @@ type hostDef struct {
 	params, results []ValueType
 	typ             wasm.FuncType
 	fn              hostFunc
+	raw             GoFunction // fn without the caller, when it needs none
 }
 
 func funcType(params, results []ValueType) wasm.FuncType {
@@ -146,25 +150,17 @@ func funcType(params, results []ValueType) wasm.FuncType {
 }
 
 // bind makes the runtime function that runs d for calls from caller. The
-// runtime passes parameters and results in separate slices; the larger one
-// serves as the value stack, so no call allocates.
+// runtime calls it on the value stack in place and turns its panics into
+// errors (one recover per call from Go, none per host call); a function
+// that needs no caller is called directly, without a closure in between.
 func (d *hostDef) bind(caller *Module) *runtime.Function {
-	fn, np, nr := d.fn, len(d.params), len(d.results)
-	return runtime.NewHostFunction(d.typ, func(ctx context.Context, args, results []uint64) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = hostPanic(d.name, p)
-			}
-		}()
-		if np >= nr {
-			fn(ctx, caller, args)
-			copy(results, args)
-			return nil
-		}
-		copy(results, args)
-		fn(ctx, caller, results)
-		return nil
-	}, d.name)
+	name := d.name
+	onPanic := func(p any) error { return hostPanic(name, p) }
+	if d.raw != nil {
+		return runtime.NewHostStackFunction(d.typ, runtime.HostStackFunc(d.raw), name, onPanic)
+	}
+	fn := d.fn
+	return runtime.NewHostStackFunction(d.typ, func(ctx context.Context, s []uint64) { fn(ctx, caller, s) }, name, onPanic)
 }
 
 // hostPanic turns a host function's panic into the error Call returns;

@@ -8,7 +8,10 @@ import (
 
 // GoFunction is a host function in raw form. On entry stack holds the
 // parameters, encoded as by EncodeI32 and friends; the function writes its
-// results from stack[0]. len(stack) is the larger of the two counts.
+// results from stack[0]. len(stack) is the larger of the two counts. Called
+// from Wasm, stack is the execution context's own buffer, valid only until
+// the function returns. A panic aborts the call with an error that wraps
+// the panic's value if it is an error.
 type GoFunction func(ctx context.Context, stack []uint64)
 
 // GoModuleFunction is a GoFunction that also receives the calling module,
@@ -82,8 +85,8 @@ func reflectFunc(fn any) (params, results []ValueType, call hostFunc, err error)
 		results = append(results, vt)
 		out[i] = t.Out(i)
 	}
-	if call = fastPath(fn); call != nil {
-		return params, results, call, nil
+	if raw := fastPath(fn); raw != nil {
+		return params, results, func(ctx context.Context, _ *Module, s []uint64) { raw(ctx, s) }, nil
 	}
 	call = func(ctx context.Context, caller *Module, stack []uint64) {
 		args := make([]reflect.Value, 0, t.NumIn())
@@ -147,33 +150,32 @@ func toSlot(v reflect.Value) uint64 {
 	return 0
 }
 
-// fastPath calls common signatures without reflection.
-func fastPath(fn any) hostFunc {
+// fastPath calls common signatures without reflection; none needs the
+// caller, so the runtime calls the result directly.
+func fastPath(fn any) GoFunction {
 	switch f := fn.(type) {
 	case func():
-		return func(context.Context, *Module, []uint64) { f() }
+		return func(context.Context, []uint64) { f() }
 	case func(context.Context):
-		return func(ctx context.Context, _ *Module, _ []uint64) { f(ctx) }
+		return func(ctx context.Context, _ []uint64) { f(ctx) }
 	case func(context.Context, int32):
-		return func(ctx context.Context, _ *Module, s []uint64) { f(ctx, DecodeI32(s[0])) }
+		return func(ctx context.Context, s []uint64) { f(ctx, DecodeI32(s[0])) }
 	case func(context.Context, int32) int32:
-		return func(ctx context.Context, _ *Module, s []uint64) { s[0] = EncodeI32(f(ctx, DecodeI32(s[0]))) }
+		return func(ctx context.Context, s []uint64) { s[0] = EncodeI32(f(ctx, DecodeI32(s[0]))) }
 	case func(context.Context, int32, int32) int32:
-		return func(ctx context.Context, _ *Module, s []uint64) {
-			s[0] = EncodeI32(f(ctx, DecodeI32(s[0]), DecodeI32(s[1])))
-		}
+		return func(ctx context.Context, s []uint64) { s[0] = EncodeI32(f(ctx, DecodeI32(s[0]), DecodeI32(s[1]))) }
 	case func(context.Context, int64) int64:
-		return func(ctx context.Context, _ *Module, s []uint64) { s[0] = uint64(f(ctx, int64(s[0]))) }
+		return func(ctx context.Context, s []uint64) { s[0] = uint64(f(ctx, int64(s[0]))) }
 	case func(context.Context, int64, int64) int64:
-		return func(ctx context.Context, _ *Module, s []uint64) { s[0] = uint64(f(ctx, int64(s[0]), int64(s[1]))) }
+		return func(ctx context.Context, s []uint64) { s[0] = uint64(f(ctx, int64(s[0]), int64(s[1]))) }
 	case func(context.Context, uint32) uint32:
-		return func(ctx context.Context, _ *Module, s []uint64) { s[0] = uint64(f(ctx, uint32(s[0]))) }
+		return func(ctx context.Context, s []uint64) { s[0] = uint64(f(ctx, uint32(s[0]))) }
 	case func(context.Context, float64) float64:
-		return func(ctx context.Context, _ *Module, s []uint64) { s[0] = EncodeF64(f(ctx, DecodeF64(s[0]))) }
+		return func(ctx context.Context, s []uint64) { s[0] = EncodeF64(f(ctx, DecodeF64(s[0]))) }
 	case func(int32) int32:
-		return func(_ context.Context, _ *Module, s []uint64) { s[0] = EncodeI32(f(DecodeI32(s[0]))) }
+		return func(_ context.Context, s []uint64) { s[0] = EncodeI32(f(DecodeI32(s[0]))) }
 	case func(int64) int64:
-		return func(_ context.Context, _ *Module, s []uint64) { s[0] = uint64(f(int64(s[0]))) }
+		return func(_ context.Context, s []uint64) { s[0] = uint64(f(int64(s[0]))) }
 	}
 	return nil
 }

@@ -9,10 +9,13 @@
 // EncodeI32, DecodeF64 and friends). A trap comes back as an error that
 // errors.As turns into a *Trap, with its kind and a Wasm backtrace.
 //
-// Wasm code runs on its own stacks, in the state Go's scheduler gives a
-// goroutine in a system call: a long-running call neither delays the
+// Wasm code runs on its own stacks, as ordinary running Go code that yields
+// whenever Go's scheduler asks: a long-running call neither delays the
 // garbage collector nor starves other goroutines, and cancelling the call's
-// context stops it promptly with a TrapInterrupted trap.
+// context stops it promptly with a TrapInterrupted trap. Calls under
+// context.Background() take the fastest path (Function.CallWithStack
+// allocates nothing), and a GoFunction works on the caller's value stack
+// in place.
 package wasmc
 
 import (

@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the layout this package writes.
-const FormatVersion = 1
+const FormatVersion = 3 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg
 
 // Errors that Load wraps, for errors.Is.
 var (
@@ -57,10 +57,14 @@ const (
 	offNumCPU    = offFeatures + 8 // 144
 	offCPU       = offNumCPU + 4   // 148
 	offSource    = 264             // after maxCPU names
+	offCodeFlags = offSource + 32  // 296: codeGuardPages
 	infoFileOff  = ehdrSize
 	checksumFrom = infoFileOff + offChecksum
 	checksumTo   = checksumFrom + sha256.Size
 )
+
+// Code flags: how the code was compiled (backend.Options).
+const codeGuardPages = 1 // no bounds checks on 32-bit memories (backend.Compiled.GuardPages)
 
 // Info is what an object records about the code it holds.
 type Info struct {
@@ -152,6 +156,11 @@ func Marshal(m *wasm.Module, features wasm.Features, c *backend.Compiled, versio
 		copy(in[offCPU+i*cpuNameSize:offCPU+(i+1)*cpuNameSize], name)
 	}
 	copy(in[offSource:offSource+sha256.Size], source[:])
+	var flags uint32
+	if c.GuardPages {
+		flags |= codeGuardPages
+	}
+	le.PutUint32(in[offCodeFlags:], flags)
 	sum := checksum(file)
 	copy(file[checksumFrom:checksumTo], sum[:])
 	return file, nil
@@ -314,6 +323,11 @@ func Load(data []byte, want Expect) (*Object, error) {
 	}
 	c.Arch = arch
 	c.Code = slices.Clone(text)
+	flags := le.Uint32(in[offCodeFlags:])
+	if flags&^codeGuardPages != 0 {
+		return nil, corrupt("unknown code flags %#x", flags)
+	}
+	c.GuardPages = flags&codeGuardPages != 0
 	if err := checkCompiled(m, c); err != nil {
 		return nil, err
 	}

@@ -129,6 +129,15 @@ func TestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(obj.Compiled, c) {
 		t.Error("compiled code differs after the round trip")
 	}
+	// The code flags survive either way.
+	for _, guard := range []bool{false, true} {
+		c2 := *c
+		c2.GuardPages = guard
+		obj2, err := Load(marshal(t, m, &c2), testExpect)
+		if err != nil || obj2.Compiled.GuardPages != guard {
+			t.Errorf("GuardPages %v: loaded %+v, %v", guard, obj2, err)
+		}
+	}
 	if len(obj.Module.Codes) != len(m.Funcs) || obj.Module.Names == nil || obj.Module.Names.Module != "objtest" {
 		t.Errorf("module metadata lost: %d bodies, names %+v", len(obj.Module.Codes), obj.Module.Names)
 	}
@@ -358,7 +367,7 @@ func TestRejectMismatch(t *testing.T) {
 
 	format := slices.Clone(orig)
 	format[infoFileOff+offFormat]++
-	check("other format", format, testExpect, ErrIncompatible, "object format 2")
+	check("other format", format, testExpect, ErrIncompatible, fmt.Sprintf("object format %d", FormatVersion+1))
 
 	check("wasm module", []byte("\x00asm\x01\x00\x00\x00"), testExpect, ErrNotObject, "no ELF header")
 }

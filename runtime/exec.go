@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -16,23 +17,31 @@ import (
 // stack with a PROT_NONE guard page below it, all in one mapping.
 type execCtx struct {
 	mem     []byte
-	block   []byte  // the abi.ExecCtx block
-	stackLo uintptr // lowest usable stack address (above the guard)
-	stackHi uintptr // initial WasmSP
+	block   []byte         // the abi.ExecCtx block
+	ec      unsafe.Pointer // &block[0], for the hot paths (no bounds checks)
+	stackLo uintptr        // lowest usable stack address (above the guard)
+	stackHi uintptr        // initial WasmSP
+	size    int64          // stackHi - stackLo
 	// inHost counts the host calls running on this context (at any
 	// nesting level) and nest the Wasm calls nested below them; both are
 	// only used by the goroutine running the context (tryNested).
 	inHost, nest int
-	scratch      hostScratch
-	unmap        runtime.Cleanup // unmaps mem once the pool drops e
+	// hostN is the number of argument buffer slots the innermost running
+	// host function sees as its stack: a nested call saves them.
+	hostN   int
+	scratch hostScratch
+	unmap   runtime.Cleanup // unmaps mem once the pool drops e
 
 	// The instance of the last exit, to skip the vmctx map lookup; kept
 	// across pooled uses, since a context mostly serves the same callers.
-	lastVM   uintptr
-	lastInst *Instance
+	lastVM    uintptr
+	lastInst  *Instance
+	lastHosts []hostEntry // lastInst.hosts
 
-	bgHost *hostCtx // see hostContext
-	rs     runState // the current run's, for host calls
+	bgHost  *hostCtx  // see hostContext
+	rs      runState  // the current run's, for host calls
+	home    *homeExec // the instance slot e belongs to, or nil (pooled)
+	watched int       // runs on e with a cancellation watcher
 }
 
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
@@ -73,6 +82,9 @@ func newExecCtx() (*execCtx, error) {
 		stackLo: addrOf(b) + uintptr(guard),
 		stackHi: addrOf(b) + uintptr(guard+stack),
 	}
+	e.ec = unsafe.Pointer(&e.block[0])
+	e.size = int64(e.stackHi - e.stackLo)
+	e.bgHost = &hostCtx{Context: context.Background(), e: e}
 	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
 	store64(e.block, abi.ExecStackLimit, uint64(e.stackLo+stackMargin))
 	store64(e.block, abi.ExecCallback, uint64(callbackAddr))
@@ -90,11 +102,14 @@ func (e *execCtx) instance(vm uintptr) *Instance {
 		return e.lastInst
 	}
 	inst := instanceAt(vm)
-	e.lastVM, e.lastInst = vm, inst
+	e.lastVM, e.lastInst, e.lastHosts = vm, inst, nil
+	if inst != nil {
+		e.lastHosts = inst.hosts
+	}
 	return inst
 }
 
-func (e *execCtx) ptr() unsafe.Pointer { return unsafe.Pointer(&e.block[0]) }
+func (e *execCtx) ptr() unsafe.Pointer { return e.ec }
 
 // interrupt marks e's run cancelled and asks its goroutine to yield.
 func (e *execCtx) interrupt() {
@@ -117,7 +132,7 @@ func (e *execCtx) interrupted() bool {
 	return atomic.LoadUint32((*uint32)(unsafe.Pointer(&e.block[abi.ExecInterrupt]))) != 0
 }
 
-// arg returns a pointer to argument buffer slot i.
+// slots returns the argument buffer.
 func (e *execCtx) slots() []uint64 {
 	return unsafe.Slice((*uint64)(unsafe.Pointer(&e.block[abi.ExecArgs])), abi.ExecArgsSize/8)
 }
@@ -136,23 +151,114 @@ func (e *execCtx) stackWord(a uintptr) (uint64, bool) {
 // by their cleanup, so idle stacks do not outlive a few GC cycles.
 var execPool sync.Pool
 
+// getExecCtx takes a pooled context of the current stack size, or makes one.
 func getExecCtx() (*execCtx, error) {
-	if e, ok := execPool.Get().(*execCtx); ok {
-		return e, nil
+	for {
+		e, ok := execPool.Get().(*execCtx)
+		if !ok {
+			return newExecCtx()
+		}
+		if !e.stale() {
+			return e, nil
+		}
+		e.drop()
 	}
-	return newExecCtx()
 }
+
+// reset prepares e for its next holder. ExecPreempt names the goroutine
+// that runs e (tryNested): clearing it before e is published (by the pool
+// or the instance's atomic slot) keeps a stale hostCtx from nesting on it.
+// It lies in mmap'd memory, outside the race detector's view.
+func (e *execCtx) reset() {
+	ec := e.ec // loaded once: the stores below might alias e for the compiler
+	*(*uint64)(unsafe.Add(ec, abi.ExecWasmSP)) = uint64(e.stackHi)
+	*(*uint32)(unsafe.Add(ec, abi.ExecInterrupt)) = 0
+	*(*uint64)(unsafe.Add(ec, abi.ExecPreempt)) = 0
+}
+
+// stale reports whether e was made for another stack size (SetStackSize).
+func (e *execCtx) stale() bool { return e.size != stackSize.Load() }
 
 // putExecCtx resets e for the next call and pools it.
 func putExecCtx(e *execCtx) {
-	store64(e.block, abi.ExecWasmSP, uint64(e.stackHi))
-	store32(e.block, abi.ExecInterrupt, 0)
-	e.rs = runState{}                                                           // drop the last run's context and error
-	atomic.StoreUint64((*uint64)(unsafe.Pointer(&e.block[abi.ExecPreempt])), 0) // no longer this goroutine's (tryNested)
-	if uint64(e.stackHi-e.stackLo) != roundPage(uint64(stackSize.Load())) {
-		e.unmap.Stop()
-		unmap(e.mem)
+	e.reset()
+	e.rs = runState{} // drop the last run's context and error
+	if e.stale() {
+		e.drop()
 		return
 	}
 	execPool.Put(e)
+}
+
+// drop unmaps e now rather than when the GC finds it.
+func (e *execCtx) drop() {
+	e.unmap.Stop()
+	unmap(e.mem)
+}
+
+// homeExec is an instance's own execution context, for one call at a time:
+// a flag taken by compare-and-swap replaces the pool's round trip. Calls
+// that find it busy (other goroutines, calls from host functions) use the
+// pool.
+type homeExec struct {
+	busy atomic.Uint32
+	e    *execCtx // only touched by the holder of busy
+}
+
+// acquireExec takes i's own execution context, or a pooled one.
+func (i *Instance) acquireExec() (*execCtx, error) {
+	h := &i.home
+	if !h.busy.CompareAndSwap(0, 1) {
+		return getExecCtx()
+	}
+	if e := h.e; e != nil {
+		return e, nil
+	}
+	return h.make()
+}
+
+// make gives the slot, held by the caller, its execution context.
+func (h *homeExec) make() (*execCtx, error) {
+	e, err := getExecCtx()
+	if err != nil {
+		h.busy.Store(0)
+		return nil, err
+	}
+	e.home, h.e = h, e
+	return e, nil
+}
+
+// releaseExec gives e back to its instance, or to the pool. A run under
+// Background leaves e.rs as the next one wants it.
+func releaseExec(e *execCtx) {
+	e.reset()
+	if h := e.home; h != nil && e.rs.hctx == e.bgHost && e.size == stackSize.Load() {
+		release(&h.busy)
+		return
+	}
+	e.releaseSlow()
+}
+
+func (e *execCtx) releaseSlow() {
+	e.rs = runState{}
+	h := e.home
+	if h == nil {
+		putExecCtx(e)
+		return
+	}
+	if e.stale() {
+		h.e, e.home = nil, nil
+		e.drop()
+	}
+	h.busy.Store(0)
+}
+
+// freeHome pools i's own execution context when the instance is freed.
+func (i *Instance) freeHome() {
+	h := &i.home
+	if h.busy.CompareAndSwap(0, 1) && h.e != nil {
+		e := h.e
+		h.e, e.home = nil, nil
+		putExecCtx(e)
+	}
 }

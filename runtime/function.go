@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"unsafe"
 
 	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/runtime/abi"
+	"github.com/wasmc/wasmc/stackswitch"
 )
 
 // Extern is an importable and exportable object: *Function, *Memory,
@@ -20,6 +23,13 @@ type Extern interface {
 // and valid only until it returns. A returned error (or a panic) aborts the
 // Wasm call that reached the function.
 type HostFunc func(ctx context.Context, args, results []uint64) error
+
+// HostStackFunc is a host function over a value stack, the fastest form:
+// stack holds the parameters on entry and receives the results from
+// stack[0]; len(stack) is the larger of the two counts. Called from Wasm,
+// stack lies in the execution context's argument buffer (no copies), so it
+// is valid only until the function returns. A panic aborts the Wasm call.
+type HostStackFunc func(ctx context.Context, stack []uint64)
 
 // Function is a Wasm function of an instance or a host function.
 type Function struct {
@@ -35,18 +45,44 @@ type Function struct {
 	vmctx uintptr
 	ref   uint64 // FuncRef record address
 
-	// Host functions.
-	host HostFunc
+	// Host functions: one of host and hostStack.
+	host      HostFunc
+	hostStack HostStackFunc
+	onPanic   func(p any) error // hostStack's panic to error, or nil
+
+	// The parameter and result counts and their maximum, the stack size.
+	np, nr, nstack int
 }
 
 // NewHostFunction makes a Go function of type t importable by any module.
 // name appears in errors and backtraces.
 func NewHostFunction(t wasm.FuncType, fn HostFunc, name string) *Function {
+	f := newHost(t, name)
+	f.host = fn
+	return f
+}
+
+// NewHostStackFunction is NewHostFunction for the stack form. onPanic, if
+// not nil, turns a panic of fn into the error the call returns.
+func NewHostStackFunction(t wasm.FuncType, fn HostStackFunc, name string, onPanic func(p any) error) *Function {
+	f := newHost(t, name)
+	f.hostStack, f.onPanic = fn, onPanic
+	return f
+}
+
+func newHost(t wasm.FuncType, name string) *Function {
 	ft := &wasm.FuncType{
 		Params:  append([]wasm.ValType(nil), t.Params...),
 		Results: append([]wasm.ValType(nil), t.Results...),
 	}
-	return &Function{typ: ft, typeID: hostTypeID(ft), name: name, host: fn}
+	f := &Function{typ: ft, typeID: hostTypeID(ft), name: name}
+	f.setArity()
+	return f
+}
+
+func (f *Function) setArity() {
+	f.np, f.nr = len(f.typ.Params), len(f.typ.Results)
+	f.nstack = max(f.np, f.nr)
 }
 
 func (*Function) externKind() wasm.ExternKind { return wasm.ExternFunc }
@@ -59,7 +95,7 @@ func (f *Function) Type() *wasm.FuncType { return f.typ }
 func (f *Function) Name() string { return f.name }
 
 // IsHost reports whether f is implemented in Go.
-func (f *Function) IsHost() bool { return f.host != nil }
+func (f *Function) IsHost() bool { return f.host != nil || f.hostStack != nil }
 
 // Ref returns f as a funcref value for tables and globals. A host function
 // has one only once a module imported it.
@@ -109,41 +145,94 @@ func FunctionOf(ref uint64) (*Function, bool) {
 // result. Traps are *Trap errors; cancelling ctx (or its deadline) stops
 // the call with a TrapInterrupted *Trap that wraps ctx.Err().
 func (f *Function) Call(ctx context.Context, args ...uint64) ([]uint64, error) {
-	if len(args) != len(f.typ.Params) {
-		return nil, fmt.Errorf("runtime: %s expects %d arguments, got %d", f.describe(), len(f.typ.Params), len(args))
+	if len(args) != f.np {
+		return nil, fmt.Errorf("runtime: %s expects %d arguments, got %d", f.describe(), f.np, len(args))
 	}
-	var results []uint64
-	if n := len(f.typ.Results); n > 0 {
-		results = make([]uint64, n)
+	if f.nr == 0 && f.np > 0 { // no allocation for the stack
+		return nil, f.call(ctx, args, nil)
 	}
-	if err := f.call(ctx, args, results); err != nil {
+	var stack []uint64
+	if f.nstack > 0 {
+		stack = make([]uint64, f.nstack)
+		copy(stack, args)
+	}
+	if err := f.CallWithStack(ctx, stack); err != nil {
 		return nil, err
 	}
-	return results, nil
+	return stack[:f.nr:f.nr], nil
 }
 
 // CallWithStack is Call without allocation: stack holds the parameters on
 // entry and the results on return, so it needs at least as many slots as
 // the larger of the two counts.
-func (f *Function) CallWithStack(ctx context.Context, stack []uint64) error {
-	np, nr := len(f.typ.Params), len(f.typ.Results)
-	if len(stack) < max(np, nr) {
-		return fmt.Errorf("runtime: %s needs a stack of %d slots, got %d", f.describe(), max(np, nr), len(stack))
+//
+// It is the fast path of calls from Go: under context.Background(), the
+// instance's own execution context (a flag taken by compare-and-swap), no
+// watcher, no context checks, the context's shared host context (no
+// allocation) and one deferred recover. Anything unusual takes callStack.
+func (f *Function) CallWithStack(ctx context.Context, stack []uint64) (err error) {
+	inst := f.inst
+	if inst == nil || len(stack) < f.nstack || !isBackground(ctx) {
+		return f.callStack(ctx, stack)
 	}
-	return f.call(ctx, stack[:np], stack[:nr])
+	h := &inst.home
+	if !h.busy.CompareAndSwap(0, 1) {
+		return f.callStack(ctx, stack)
+	}
+	e := h.e
+	if e == nil || e.rs.hctx != e.bgHost || e.stale() || inst.closed.Load() || f.nstack > abi.ExecArgsSize/8 {
+		h.busy.Store(0)
+		return f.callStack(ctx, stack)
+	}
+	done := false
+	defer func() {
+		if !done {
+			if err = e.unwound(0, recover()); err != nil {
+				releaseExec(e) // a recovered panic; Goexit released e
+			}
+		}
+	}()
+	ec := e.ec
+	slots := (*[abi.ExecArgsSize / 8]uint64)(unsafe.Add(ec, abi.ExecArgs))
+	for i := range f.np { // a loop: memmove costs more for a few slots
+		slots[i] = stack[i]
+	}
+	*(*uint64)(unsafe.Add(ec, abi.ExecTarget)) = uint64(f.code)
+	*(*uint64)(unsafe.Add(ec, abi.ExecVMCtx)) = uint64(f.vmctx)
+	*(*uint32)(unsafe.Add(ec, abi.ExecStatus)) = uint32(abi.StatusTrap)
+	*(*uint32)(unsafe.Add(ec, abi.ExecTrapCode)) = uint32(abi.TrapUnknown)
+	stackswitch.Enter(ec, f.shim)
+	if abi.Status(*(*uint32)(unsafe.Add(ec, abi.ExecStatus))) == abi.StatusDone {
+		for i := range f.nr {
+			stack[i] = slots[i]
+		}
+	} else {
+		err = e.exits(context.Background(), stack[:f.nr])
+	}
+	done = true
+	e.reset()
+	release(&h.busy)
+	return err
+}
+
+// callStack is CallWithStack's general path.
+func (f *Function) callStack(ctx context.Context, stack []uint64) error {
+	if len(stack) < f.nstack {
+		return fmt.Errorf("runtime: %s needs a stack of %d slots, got %d", f.describe(), f.nstack, len(stack))
+	}
+	return f.call(ctx, stack[:f.np], stack[:f.nr])
 }
 
 // call writes the results to results, which may overlap args.
 func (f *Function) call(ctx context.Context, args, results []uint64) error {
-	if f.host != nil {
-		if len(args) > 0 && len(results) > 0 && &args[0] == &results[0] {
-			args = append([]uint64(nil), args...) // hosts get separate slices
-			clear(results)
-		}
-		return callHost(ctx, f, args, results)
+	if f.inst == nil {
+		return f.callHostFromGo(ctx, args, results)
 	}
 	if f.inst.closed.Load() {
 		return errors.New("runtime: instance is closed")
+	}
+	if isBackground(ctx) {
+		return f.callBackground(args, results)
 	}
 	if err := ctx.Err(); err != nil {
 		return &Trap{Code: interruptedCode, cause: err}
@@ -158,12 +247,58 @@ func (f *Function) describe() string {
 	return fmt.Sprintf("function %d", f.index)
 }
 
+// callHostFromGo runs a host function called from Go.
+func (f *Function) callHostFromGo(ctx context.Context, args, results []uint64) error {
+	if f.hostStack != nil {
+		var stack []uint64
+		if len(args) > 0 && len(results) > 0 && &args[0] == &results[0] && cap(args) >= f.nstack {
+			stack = args[:f.nstack] // CallWithStack's: already one stack
+		} else {
+			stack = make([]uint64, f.nstack)
+			copy(stack, args)
+		}
+		if err := callHostStack(ctx, f, stack); err != nil {
+			return err
+		}
+		copy(results, stack)
+		return nil
+	}
+	if len(args) > 0 && len(results) > 0 && &args[0] == &results[0] {
+		args = append([]uint64(nil), args...) // hosts get separate slices
+		clear(results)
+	}
+	return callHost(ctx, f, args, results)
+}
+
 // callHost runs a host function, turning a panic into an error.
 func callHost(ctx context.Context, f *Function, args, results []uint64) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("runtime: host %s panicked: %v", f.describe(), r)
+			err = f.panicError(r)
 		}
 	}()
 	return f.host(ctx, args, results)
+}
+
+// callHostStack runs a stack-form host function called from Go, turning a
+// panic into an error.
+func callHostStack(ctx context.Context, f *Function, stack []uint64) (err error) {
+	ok := false
+	defer func() {
+		if !ok {
+			if r := recover(); r != nil {
+				err = f.panicError(r)
+			}
+		}
+	}()
+	f.hostStack(ctx, stack)
+	ok = true
+	return nil
+}
+
+func (f *Function) panicError(p any) error {
+	if f.onPanic != nil {
+		return f.onPanic(p)
+	}
+	return fmt.Errorf("runtime: host %s panicked: %v", f.describe(), p)
 }

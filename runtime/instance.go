@@ -37,6 +37,8 @@ type Instance struct {
 	pinned bool
 	refs   []uint64 // registered FuncRef records
 	closed atomic.Bool
+	home   homeExec    // the instance's own execution context (acquireExec)
+	hosts  []hostEntry // stack-form host imports by import index (onHostCall)
 }
 
 // instances maps vmctx addresses to instances for exits.
@@ -86,6 +88,7 @@ func (i *Instance) Close() error {
 // free runs when the last user of the instance's storage is gone.
 func (i *Instance) free() {
 	instances.Delete(addrOf(i.vmctx))
+	i.freeHome()
 	for _, r := range i.refs {
 		unregisterRef(r)
 	}
@@ -137,6 +140,7 @@ func Instantiate(ctx context.Context, mod *Module, name string, imports Resolver
 		inst.Close()
 		return nil, err
 	}
+	inst.hosts = hostTable(inst.funcs[:m.NumImportedFuncs])
 	if err := inst.define(); err != nil {
 		inst.Close()
 		return nil, err
@@ -203,7 +207,7 @@ func (i *Instance) link(resolve Resolver) error {
 				return bad("function type mismatch")
 			}
 			slot := l.ImportedFunc(fn)
-			if f.host != nil {
+			if f.IsHost() {
 				store64(i.vmctx, slot+abi.ImportCode, uint64(i.mod.codeBase)+uint64(i.mod.compiled.HostStubs[fn]))
 				store64(i.vmctx, slot+abi.ImportVMCtx, uint64(addrOf(i.vmctx)))
 			} else {
@@ -244,6 +248,9 @@ func (i *Instance) link(resolve Resolver) error {
 			if mm.pageLog2 != want.PageSizeLog2 || mm.typ.Limits.Is64 != want.Limits.Is64 ||
 				mm.typ.Limits.Shared != want.Limits.Shared || !limitsMatch(mm.Size(), mm.typ.Limits, want.Limits) {
 				return bad("memory type mismatch")
+			}
+			if err := mm.checkGuard(i.mod); err != nil {
+				return err
 			}
 			store64(i.vmctx, l.Memory(mem), mm.recAddr())
 			i.retain(mm.owner)
@@ -327,12 +334,13 @@ func (i *Instance) define() error {
 			shim:   mod.codeBase + uintptr(mod.compiled.EntryShims[ti]),
 			vmctx:  uintptr(self),
 		}
+		f.setArity()
 		i.funcs[idx] = f
 	}
 	for idx, f := range i.funcs {
 		rec := l.FuncRef(uint32(idx))
 		code, vmctx := uint64(f.code), uint64(f.vmctx)
-		if f.host != nil {
+		if f.IsHost() {
 			code, vmctx = uint64(mod.codeBase)+uint64(mod.compiled.HostStubs[idx]), self
 		}
 		store64(i.vmctx, rec+abi.FuncRefCode, code)
@@ -367,6 +375,10 @@ func (i *Instance) define() error {
 		off := l.OwnMemories + uint32(mi)*abi.MemRecSize
 		mem, err := newMemory(mt, i.vmctx[off:off+abi.MemRecSize:off+abi.MemRecSize])
 		if err != nil {
+			return err
+		}
+		if err := mem.checkGuard(i.mod); err != nil {
+			mem.free()
 			return err
 		}
 		mem.owner = i.owner

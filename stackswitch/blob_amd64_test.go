@@ -46,7 +46,7 @@ func (a *asm) movImm(r byte, v uint64) *asm {
 }
 
 const (
-	rax, rcx, rsp, rbp = 0, 1, 4, 5
+	rax, rcx, rsp, rbp, r14 = 0, 1, 4, 5, 14
 )
 
 // exitStub is the generated code's exit path (docs/abi.md).

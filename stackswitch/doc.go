@@ -11,14 +11,16 @@
 // layout.
 //
 // Register contract on amd64 (docs/abi.md):
-//   - Enter: saves SP/BP in ExecGoSP/ExecGoBP (SP points at a return
-//     address inside Enter), switches SP to ExecWasmSP (16-byte aligned, the
-//     ExecCtx address stored just above it), sets BP = 0 (the end of the
-//     frame chain), R14 = ExecCtx, R15 = [ExecVMCtx] and calls the shim.
-//     A normal return stores StatusDone.
+//   - Enter (frameless): saves SP/BP in ExecGoSP/ExecGoBP (SP points at
+//     the return address into Enter's Go caller), switches SP to
+//     ExecWasmSP - 16 (16-byte aligned), sets BP = 0 (the end of the frame
+//     chain), R14 = ExecCtx, R15 = [ExecVMCtx] and calls the shim, which
+//     keeps R14. A normal return stores StatusDone and returns to Go.
 //   - The exit stub saves WasmSP (pointing at its own return address) and
-//     WasmBP, loads GoSP/GoBP and returns: control comes back to Enter or
-//     Resume, whichever entered last, which returns to Go.
+//     WasmBP, loads GoSP/GoBP and returns: control comes back to Enter's
+//     caller or to Resume, whichever entered last.
+//   - The callback trampoline (host calls) returns into the stub with R14
+//     = ExecCtx and RSP as at the call; stubs rely on both.
 //   - Resume: saves the (possibly moved) Go SP/BP, loads WasmSP/WasmBP,
 //     R14 = ExecCtx, R15 = [ExecVMCtx], and returns into the stub.
 //

@@ -12,27 +12,24 @@
 #define EXEC_PREEMPT const_execPreempt
 
 // func Enter(ec, shim uintptr)
-// The stack switch happens in enter<>, whose return address GoSP points at,
-// so that both a normal return and an exit stub land back here.
-TEXT ·Enter(SB), NOSPLIT, $0-16
+// Enter switches stacks itself, without a frame: GoSP points at the return
+// address into its Go caller, so a normal return, an exit stub and
+// callbackGo<> (which Go's unwinder then sees called by Enter's caller)
+// all work from there. The shim keeps R14 (the ExecCtx), so the way back
+// needs no reload: GoSP is one load away, not two dependent ones.
+TEXT ·Enter(SB), NOSPLIT|NOFRAME, $0-16
 	MOVQ	ec+0(FP), R14
 	MOVQ	shim+8(FP), AX
 	MOVQ	(TLS), CX
 	ADDQ	$const_gStackGuard, CX
 	MOVQ	CX, EXEC_PREEMPT(R14)
-	CALL	enter<>(SB)
-	RET
-
-TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	SP, EXEC_GOSP(R14)
 	MOVQ	BP, EXEC_GOBP(R14)
 	MOVQ	EXEC_WASMSP(R14), SP
 	SUBQ	$16, SP
-	MOVQ	R14, 0(SP)
 	XORL	BP, BP
 	MOVQ	EXEC_VMCTX(R14), R15
 	CALL	AX
-	MOVQ	0(SP), R14
 	MOVL	$const_statusDone, EXEC_STATUS(R14)
 	MOVQ	EXEC_GOSP(R14), SP
 	MOVQ	EXEC_GOBP(R14), BP
@@ -65,10 +62,11 @@ TEXT ·currentG(SB), NOSPLIT, $0-8
 // a host function without leaving Enter: on the Wasm stack, with R14 =
 // ExecCtx and the return address into the stub at 0(SP). It saves the Wasm
 // SP/BP and moves to the Go stack at GoSP, where the return address into
-// Enter lies, then jumps to callbackGo<>, which so appears called by Enter:
-// Go's unwinder (stack copies, GC, profiles) sees Enter -> callbackGo<> ->
-// hostCallback and never meets a function that writes SP. Calls and
-// returns pair up, which keeps the CPU's return predictions intact.
+// Enter's caller lies, then jumps to callbackGo<>, which so appears called
+// by Enter's caller: Go's unwinder (stack copies, GC, profiles) sees it ->
+// callbackGo<> -> the handler and never meets a function that writes SP.
+// Calls and returns pair up, which keeps the CPU's return predictions
+// intact.
 TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	SP, EXEC_WASMSP(R14)
 	MOVQ	BP, EXEC_WASMBP(R14)
@@ -76,33 +74,45 @@ TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	EXEC_GOBP(R14), BP
 	JMP	callbackGo<>(SB)
 
-// callbackGo<> calls hostCallback(ec) (a Go function, through its ABI0
-// wrapper). The Go stack may move meanwhile, by a constant offset, which it
-// adds to GoSP/GoBP. Then it returns into Enter, as an exit does, when the
-// host call failed, and otherwise resumes Wasm through toWasm<>, leaving
-// its own frame behind.
-TEXT callbackGo<>(SB), NOSPLIT, $32-0
+// callbackGo<> calls the host handler (a Go func value) directly in Go's
+// register ABI: ec in AX, g in R14, X15 zero, the func value in DX, the
+// result in AL; no ABI0 wrapper or Go frame in between. Its first two
+// words are the callee's spill area. The Go stack may move meanwhile, by a
+// constant offset, which it adds to GoSP/GoBP. Then it returns as Enter
+// would, as an exit does, when the host call failed, and otherwise resumes
+// Wasm through toWasm<>, leaving its own frame behind. It keeps WasmSP
+// (which nested runs restore) in its frame: the way back loads it beside
+// R14 instead of through it.
+TEXT callbackGo<>(SB), NOSPLIT, $40-0
 	NO_LOCAL_POINTERS
 	MOVQ	R14, 16(SP)
 	MOVQ	SP, 24(SP)
-	MOVQ	R14, 0(SP)
-	CALL	·hostCallback(SB)
-	MOVBLZX	8(SP), AX
+	MOVQ	EXEC_WASMSP(R14), CX
+	MOVQ	CX, 32(SP)
+	MOVQ	R14, AX
+	MOVQ	(TLS), R14
+	XORPS	X15, X15
+	MOVQ	·handler(SB), DX
+	MOVQ	0(DX), CX
+	CALL	CX
 	MOVQ	16(SP), R14
 	MOVQ	SP, CX
 	SUBQ	24(SP), CX
+	JEQ	unmoved
 	ADDQ	CX, EXEC_GOSP(R14)
 	ADDQ	CX, EXEC_GOBP(R14)
+unmoved:
 	TESTB	AL, AL
 	JNE	abandon
+	MOVQ	32(SP), DX
 	JMP	toWasm<>(SB)
 abandon:
 	RET
 
-// toWasm<> returns into the host stub on the Wasm stack. The stub
-// recomputes its RBP from RSP itself.
+// toWasm<> returns into the host stub on the Wasm stack, whose SP is in
+// DX. The stub does not need RBP back.
 TEXT toWasm<>(SB), NOSPLIT|NOFRAME, $0-0
-	MOVQ	EXEC_WASMSP(R14), SP
+	MOVQ	DX, SP
 	RET
 
 // func callbackAddr() uintptr

@@ -16,7 +16,7 @@ func clobberShim(t testing.TB) uintptr {
 	a := newAsm()
 	a.label("shim")
 	for r := byte(0); r < 16; r++ {
-		if r != rsp {
+		if r != rsp && r != r14 { // R14, the ExecCtx, is callee-saved
 			a.movImm(r, 0x5555555555555555+uint64(r))
 		}
 	}

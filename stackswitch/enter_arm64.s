@@ -38,7 +38,7 @@ TEXT enter<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	ZR, R29
 	MOVD	EXEC_VMCTX(R19), R20
 	CALL	(R9)
-	MOVD	0(RSP), R19
+	// X19 is callee-saved in Wasm: no reload, so GoSP is one load away.
 	MOVW	$const_statusDone, R10
 	MOVW	R10, EXEC_STATUS(R19)
 	MOVD	EXEC_GOSP(R19), R10
@@ -83,7 +83,7 @@ TEXT ·currentG(SB), NOSPLIT, $0-8
 // left it before calling enter<> (LR = the return into Enter, SP above the
 // slot enter<> pushed it in), then jumps to callbackGo<>, which so appears
 // called by Enter: Go's unwinder (stack copies, GC, profiles) sees Enter ->
-// callbackGo<> -> hostCallback and never meets a function that writes SP.
+// callbackGo<> -> the handler and never meets a function that writes SP.
 // Calls and returns pair up, which keeps the return predictions intact.
 TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD.W	R30, -16(RSP)
@@ -97,19 +97,26 @@ TEXT callback<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	EXEC_GOBP(R19), R29
 	B	callbackGo<>(SB)
 
-// callbackGo<> calls hostCallback(ec) (a Go function, through its ABI0
-// wrapper). The Go stack may move meanwhile, by a constant offset, which it
-// adds to GoSP/GoBP. Then it returns into Enter, as an exit does, when the
-// host call failed, and otherwise resumes Wasm through toWasm<>, leaving
-// its own frame behind. g (R28) is the goroutine's throughout.
-TEXT callbackGo<>(SB), NOSPLIT, $40-0
+// callbackGo<> calls the host handler (a Go func value) directly in Go's
+// register ABI: ec in R0, the func value in R26, the result in R0; no ABI0
+// wrapper or Go frame in between. 8(RSP) is the callee's spill area. The
+// Go stack may move meanwhile, by a constant offset, which it adds to
+// GoSP/GoBP. Then it returns into Enter, as an exit does, when the host
+// call failed, and otherwise resumes Wasm through toWasm<>, leaving its own
+// frame behind. g (R28) is the goroutine's throughout. It keeps WasmSP
+// (which nested runs restore) in its frame: the way back loads it beside
+// X19 instead of through it.
+TEXT callbackGo<>(SB), NOSPLIT, $56-0
 	NO_LOCAL_POINTERS
 	MOVD	R19, 24(RSP)
 	MOVD	RSP, R10
 	MOVD	R10, 32(RSP)
-	MOVD	R19, 8(RSP)
-	BL	·hostCallback(SB)
-	MOVBU	16(RSP), R0
+	MOVD	EXEC_WASMSP(R19), R10
+	MOVD	R10, 40(RSP)
+	MOVD	R19, R0
+	MOVD	·handler(SB), R26
+	MOVD	(R26), R3
+	CALL	(R3)
 	MOVD	24(RSP), R19
 	MOVD	RSP, R10
 	MOVD	32(RSP), R11
@@ -120,15 +127,17 @@ TEXT callbackGo<>(SB), NOSPLIT, $40-0
 	MOVD	EXEC_GOBP(R19), R11
 	ADD	R10, R11, R11
 	MOVD	R11, EXEC_GOBP(R19)
+	AND	$0xff, R0, R0
 	CBNZ	R0, abandon
+	MOVD	40(RSP), R10
 	B	toWasm<>(SB)
 abandon:
 	RET
 
-// toWasm<> returns into the host stub on the Wasm stack. The stub
-// recomputes its FP from SP itself.
+// toWasm<> returns into the host stub on the Wasm stack, whose SP is in
+// R10, popping the LR callback<> pushed there. The stub does not need FP
+// back.
 TEXT toWasm<>(SB), NOSPLIT|NOFRAME, $0-0
-	MOVD	EXEC_WASMSP(R19), R10
 	MOVD	R10, RSP
 	MOVD.P	16(RSP), R30
 	RET

@@ -67,10 +67,10 @@ func (a *Asm) copySlot(t wasm.ValType, dst, src Mem) {
 }
 
 // EntryShim generates the entry shim of a signature. stackswitch calls it
-// on the Wasm stack with R14 = the ExecCtx; the shim loads R15 from
-// ExecVMCtx and the parameters from the buffer (slot i = parameter i),
-// calls [ExecTarget] with RSP 16-byte aligned, stores the results to the
-// buffer (slot i = result i), sets StatusDone and returns. It keeps RBP's
+// on the Wasm stack with R14 = the ExecCtx and R15 = [ExecVMCtx]; the shim
+// loads the parameters from the buffer (slot i = parameter i), calls
+// [ExecTarget] with RSP 16-byte aligned, stores the results to the buffer
+// (slot i = result i) and returns; stackswitch sets StatusDone. It keeps RBP's
 // chain (its own frame sits between the caller and the first Wasm frame;
 // its return address is outside every function, which ends backtraces)
 // and clobbers every register but RSP, RBP and R14.
@@ -89,7 +89,6 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 		a.AluI(SUB, S64, RSP, area)
 	}
 	a.AluI(AND, S64, RSP, -16)
-	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
 	for i, loc := range l.Params {
 		if loc.OnStack() {
 			a.copySlot(sig.Params[i], M(RSP, loc.Offset), argSlot(i))
@@ -108,33 +107,29 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 			a.storeValue(sig.Results[i], argSlot(i), loc.Reg)
 		}
 	}
-	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusDone))
 	a.Leave()
 	a.Ret()
 	return a.Finish()
 }
 
-// pushExitFrame opens the frame of a stub that exits and resumes: RBP, then
-// R15 and R14, which Go's code clobbers (two pushes keep RSP 16-byte
-// aligned at the exit call).
+// pushExitFrame opens the frame of a stub that calls back: RBP only (RSP
+// is then 16-byte aligned), so that the exit backtrace starts at the
+// caller. R14 and R15 need no slot: see callBack.
 func (a *Asm) pushExitFrame() {
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
-	a.Push(VMCtxReg)
-	a.Push(ExecReg)
 }
 
 // callBack saves R15 as ExecVMCtx, sets CallIndex and calls the runtime's
 // host-call trampoline (ExecCallback), which runs the host function on the
-// goroutine's stack and returns here, or abandons this stack if the host
-// call failed; then it recomputes RBP (the trampoline restores only RSP)
-// and reloads R14 from pushExitFrame's frame.
+// goroutine's stack and returns here with R14 = the ExecCtx and RSP as at
+// the call (RBP is Go's), or abandons this stack if the host call failed.
+// [ExecVMCtx] is ours again by then (nested runs restore it), so popExit
+// reloads R15 from there.
 func (a *Asm) callBack(index uint32) {
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
 	a.MovMI(S32, execMem(abi.ExecCallIndex), int32(index))
 	a.CallM(execMem(abi.ExecCallback))
-	a.Lea(S64, RBP, M(RSP, 16))
-	a.MovRM(S64, ExecReg, M(RBP, -16))
 }
 
 // HostStub generates the code address of imported function importIndex
@@ -163,8 +158,8 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 	}
 	a.callBack(importIndex)
 	for i, loc := range l.Results {
-		if loc.OnStack() {
-			a.copySlot(sig.Results[i], M(RBP, 16+loc.Offset), argSlot(i))
+		if loc.OnStack() { // RSP is the frame's base, as RBP was
+			a.copySlot(sig.Results[i], M(RSP, 16+loc.Offset), argSlot(i))
 		} else {
 			a.loadValue(sig.Results[i], loc.Reg, argSlot(i))
 		}
@@ -173,10 +168,11 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 	return a.Finish()
 }
 
-// popExit closes pushExitFrame's frame (restoring R15) and returns.
+// popExit reloads R15, closes pushExitFrame's frame after callBack (RSP
+// points at the saved RBP) and returns.
 func (a *Asm) popExit() {
-	a.MovRM(S64, VMCtxReg, M(RBP, -8))
-	a.Leave()
+	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.Pop(RBP)
 	a.Ret()
 }
 

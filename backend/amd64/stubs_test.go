@@ -72,7 +72,6 @@ func TestEntryShim(t *testing.T) {
 		push rbp
 		mov rbp, rsp
 		and rsp, -0x10
-		mov r15, qword ptr [r14+0x48]
 		mov eax, dword ptr [r14+0x100]
 		movss xmm0, dword ptr [r14+0x108]
 		mov rbx, qword ptr [r14+0x110]
@@ -81,7 +80,6 @@ func TestEntryShim(t *testing.T) {
 		mov r11d, eax
 		mov qword ptr [r14+0x100], r11
 		movsd qword ptr [r14+0x108], xmm0
-		mov dword ptr [r14+0x2c], 0x0
 		leave
 		ret
 	`)
@@ -112,8 +110,6 @@ func TestHostStub(t *testing.T) {
 	checkLines(t, "host stub", stubLines(t, fc, err), `
 		push rbp
 		mov rbp, rsp
-		push r15
-		push r14
 		mov r11d, eax
 		mov qword ptr [r14+0x100], r11
 		movd r11d, xmm0
@@ -123,12 +119,10 @@ func TestHostStub(t *testing.T) {
 		mov qword ptr [r14+0x48], r15
 		mov dword ptr [r14+0x34], 0x3
 		call qword ptr [r14+0x60]
-		lea rbp, ptr [rsp+0x10]
-		mov r14, qword ptr [rbp-0x10]
 		mov eax, dword ptr [r14+0x100]
 		movsd xmm0, qword ptr [r14+0x108]
-		mov r15, qword ptr [rbp-0x8]
-		leave
+		mov r15, qword ptr [r14+0x48]
+		pop rbp
 		ret
 	`)
 	if len(fc.Relocs) != 0 {
@@ -140,7 +134,7 @@ func TestHostStub(t *testing.T) {
 		"mov r11d, dword ptr [rbp+0x28]",    // 4th stack param, from the caller's frame
 		"mov qword ptr [r14+0x198], r11",    // to slot 19
 		"mov r11, qword ptr [r14+0x1a0]",    // result 20 from the buffer...
-		"mov qword ptr [rbp+0x50], r11",     // ...to the caller's 5th stack result
+		"mov qword ptr [rsp+0x50], r11",     // ...to the caller's 5th stack result
 		"movss xmm7, dword ptr [r14+0x178]", // result 15
 		"mov dword ptr [r14+0x34], 0x1",
 	} {
@@ -155,15 +149,11 @@ func TestFixedStubs(t *testing.T) {
 	checkLines(t, "builtin stub", stubLines(t, fc, err), `
 		push rbp
 		mov rbp, rsp
-		push r15
-		push r14
 		mov qword ptr [r14+0x48], r15
 		mov dword ptr [r14+0x34], -0x7ffffffa
 		call qword ptr [r14+0x60]
-		lea rbp, ptr [rsp+0x10]
-		mov r14, qword ptr [rbp-0x10]
-		mov r15, qword ptr [rbp-0x8]
-		leave
+		mov r15, qword ptr [r14+0x48]
+		pop rbp
 		ret
 	`)
 	if len(fc.Relocs) != 0 {

@@ -79,10 +79,10 @@ func (a *Asm) storeImm32(m Mem, v uint32) {
 }
 
 // EntryShim generates the entry shim of a signature. stackswitch calls it
-// (blr) on the Wasm stack with X19 = the ExecCtx; the shim pushes a frame
-// record, loads X20 from ExecVMCtx and the parameters from the buffer
+// (blr) on the Wasm stack with X19 = the ExecCtx and X20 = [ExecVMCtx];
+// the shim pushes a frame record, loads the parameters from the buffer
 // (slot i = parameter i), calls [ExecTarget], stores the results to the
-// buffer (slot i = result i), sets StatusDone and returns. Its frame
+// buffer (slot i = result i) and returns; stackswitch sets StatusDone. Its frame
 // record's LR is outside every function, which ends backtraces. It
 // clobbers every register but SP, FP, LR (restored) and X19.
 func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
@@ -99,7 +99,6 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 	if area := l.ArgArea(); area > 0 {
 		a.AddImm(S64, SP, SP, -int64(area), ScratchGPR2)
 	}
-	a.Ldr(S64, VMCtxReg, execMem(abi.ExecVMCtx))
 	for i, loc := range l.Params {
 		if loc.OnStack() {
 			a.copySlot(sig.Params[i], M(SP, loc.Offset), execMem(argOff(i)))
@@ -119,42 +118,39 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 			a.storeValue(sig.Results[i], execMem(argOff(i)), loc.Reg)
 		}
 	}
-	a.storeImm32(execMem(abi.ExecStatus), uint32(abi.StatusDone))
 	a.Epilogue()
 	return a.Finish()
 }
 
-// exitFrame is the frame of a stub that exits and resumes: the frame
-// record, then X19 and X20, which Go's code clobbers.
-const exitFrame = 32
+// exitFrame is the frame of a stub that calls back: the frame record
+// only. X19 and X20 need no slot: see callBack.
+const exitFrame = 16
 
-// pushExitFrame opens an exit frame: stp x29, x30, [sp, #-32]!; mov x29,
-// sp; stp x19, x20, [sp, #16]. The caller's stack arguments are at
-// [FP+exitFrame].
+// pushExitFrame opens an exit frame: stp x29, x30, [sp, #-16]!; mov x29,
+// sp. The caller's stack arguments are at [FP+exitFrame].
 func (a *Asm) pushExitFrame() {
 	a.Stp(S64, FP, LR, MPre(SP, -exitFrame))
 	a.Mov(S64, FP, SP)
-	a.Stp(S64, ExecReg, VMCtxReg, M(SP, 16))
 }
 
-// popExit closes pushExitFrame's frame and returns.
+// popExit reloads X20 (callBack), closes pushExitFrame's frame and returns.
 func (a *Asm) popExit() {
+	a.Ldr(S64, VMCtxReg, execMem(abi.ExecVMCtx))
 	a.Ldp(S64, FP, LR, MPost(SP, exitFrame))
 	a.Ret()
 }
 
 // callBack saves X20 as ExecVMCtx, sets CallIndex and calls the runtime's
 // host-call trampoline (ExecCallback), which runs the host function on the
-// goroutine's stack and returns here, or abandons this stack if the host
-// call failed; then it recomputes FP (the trampoline restores only SP) and
-// reloads X19 and X20 from pushExitFrame's frame.
+// goroutine's stack and returns here with X19 = the ExecCtx and SP as at
+// the call (FP is Go's), or abandons this stack if the host call failed.
+// [ExecVMCtx] is ours again by then (nested runs restore it), so popExit
+// reloads X20 from there.
 func (a *Asm) callBack(index uint32) {
 	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
 	a.storeImm32(execMem(abi.ExecCallIndex), index)
 	a.Ldr(S64, ScratchGPR, execMem(abi.ExecCallback))
 	a.Blr(ScratchGPR)
-	a.Mov(S64, FP, SP)
-	a.Ldp(S64, ExecReg, VMCtxReg, M(FP, 16))
 }
 
 // HostStub generates the code address of imported function importIndex
@@ -182,6 +178,9 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 		}
 	}
 	a.callBack(importIndex)
+	if l.StackResults > 0 {
+		a.Mov(S64, FP, SP) // the frame's base again, for the stack results
+	}
 	for i, loc := range l.Results {
 		if loc.OnStack() {
 			a.copySlot(sig.Results[i], M(FP, exitFrame+loc.Offset), execMem(argOff(i)))

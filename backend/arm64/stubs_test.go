@@ -55,9 +55,8 @@ func TestPrologue(t *testing.T) {
 			mov x29, sp
 			ldr x16, [x19,#32]
 			cmp sp, x16
-			b.cc .+0x20
-			ldr x16, [x19,#88]
-			ldr x16, [x16]
+			b.cc .+0x1c
+			ldr x16, [x28,#16]
 			cmn x16, #0x522
 			b.eq .+0x14
 			mov sp, x29
@@ -72,9 +71,8 @@ func TestPrologue(t *testing.T) {
 			ldr x16, [x19,#32]
 			sub x17, sp, #0x30
 			cmp x17, x16
-			b.cc .+0x24
-			ldr x16, [x19,#88]
-			ldr x16, [x16]
+			b.cc .+0x20
+			ldr x16, [x28,#16]
 			cmn x16, #0x522
 			b.eq .+0x18
 			sub sp, sp, #0x30
@@ -91,9 +89,8 @@ func TestPrologue(t *testing.T) {
 			sub x17, sp, #0x123, lsl #12
 			sub x17, x17, #0x450
 			cmp x17, x16
-			b.cc .+0x28
-			ldr x16, [x19,#88]
-			ldr x16, [x16]
+			b.cc .+0x24
+			ldr x16, [x28,#16]
 			cmn x16, #0x522
 			b.eq .+0x1c
 			sub sp, sp, #0x123, lsl #12
@@ -112,9 +109,8 @@ func TestPrologue(t *testing.T) {
 			movk x17, #0xfedc, lsl #16
 			add x17, sp, x17
 			cmp x17, x16
-			b.cc .+0x2c
-			ldr x16, [x19,#88]
-			ldr x16, [x16]
+			b.cc .+0x28
+			ldr x16, [x28,#16]
 			cmn x16, #0x522
 			b.eq .+0x20
 			mov x17, #0xffffffffffffbaa0
@@ -166,18 +162,16 @@ func TestFixedStubs(t *testing.T) {
 	}
 	fc, err = BuiltinStub(abi.BuiltinTableGrow)
 	checkGolden(t, "builtin", fc, err, `
-		stp x29, x30, [sp,#-32]!
+		stp x29, x30, [sp,#-16]!
 		mov x29, sp
-		stp x19, x20, [sp,#16]
 		str x20, [x19,#72]
 		mov w16, #0x6
 		movk w16, #0x8000, lsl #16
 		str w16, [x19,#52]
 		ldr x16, [x19,#96]
 		blr x16
-		mov x29, sp
-		ldp x19, x20, [x29,#16]
-		ldp x29, x30, [sp],#32
+		ldr x20, [x19,#72]
+		ldp x29, x30, [sp],#16
 		ret`)
 }
 
@@ -190,9 +184,8 @@ func TestHostStubAndShim(t *testing.T) {
 	sig := &wasm.FuncType{Params: ps, Results: []wasm.ValType{wasm.F32, wasm.I32}}
 	fc, err := HostStub(sig, 5)
 	checkGolden(t, "host", fc, err, `
-		stp x29, x30, [sp,#-32]!
+		stp x29, x30, [sp,#-16]!
 		mov x29, sp
-		stp x19, x20, [sp,#16]
 		mov w16, w0
 		str x16, [x19,#256]
 		mov w16, w1
@@ -209,7 +202,7 @@ func TestHostStubAndShim(t *testing.T) {
 		str x16, [x19,#304]
 		mov w16, w7
 		str x16, [x19,#312]
-		ldr x16, [x29,#32]
+		ldr x16, [x29,#16]
 		mov w16, w16
 		str x16, [x19,#320]
 		fmov w16, s0
@@ -220,18 +213,16 @@ func TestHostStubAndShim(t *testing.T) {
 		str w16, [x19,#52]
 		ldr x16, [x19,#96]
 		blr x16
-		mov x29, sp
-		ldp x19, x20, [x29,#16]
 		ldr s0, [x19,#256]
 		ldr w0, [x19,#264]
-		ldp x29, x30, [sp],#32
+		ldr x20, [x19,#72]
+		ldp x29, x30, [sp],#16
 		ret`)
 	fc, err = EntryShim(&wasm.FuncType{Params: ps, Results: []wasm.ValType{wasm.I64, wasm.F64}})
 	checkGolden(t, "shim", fc, err, `
 		stp x29, x30, [sp,#-16]!
 		mov x29, sp
 		sub sp, sp, #0x10
-		ldr x20, [x19,#72]
 		ldr x16, [x19,#320]
 		mov w16, w16
 		str x16, [sp]
@@ -249,8 +240,6 @@ func TestHostStubAndShim(t *testing.T) {
 		blr x16
 		str x0, [x19,#256]
 		str d0, [x19,#264]
-		mov w16, #0x0
-		str w16, [x19,#44]
 		mov sp, x29
 		ldp x29, x30, [sp],#16
 		ret`)
@@ -265,7 +254,7 @@ func TestHostStubAndShim(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := lines(fc.Code); !strings.Contains(got, "ldr x16, [x19,#16568]\nfmov s0, w16") ||
-		!strings.Contains(got, "ldr x16, [x19,#16560]\nmov w16, w16\nstr x16, [x29,#16272]") {
+		!strings.Contains(got, "ldr x16, [x19,#16560]\nmov w16, w16\nstr x16, [x29,#16256]") {
 		t.Errorf("far slots not handled:\n%s", got[len(got)-300:])
 	}
 	if _, err := HostStub(&wasm.FuncType{Params: make([]wasm.ValType, 2049)}, 0); err == nil {
