@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"runtime/debug"
+	"sync"
 
 	"github.com/wasmc/wasmc/object"
 )
@@ -14,8 +17,8 @@ import (
 // WithCompilationCache makes CompileModule keep the native object of every
 // module it compiles in dir (created when missing), and load it from there
 // instead of compiling when it meets the same module again. An entry is
-// keyed by the SHA-256 of the module's bytes, the wasmc version, the
-// architecture, the CPU features the code uses and the enabled proposals;
+// keyed by the SHA-256 of the module's bytes, the wasmc version and build
+// (compilerBuild), the architecture, the CPU features the code uses and the enabled proposals;
 // it is loaded like any native object (checksum and all, see
 // Runtime.LoadCompiledModule), and an entry that fails to load is ignored
 // and replaced. Entries are written to a temporary file and renamed, so
@@ -29,7 +32,7 @@ func (c RuntimeConfig) WithCompilationCache(dir string) RuntimeConfig {
 // source.
 func (r *Runtime) cachePath(source [sha256.Size]byte) string {
 	h := sha256.New()
-	h.Write([]byte("wasmc compilation cache\x00" + Version + "\x00" + goruntime.GOARCH + "\x00"))
+	h.Write([]byte("wasmc compilation cache\x00" + Version + "\x00" + compilerBuild() + "\x00" + goruntime.GOARCH + "\x00"))
 	for _, name := range object.RequiredCPU(goruntime.GOARCH) {
 		has := "0"
 		if hostHasCPU(name) {
@@ -86,4 +89,59 @@ func (r *Runtime) storeCached(cm *CompiledModule) {
 	if err != nil {
 		os.Remove(tmp.Name())
 	}
+}
+
+// compilerBuild identifies the code generator that is running, so that a
+// cache never serves objects of another build with the same Version (a
+// rebuilt development tree changes the code but not the version string).
+// A released or committed build is named by its module version or VCS
+// revision; a modified or unversioned one by the hash of its executable.
+var compilerBuild = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		mod := &bi.Main
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/wasmc/wasmc" {
+				mod = d
+			}
+		}
+		if mod.Path == "github.com/wasmc/wasmc" && mod.Replace == nil {
+			if v := mod.Version; v != "" && v != "(devel)" {
+				return "module " + v + " " + mod.Sum
+			}
+			if mod == &bi.Main {
+				var rev, modified string
+				for _, s := range bi.Settings {
+					switch s.Key {
+					case "vcs.revision":
+						rev = s.Value
+					case "vcs.modified":
+						modified = s.Value
+					}
+				}
+				if rev != "" && modified == "false" {
+					return "vcs " + rev
+				}
+			}
+		}
+	}
+	return executableHash()
+})
+
+// executableHash returns the SHA-256 of the running executable, or "" when
+// it cannot be read (the key then rests on Version alone).
+func executableHash() string {
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return "exe " + hex.EncodeToString(h.Sum(nil))
 }
