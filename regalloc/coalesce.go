@@ -165,6 +165,9 @@ func (a *allocator) mergeInto(x, y []rng) []rng {
 		copy(x[l:], y)
 		return x
 	}
+	if y[len(y)-1].to <= x[k].from {
+		return a.insertHole(x, y, k)
+	}
 	// Merge the tail x[k:] with y, then join from k-1 on.
 	tail := len(x) - k
 	n := len(x) + len(y)
@@ -192,6 +195,43 @@ func (a *allocator) mergeInto(x, y []rng) []rng {
 		x[out] = x[r]
 	}
 	return x[:out+1]
+}
+
+// insertHole inserts y, which lies between x[k-1] and x[k] (0 < k <
+// len(x)), into x, joining ranges that touch at the seams: a block
+// moves the tail once instead of merging it range by range.
+func (a *allocator) insertHole(x, y []rng, k int) []rng {
+	if x[k-1].to >= y[0].from {
+		x[k-1].to = y[0].to
+		y = y[1:]
+		if len(y) == 0 {
+			if x[k-1].to >= x[k].from {
+				x[k-1].to = x[k].to
+				copy(x[k:], x[k+1:])
+				x = x[:len(x)-1]
+			}
+			return x
+		}
+	}
+	if l := len(y) - 1; y[l].to >= x[k].from {
+		x[k].from = y[l].from
+		y = y[:l]
+	}
+	n, m := len(x), len(y)
+	if m == 0 {
+		return x
+	}
+	if cap(x) < n+m {
+		g := take(&a.rngArena, (n+m)+(n+m)/2)[:n+m]
+		copy(g[:k], x[:k])
+		copy(g[k+m:], x[k:n])
+		copy(g[k:], y)
+		return g
+	}
+	x = x[:n+m]
+	copy(x[k+m:], x[k:n])
+	copy(x[k:], y)
+	return x
 }
 
 // relaxSelfMoves lets a value stay on the stack across a copy onto itself

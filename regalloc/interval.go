@@ -49,8 +49,20 @@ func (it *interval) setRanges(rs []rng) {
 }
 
 // rangeAfter returns the index of the first range ending after p.
-func (it *interval) rangeAfter(p int32) int {
-	return sort.Search(len(it.ranges), func(i int) bool { return it.ranges[i].to > p })
+func (it *interval) rangeAfter(p int32) int { return endingAfter(it.ranges, p) }
+
+// endingAfter returns the index of the first range of rs ending after p.
+func endingAfter(rs []rng, p int32) int {
+	lo, hi := 0, len(rs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if rs[m].to <= p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // coversFwd is covers for positions that never decrease from one call
@@ -130,17 +142,24 @@ func (a *allocator) split(it *interval, p int32) *interval {
 }
 
 // firstIntersection returns the first position covered by both range
-// lists, or maxPos. y is searched from the first range ending after x's
-// start.
+// lists, or maxPos. Both are searched from the later start and walked
+// only up to the earlier end: coalescing tests short lists against long
+// ones.
 func firstIntersection(x, y []rng) int32 {
 	if len(x) == 0 || len(y) == 0 {
 		return maxPos
 	}
-	s := x[0].from
-	j := sort.Search(len(y), func(i int) bool { return y[i].to > s })
-	i := 0
+	s := max(x[0].from, y[0].from)
+	e := min(x[len(x)-1].to, y[len(y)-1].to)
+	if s >= e {
+		return maxPos
+	}
+	i, j := endingAfter(x, s), endingAfter(y, s)
 	for i < len(x) && j < len(y) {
 		lo := max(x[i].from, y[j].from)
+		if lo >= e {
+			return maxPos
+		}
 		if lo < min(x[i].to, y[j].to) {
 			return lo
 		}

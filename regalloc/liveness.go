@@ -237,8 +237,8 @@ func (a *allocator) buildIntervals() error {
 	live := &a.set1
 	live.init(n)
 	rflat, uflat := a.rflat[:0], a.uflat[:0]
-	lastR := reuse(a.lastR, n)       // 1 + index in rflat of the register's newest range
-	lastU := bufs.Resize(a.lastU, n) // groupRanges' cursors
+	lastR := reuse(a.lastR, n) // 1 + index in rflat of the register's newest range
+	lastU := reuse(a.lastU, n) // 1 + index in uflat of the register's newest use
 	addRange := func(id, from, to int32) {
 		if k := lastR[id] - 1; k >= 0 && rflat[k].r.from <= to {
 			rflat[k].r.from = min(rflat[k].r.from, from)
@@ -249,12 +249,8 @@ func (a *allocator) buildIntervals() error {
 		lastR[id] = int32(len(rflat))
 	}
 	addUse := func(id int32, u use) {
-		// Another use of id at u.pos is of this instruction, among the
-		// last entries, which all have that position.
-		for k := len(uflat) - 1; k >= 0 && uflat[k].u.pos == u.pos; k-- {
-			if uflat[k].id != id {
-				continue
-			}
+		// Another use of id at u.pos is of this instruction: its newest.
+		if k := lastU[id] - 1; k >= 0 && uflat[k].u.pos == u.pos {
 			x := &uflat[k].u
 			x.need = x.need || u.need
 			if x.hint == NoReg {
@@ -266,6 +262,7 @@ func (a *allocator) buildIntervals() error {
 			return
 		}
 		uflat = append(uflat, useEnt{id, u})
+		lastU[id] = int32(len(uflat))
 	}
 	addFixed := func(r Reg, from, to, owner int32) {
 		if a.regClass[r] >= 0 {
