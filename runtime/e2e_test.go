@@ -18,8 +18,14 @@ import (
 )
 
 // compileWAT compiles wat with the real compiler for this machine (the
-// target registered by e2e_<arch>_test.go).
+// target registered by e2e_<arch>_test.go) and its default options.
 func compileWAT(t *testing.T, wat string) *Module {
+	t.Helper()
+	return compileWATOptions(t, wat, backend.Defaults)
+}
+
+// compileWATOptions is compileWAT with explicit options.
+func compileWATOptions(t *testing.T, wat string, opts backend.Options) *Module {
 	t.Helper()
 	bin, err := text.ParseModule([]byte(wat))
 	if err != nil {
@@ -33,9 +39,12 @@ func compileWAT(t *testing.T, wat string) *Module {
 	if err := validate.Module(m, wasm.V2); err != nil {
 		t.Fatal(err)
 	}
-	c, err := backend.Compile(m, wasm.V2, goruntime.GOARCH)
+	c, err := backend.CompileOptions(m, wasm.V2, goruntime.GOARCH, opts)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
+	}
+	if c.GuardPages != opts.GuardPages {
+		t.Fatalf("Compiled.GuardPages = %v, want %v", c.GuardPages, opts.GuardPages)
 	}
 	mod, err := NewModule(m, wasm.V2, c)
 	if err != nil {

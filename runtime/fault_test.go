@@ -13,42 +13,9 @@ import (
 	"testing"
 
 	"github.com/wasmc/wasmc/backend"
-	wbin "github.com/wasmc/wasmc/frontend/binary"
-	"github.com/wasmc/wasmc/frontend/text"
-	"github.com/wasmc/wasmc/frontend/validate"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
-
-// compileWATOptions is compileWAT with explicit options.
-func compileWATOptions(t *testing.T, wat string, opts backend.Options) *Module {
-	t.Helper()
-	bin, err := text.ParseModule([]byte(wat))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin = appendNames(bin, funcNames(wat))
-	m, err := wbin.Decode(bin, wasm.V2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := validate.Module(m, wasm.V2); err != nil {
-		t.Fatal(err)
-	}
-	c, err := backend.CompileOptions(m, wasm.V2, goruntime.GOARCH, opts)
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	if c.GuardPages != opts.GuardPages {
-		t.Fatalf("Compiled.GuardPages = %v, want %v", c.GuardPages, opts.GuardPages)
-	}
-	mod, err := NewModule(m, wasm.V2, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mod.Close() })
-	return mod
-}
 
 type access struct {
 	op   string // e.g. "i64.load32_u"
