@@ -90,7 +90,7 @@ type Object struct {
 // backend/amd64.CheckCPU checks.
 func RequiredCPU(arch string) []string {
 	if arch == "amd64" {
-		return []string{"SSE4.1", "POPCNT", "LZCNT", "BMI1"}
+		return []string{"SSE4.1", "POPCNT", "LZCNT", "BMI1", "BMI2"}
 	}
 	return nil
 }
@@ -107,6 +107,8 @@ func HostHasCPU(name string) bool {
 		return cpu.X86.HasLZCNT
 	case "BMI1":
 		return cpu.X86.HasBMI1
+	case "BMI2":
+		return cpu.X86.HasBMI2
 	}
 	return false
 }

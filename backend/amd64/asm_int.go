@@ -468,6 +468,39 @@ func (a *Asm) Shift(op ShiftOp, s Size, r Reg) {
 	}
 }
 
+// ShiftX sets dst = src shifted by count (BMI2 SHLX, SHRX, SARX): three
+// operands, any count register, flags untouched.
+func (a *Asm) ShiftX(op ShiftOp, s Size, dst, src, count Reg) {
+	var pp byte
+	switch op {
+	case SHL:
+		pp = 1 // 66
+	case SAR:
+		pp = 2 // F3
+	case SHR:
+		pp = 3 // F2
+	default:
+		a.fail("shiftx: bad op %d", op)
+		return
+	}
+	if !a.needGPR(dst, src, count) || !a.needSize(s, S32, S64) {
+		return
+	}
+	// Three-byte VEX, map 0F38: inverted R and B, X unused (set).
+	b1 := byte(0x40 | 0x02)
+	if dst&8 == 0 {
+		b1 |= 0x80
+	}
+	if src&8 == 0 {
+		b1 |= 0x20
+	}
+	b2 := (^byte(count)&15)<<3 | pp
+	if s == S64 {
+		b2 |= 0x80
+	}
+	a.buf = append(a.buf, 0xC4, b1, b2, 0xF7, 0xC0|byte(dst&7)<<3|byte(src&7))
+}
+
 // ShiftI shifts or rotates r by n (the short form when n is 1).
 func (a *Asm) ShiftI(op ShiftOp, s Size, r Reg, n uint8) {
 	if !a.needGPR(r) || !a.validShift(op) {

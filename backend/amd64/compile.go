@@ -40,8 +40,8 @@ func init() {
 }
 
 // CheckCPU reports whether this CPU has the extensions the generated code
-// uses beyond baseline x86-64: SSE4.1 (ROUNDSS), POPCNT, LZCNT and BMI1
-// (TZCNT).
+// uses beyond baseline x86-64: SSE4.1 (ROUNDSS), POPCNT, LZCNT, BMI1
+// (TZCNT) and BMI2 (SHLX, SHRX, SARX).
 func CheckCPU() error {
 	var missing []string
 	for _, f := range []struct {
@@ -49,7 +49,7 @@ func CheckCPU() error {
 		name string
 	}{
 		{cpu.X86.HasSSE41, "SSE4.1"}, {cpu.X86.HasPOPCNT, "POPCNT"},
-		{cpu.X86.HasLZCNT, "LZCNT"}, {cpu.X86.HasBMI1, "BMI1"},
+		{cpu.X86.HasLZCNT, "LZCNT"}, {cpu.X86.HasBMI1, "BMI1"}, {cpu.X86.HasBMI2, "BMI2"},
 	} {
 		if !f.ok {
 			missing = append(missing, f.name)

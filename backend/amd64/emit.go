@@ -294,6 +294,8 @@ func (e *emitter) instr(in *instr) {
 	case mShl, mShr, mSar, mRol, mRor:
 		if in.args[1].kind == kImm {
 			a.ShiftI(shiftOps[in.op], in.size, in.r(0), uint8(in.args[1].imm))
+		} else if in.nargs == 3 {
+			a.ShiftX(shiftOps[in.op], in.size, in.r(0), in.r(1), in.r(2))
 		} else if in.r(1) != RCX {
 			a.fail("shift count in %v, not rcx", in.r(1))
 		} else {

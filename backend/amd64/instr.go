@@ -34,7 +34,7 @@ const (
 	mImul
 	mImul3 // dst = src * imm (three operands)
 	mNeg   // dst = -dst
-	mShl   // dst <<= src (src in RCX or imm)
+	mShl   // dst <<= src (RCX or imm); with three operands dst = src << count (BMI2 SHLX)
 	mShr
 	mSar
 	mRol

@@ -354,6 +354,16 @@ func (s *isel) intOp(v *ssa.Value) bool {
 		}
 		s.binary(v, mSub)
 	case ssa.OpI32And, ssa.OpI64And:
+		if x, from, ok := s.zextMask(v); ok {
+			to := sz
+			if from < S32 {
+				to = S32 // writing the 32-bit register clears the rest
+			}
+			in := instr{op: mMovzx, size: from, size2: to}
+			in.add(regOp(s.vreg(v), rDef), regOp(s.reg(x), rUse))
+			s.emit(in)
+			return true
+		}
 		s.binary(v, mAnd)
 	case ssa.OpI32Or, ssa.OpI64Or:
 		s.binary(v, mOr)
@@ -473,6 +483,11 @@ func (s *isel) shift(v *ssa.Value, op mop) {
 		return
 	}
 	rn := s.reg(n)
+	if op == mShl || op == mShr || op == mSar {
+		// BMI2 SHLX/SHRX/SARX: no fixed RCX, no copy of the source.
+		s.emitOp(op, sz, regOp(t, rDef), regOp(s.reg(v.Args[0]), rUse), regOp(rn, rUse))
+		return
+	}
 	s.copyInto(t, v.Args[0])
 	s.emitOp(op, sz, regOp(t, rUseDef), fixedOp(rn, rUse, RCX))
 }
@@ -488,4 +503,30 @@ func (s *isel) div(v *ssa.Value, op mop, res Reg) {
 		s.copyInto(rb, v.Args[1])
 	}
 	s.emitOp(op, sz, fixedOp(s.vreg(v), rDef, res), fixedOp(ra, rUse, RAX), regOp(rb, rUse))
+}
+
+// zextMask reports whether and v keeps the low 8, 16 or (i64) 32 bits of
+// a register operand: a movzx, which needs no copy when that operand
+// lives on and no 64-bit immediate for 0xffffffff.
+func (s *isel) zextMask(v *ssa.Value) (*ssa.Value, Size, bool) {
+	x, k := v.Args[0], v.Args[1]
+	if k.Op != ssa.OpConstI32 && k.Op != ssa.OpConstI64 {
+		x, k = k, x
+	}
+	if k.Op != ssa.OpConstI32 && k.Op != ssa.OpConstI64 || isLazy(x) || s.foldedLoad(x) {
+		return nil, 0, false
+	}
+	c := uint64(k.AuxInt)
+	if v.Op == ssa.OpI32And {
+		c = uint64(uint32(c))
+	}
+	switch {
+	case c == 0xff:
+		return x, S8, true
+	case c == 0xffff:
+		return x, S16, true
+	case c == 0xffffffff && v.Op == ssa.OpI64And:
+		return x, S32, true
+	}
+	return nil, 0, false
 }

@@ -89,7 +89,7 @@ func TestIselFixedRegisters(t *testing.T) {
 	f := ssa.NewFunc("fixed", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32, ssa.I32))
 	b := f.NewBlock()
 	x, y := b.NewParam(ssa.I32), b.NewParam(ssa.I32)
-	sh := b.NewValue(ssa.OpI32Shl, ssa.I32, x, y)
+	sh := b.NewValue(ssa.OpI32Rotl, ssa.I32, x, y)
 	rem := b.NewValue(ssa.OpI32RemS, ssa.I32, sh, y)
 	b.Return(rem, rem)
 	wantListing(t, listing(t, f), `
@@ -97,10 +97,30 @@ selected fixed:
 b0:
   params.64 =v0@rax, =v1@rbx
   mov.64 =v2, v0
-  shl.32 +v2, v1@rcx
+  rol.32 +v2, v1@rcx
   rems.32 =v3@rdx, v2@rax, v1
   mov.64 =v4, v3
   ret.8 v3@rax, v4@rbx`)
+}
+
+func TestIselShiftX(t *testing.T) {
+	// Variable shifts take three free registers (BMI2); x lives on.
+	f := ssa.NewFunc("shiftx", 0, sig([]ssa.Type{ssa.I64, ssa.I64}, ssa.I64))
+	b := f.NewBlock()
+	x, y := b.NewParam(ssa.I64), b.NewParam(ssa.I64)
+	shl := b.NewValue(ssa.OpI64Shl, ssa.I64, x, y)
+	shr := b.NewValue(ssa.OpI64ShrU, ssa.I64, shl, y)
+	sar := b.NewValue(ssa.OpI64ShrS, ssa.I64, x, shr)
+	b.Return(b.NewValue(ssa.OpI64Add, ssa.I64, sar, x))
+	wantListing(t, listing(t, f), `
+selected shiftx:
+b0:
+  params.64 =v0@rax, =v1@rbx
+  shl.64 =v2, v0, v1
+  shr.64 =v3, v2, v1
+  sar.64 =v4, v0, v3
+  lea.64 =v5, [v4+v0*1]
+  ret.8 v5@rax`)
 }
 
 func TestIselSelectAndLoopMoves(t *testing.T) {
@@ -227,4 +247,35 @@ b0:
   params.64 =v0@rax, =v1@rbx
   lea.32 =v2, [v0+v1*8-3]
   ret.8 v2@rax`)
+}
+
+func TestIselAndMaskMovzx(t *testing.T) {
+	// Masks of the low 8, 16 and 32 bits become movzx (x lives on); other
+	// masks stay an and.
+	f := ssa.NewFunc("mask", 0, sig([]ssa.Type{ssa.I64}, ssa.I64))
+	b := f.NewBlock()
+	x := b.NewParam(ssa.I64)
+	m8 := b.NewValue(ssa.OpI64And, ssa.I64, b.NewValueAux(ssa.OpConstI64, ssa.I64, 0xff), x)
+	m16 := b.NewValue(ssa.OpI64And, ssa.I64, x, b.NewValueAux(ssa.OpConstI64, ssa.I64, 0xffff))
+	m32 := b.NewValue(ssa.OpI64And, ssa.I64, x, b.NewValueAux(ssa.OpConstI64, ssa.I64, 0xffffffff))
+	m7 := b.NewValue(ssa.OpI64And, ssa.I64, x, b.NewValueAux(ssa.OpConstI64, ssa.I64, 0x7f))
+	s1 := b.NewValue(ssa.OpI64Xor, ssa.I64, m8, m16)
+	s2 := b.NewValue(ssa.OpI64Xor, ssa.I64, m32, m7)
+	b.Return(b.NewValue(ssa.OpI64Xor, ssa.I64, s1, s2))
+	wantListing(t, listing(t, f), `
+selected mask:
+b0:
+  params.64 =v0@rax
+  movzx.8.32 =v1, v0
+  movzx.16.32 =v2, v0
+  movzx.32.64 =v3, v0
+  mov.64 =v4, v0
+  and.64 +v4, $127
+  mov.64 =v5, v1
+  xor.64 +v5, v2
+  mov.64 =v6, v3
+  xor.64 +v6, v4
+  mov.64 =v7, v5
+  xor.64 +v7, v6
+  ret.8 v7@rax`)
 }
