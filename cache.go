@@ -2,6 +2,7 @@ package wasmc
 
 import (
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
 	"io"
@@ -127,12 +128,17 @@ var compilerBuild = sync.OnceValue(func() string {
 	return executableHash()
 })
 
-// executableHash returns the SHA-256 of the running executable, or "" when
-// it cannot be read (the key then rests on Version alone).
+// executableHash names the running executable by the build ID the Go
+// linker writes into it (a hash of everything that went into the build,
+// read from a few hundred bytes), or else by the SHA-256 of the whole file;
+// "" when it cannot be read (the key then rests on Version alone).
 func executableHash() string {
 	path, err := os.Executable()
 	if err != nil {
 		return ""
+	}
+	if id := goBuildID(path); id != "" {
+		return "buildid " + id
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -144,4 +150,28 @@ func executableHash() string {
 		return ""
 	}
 	return "exe " + hex.EncodeToString(h.Sum(nil))
+}
+
+// goBuildID returns the Go build ID in the ELF note .note.go.buildid of
+// the executable at path, or "".
+func goBuildID(path string) string {
+	f, err := elf.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil || sec.Size > 1<<12 {
+		return ""
+	}
+	note, err := sec.Data()
+	// namesz, descsz, type, then the name "Go\x00\x00" and the ID.
+	if err != nil || len(note) < 16 || string(note[12:16]) != "Go\x00\x00" {
+		return ""
+	}
+	n := binary.LittleEndian.Uint32(note[4:8])
+	if uint64(n) > uint64(len(note)-16) || n == 0 {
+		return ""
+	}
+	return string(note[16 : 16+n])
 }

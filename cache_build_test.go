@@ -11,8 +11,8 @@ import (
 // cache entries: the entry's name depends on compilerBuild.
 func TestCacheKeyNamesTheBuild(t *testing.T) {
 	build := compilerBuild()
-	if !strings.HasPrefix(build, "exe ") || len(build) != len("exe ")+64 {
-		t.Fatalf("a test binary (unversioned) is named %q, want its executable's hash", build)
+	if !strings.HasPrefix(build, "buildid ") || len(build) < len("buildid ")+20 {
+		t.Fatalf("a test binary (unversioned) is named %q, want its Go build ID", build)
 	}
 	ctx := context.Background()
 	r := NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCompilationCache(t.TempDir()))
@@ -21,7 +21,7 @@ func TestCacheKeyNamesTheBuild(t *testing.T) {
 	before := r.cachePath(src)
 	saved := compilerBuild
 	t.Cleanup(func() { compilerBuild = saved })
-	compilerBuild = func() string { return "exe another build" }
+	compilerBuild = func() string { return "buildid another build" }
 	if after := r.cachePath(src); after == before {
 		t.Fatal("the cache entry's name does not depend on the compiler build")
 	}
