@@ -117,17 +117,15 @@ type allocator struct {
 	lastStart [][]int32
 
 	// result state: the pieces of representative id, in order, are
-	// chainIvs[chainOff[id]:chainOff[id+1]]; chainSt, chainEnd and chainReg
-	// hold their starts, ends and registers at the same indices.
+	// chainIvs[chainOff[id]:chainOff[id+1]]; pieces holds their starts,
+	// ends and registers at the same indices, together since loc reads all.
 	chainOff  []int32
 	chainIvs  []*interval
-	chainSt   []int32
-	chainEnd  []int32
-	chainReg  []Reg
+	pieces    []piece
 	spilled   []bool
 	locCur    []int32 // per value, the piece locFwd last returned, from its first
-	inLocAt   []int32 // per block, its registers' entry locations in inLocs
-	inLocs    []Reg
+	inLocAt   []int32 // per block, its range of inLocs
+	inLocs    []inLoc
 	slotOf    []int32 // per representative id, spill slot or -1
 	lazy      []bool  // per representative id, stored where it leaves a register (stores.go)
 	costDef   []float64

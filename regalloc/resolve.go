@@ -60,8 +60,7 @@ type keyedEdit struct {
 func (a *allocator) result() (*Allocation, error) {
 	n := a.numIDs()
 	a.chainOff = reuse(a.chainOff, n+1)
-	a.chainIvs, a.chainSt = a.chainIvs[:0], a.chainSt[:0]
-	a.chainEnd, a.chainReg = a.chainEnd[:0], a.chainReg[:0]
+	a.chainIvs, a.pieces = a.chainIvs[:0], a.pieces[:0]
 	a.spilled = reuse(a.spilled, n)
 	spilled := a.spilled
 	for id, it := range a.ivs {
@@ -72,9 +71,7 @@ func (a *allocator) result() (*Allocation, error) {
 			}
 			spilled[id] = spilled[id] || c.reg == NoReg
 			a.chainIvs = append(a.chainIvs, c)
-			a.chainSt = append(a.chainSt, c.start())
-			a.chainEnd = append(a.chainEnd, c.end())
-			a.chainReg = append(a.chainReg, c.reg)
+			a.pieces = append(a.pieces, piece{c.start(), c.end(), c.reg})
 		}
 	}
 	a.chainOff[n] = int32(len(a.chainIvs))
@@ -85,11 +82,10 @@ func (a *allocator) result() (*Allocation, error) {
 	a.kedits = a.kedits[:0]
 	// Moves where a value changes register inside a block.
 	for id := range n {
-		ch := a.chain(int32(id))
-		for i := 1; i < len(ch); i++ {
-			prev, c := ch[i-1], ch[i]
-			s := c.start()
-			if prev.end() != s || c.reg == NoReg || c.reg == prev.reg || a.isBlockStart(s) {
+		for i := a.chainOff[id] + 1; i < a.chainOff[id+1]; i++ {
+			prev, c := a.pieces[i-1], a.pieces[i]
+			s := c.st
+			if prev.end != s || c.reg == NoReg || c.reg == prev.reg || a.isBlockStart(s) {
 				continue
 			}
 			if s&3 != 0 {
@@ -300,13 +296,8 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 		key = editKey{block: s, order: ordEdgeIn}
 	}
 	from := a.blockEnd(p) - 1
-	locs := a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]]
-	for k, id := range a.liveIn[s] {
-		dst := locs[k]
-		if id < int32(FirstVirtual) {
-			continue
-		}
-		id = a.find(id)
+	for _, in := range a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]] {
+		id, dst := in.id, in.reg
 		if dst == NoReg {
 			// On the stack at s, or one location throughout; a value
 			// stored lazily is stored on the way to the stack.
@@ -380,29 +371,34 @@ func (a *allocator) afterKey(k int32, order uint8) editKey {
 	return editKey{block: b, instr: k - a.hdr[b] - 1, after: true, order: order}
 }
 
-// entryLocs records, for each block and each register live into it, the
-// register a value of several pieces is in at the block's start, and
-// NoReg for the others (on the stack there, or in one place throughout,
-// where edges need no move).
+// inLoc is a value of several pieces live into a block (its
+// representative) and the register it is in there, NoReg for its slot.
+type inLoc struct {
+	id  int32
+	reg Reg
+}
+
+// entryLocs records, for each block, the values of several pieces live
+// into it and their locations at its start, in live-in order. The other
+// values live in are in one place throughout (a register, or their slot
+// and never stored lazily), so edges need nothing for them and the edge
+// passes skip them.
 func (a *allocator) entryLocs() {
 	a.inLocAt = reuse(a.inLocAt, a.nb+1)
-	for b := 0; b < a.nb; b++ {
-		a.inLocAt[b+1] = a.inLocAt[b] + int32(len(a.liveIn[b]))
-	}
-	a.inLocs = reuse(a.inLocs, int(a.inLocAt[a.nb]))
+	a.inLocs = a.inLocs[:0]
 	a.resetCursors()
 	for b := 0; b < a.nb; b++ {
-		locs := a.inLocs[a.inLocAt[b]:a.inLocAt[b+1]]
-		for k, id := range a.liveIn[b] {
-			locs[k] = NoReg
+		a.inLocAt[b] = int32(len(a.inLocs))
+		for _, id := range a.liveIn[b] {
 			if id < int32(FirstVirtual) {
 				continue
 			}
 			if id = a.find(id); a.chainOff[id+1]-a.chainOff[id] > 1 {
-				locs[k] = a.locFwd(id, 4*a.hdr[b])
+				a.inLocs = append(a.inLocs, inLoc{id, a.locFwd(id, 4*a.hdr[b])})
 			}
 		}
 	}
+	a.inLocAt[a.nb] = int32(len(a.inLocs))
 }
 
 func (a *allocator) resetCursors() { a.locCur = reuse(a.locCur, a.numIDs()) }
@@ -412,18 +408,25 @@ func (a *allocator) resetCursors() { a.locCur = reuse(a.locCur, a.numIDs()) }
 func (a *allocator) locFwd(id, p int32) Reg {
 	lo, hi := a.chainOff[id], a.chainOff[id+1]
 	i := lo + a.locCur[id]
-	if i >= hi || a.chainSt[i] > p {
+	if i >= hi || a.pieces[i].st > p {
 		return a.loc(id, p) // backward, or no pieces
 	}
-	for i+1 < hi && a.chainSt[i+1] <= p {
+	for i+1 < hi && a.pieces[i+1].st <= p {
 		i++
 	}
 	a.locCur[id] = i - lo
-	if a.chainEnd[i] <= p {
+	if a.pieces[i].end <= p {
 		a.internal("v%d is not live at %d", id, p)
 		return NoReg
 	}
-	return a.chainReg[i]
+	return a.pieces[i].reg
+}
+
+// piece is where one piece of a value's chain lives: [st, end) in reg,
+// NoReg for its stack slot.
+type piece struct {
+	st, end int32
+	reg     Reg
 }
 
 // loc returns the register holding value id at position p, or NoReg
@@ -434,18 +437,18 @@ func (a *allocator) loc(id, p int32) Reg {
 	// covers p, so only its end is checked.
 	for lo < hi {
 		m := int32(uint32(lo+hi) >> 1)
-		if a.chainSt[m] <= p {
+		if a.pieces[m].st <= p {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
 	i := lo - 1
-	if i < a.chainOff[id] || a.chainEnd[i] <= p {
+	if i < a.chainOff[id] || a.pieces[i].end <= p {
 		a.internal("v%d is not live at %d", id, p)
 		return NoReg
 	}
-	return a.chainReg[i]
+	return a.pieces[i].reg
 }
 
 // sequentialize orders a parallel move so no source is overwritten before

@@ -59,12 +59,11 @@ func (a *allocator) chooseStores() {
 			if len(a.succs[p]) == 1 {
 				d = a.depth[p]
 			}
-			locs := a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]]
-			for k, id := range a.liveIn[s] {
-				if id < int32(FirstVirtual) || locs[k] != NoReg {
+			for _, in := range a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]] {
+				id := in.id
+				if in.reg != NoReg {
 					continue
 				}
-				id = a.find(id)
 				// Not a candidate, or already no cheaper lazily.
 				if a.costLeave[id] >= a.costDef[id] {
 					continue

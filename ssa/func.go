@@ -1,5 +1,7 @@
 package ssa
 
+import "math/bits"
+
 // ID numbers values and blocks within a function, densely from 0 (for
 // side tables indexed by ID).
 type ID int32
@@ -182,6 +184,7 @@ func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
 
 // nextSlab makes f.cur the next chunk for values, growing: the current
 // one is full (or there is none yet).
+// ValueByID relies on these sizes.
 func (f *Func) nextSlab() {
 	if cap(f.cur) > 0 {
 		f.slab++
@@ -194,6 +197,20 @@ func (f *Func) nextSlab() {
 		f.slabs = append(f.slabs, make([]Value, n))
 	}
 	f.cur = f.slabs[f.slab][:0]
+}
+
+// ValueByID returns the value numbered id, which must be below NumValues.
+// Slabs have fixed sizes (see nextSlab), so the place is computed: tables
+// keyed by value can hold IDs, which the garbage collector need not scan.
+func (f *Func) ValueByID(id ID) *Value {
+	const small = 16 * (1<<7 - 1) // the growing slabs 16..1024 hold IDs below this
+	i := uint32(id)
+	if i < small {
+		k := bits.Len32(i/16+1) - 1
+		return &f.slabs[k][i-16*(1<<k-1)]
+	}
+	i -= small
+	return &f.slabs[7+i/1024][i%1024]
 }
 
 // NewValue appends a value computing op with the given type and operands.

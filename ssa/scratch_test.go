@@ -87,3 +87,22 @@ func TestValueTableUndo(t *testing.T) {
 		}
 	}
 }
+
+// ValueByID finds every value, across the growing and the fixed-size
+// slabs, and again after Reset reuses them.
+func TestValueByID(t *testing.T) {
+	f := NewFunc("f", 0, nil)
+	for round := 0; round < 2; round++ {
+		b := f.NewBlock()
+		var vals []*Value
+		for i := 0; i < 5000; i++ {
+			vals = append(vals, b.NewConst(I64, int64(i)))
+		}
+		for _, v := range vals {
+			if got := f.ValueByID(v.ID); got != v {
+				t.Fatalf("round %d: ValueByID(%d) = %p (ID %d), want %p", round, v.ID, got, got.ID, v)
+			}
+		}
+		f.Reset("f", 0, nil)
+	}
+}

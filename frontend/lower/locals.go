@@ -68,8 +68,8 @@ func (l *Builder) readLocal(b *ssa.Block, n uint32) *ssa.Value {
 	var v *ssa.Value
 	if b == l.cur {
 		v = l.curDefs[n]
-	} else {
-		v = l.defs.get(defKey(b, n))
+	} else if id := l.defs.lookup(defKey(b, n)); id >= 0 {
+		v = l.f.ValueByID(id)
 	}
 	if v == nil {
 		return l.readLocalRec(b, n)
@@ -247,8 +247,10 @@ func (l *Builder) seal(b *ssa.Block) {
 
 // defTable maps (block, local) keys to values: an open-addressing table
 // that reset empties in constant time (slots of older generations are
-// empty), so that it keeps its size from one function to the next.
+// empty), so that it keeps its size from one function to the next. Slots
+// hold value IDs: 16 bytes, and nothing for the garbage collector to scan.
 type defTable struct {
+	f     *ssa.Func // whose IDs the slots hold: set with each function
 	slots []defSlot
 	shift uint // 64 - log2(len(slots)): hashes take the product's top bits
 	gen   uint32
@@ -258,7 +260,7 @@ type defTable struct {
 type defSlot struct {
 	key uint64
 	gen uint32
-	v   *ssa.Value
+	id  ssa.ID
 }
 
 func (t *defTable) reset() {
@@ -273,35 +275,48 @@ func (t *defTable) reset() {
 func (t *defTable) hash(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
 
 func (t *defTable) get(key uint64) *ssa.Value {
+	if id := t.lookup(key); id >= 0 {
+		return t.f.ValueByID(id)
+	}
+	return nil
+}
+
+// lookup returns the ID of key's value, or -1.
+func (t *defTable) lookup(key uint64) ssa.ID {
 	if len(t.slots) == 0 {
-		return nil
+		return -1
 	}
 	mask := uint64(len(t.slots) - 1)
 	for i := t.hash(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.gen != t.gen {
-			return nil
+			return -1
 		}
 		if s.key == key {
-			return s.v
+			return s.id
 		}
 	}
 }
 
+// put maps key to v, which is not nil.
 func (t *defTable) put(key uint64, v *ssa.Value) {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
+	t.set(key, v.ID)
+}
+
+func (t *defTable) set(key uint64, id ssa.ID) {
 	mask := uint64(len(t.slots) - 1)
 	for i := t.hash(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.gen != t.gen {
-			*s = defSlot{key, t.gen, v}
+			*s = defSlot{key, t.gen, id}
 			t.n++
 			return
 		}
 		if s.key == key {
-			s.v = v
+			s.id = id
 			return
 		}
 	}
@@ -315,7 +330,7 @@ func (t *defTable) grow() {
 	t.gen, t.n = 1, 0
 	for _, s := range old {
 		if s.gen == gen {
-			t.put(s.key, s.v)
+			t.set(s.key, s.id)
 		}
 	}
 }

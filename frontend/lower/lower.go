@@ -146,6 +146,10 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 	if l.reuse {
 		l.last = l.f
 	}
+	l.defs.f = l.f
+	for i := range l.consts {
+		l.consts[i].f = l.f
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
