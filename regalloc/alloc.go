@@ -119,27 +119,28 @@ type allocator struct {
 	// result state: the pieces of representative id, in order, are
 	// chainIvs[chainOff[id]:chainOff[id+1]]; pieces holds their starts,
 	// ends and registers at the same indices, together since loc reads all.
-	chainOff  []int32
-	chainIvs  []*interval
-	pieces    []piece
-	spilled   []bool
-	locCur    []int32 // per value, the piece locFwd last returned, from its first
-	inLocAt   []int32 // per block, its range of inLocs
-	inLocs    []inLoc
-	slotOf    []int32 // per representative id, spill slot or -1
-	lazy      []bool  // per representative id, stored where it leaves a register (stores.go)
-	costDef   []float64
-	costLeave []float64
-	tmpSlot   [2]int32
-	slots     [2]int
-	pmoves    []pmove
-	pmoves2   []pmove
-	moveCnt   []int32
-	kedits    []keyedEdit
-	pending   []pmove
-	spans     []span
-	inUse     [2][]busy
-	freeSl    [2][]int32
+	chainOff   []int32
+	chainIvs   []*interval
+	pieces     []piece
+	spilled    []bool
+	locCur     []int32 // per value, the piece locFwd last returned, from its first
+	inLocAt    []int32 // per block, its range of inLocs
+	inLocs     []inLoc
+	slotOf     []int32 // per representative id, spill slot or -1
+	lazy       []bool  // per representative id, stored where it leaves a register (stores.go)
+	costDef    []float64
+	costLeave  []float64
+	tmpSlot    [2]int32
+	slots      [2]int
+	pmoves     []pmove
+	splitEdges []Edge // critical edges with moves; split[j] is block nb+j
+	pmoves2    []pmove
+	moveCnt    []int32
+	kedits     []keyedEdit
+	pending    []pmove
+	spans      []span
+	inUse      [2][]busy
+	freeSl     [2][]int32
 
 	// out, when set, is reused for the result (see Allocator).
 	out *Allocation
@@ -374,15 +375,6 @@ func (a *allocator) setup() error {
 			}
 		}
 		a.succs[b] = ss
-	}
-	for b := 0; b < nb; b++ {
-		if len(a.succs[b]) > 1 {
-			for _, s := range a.succs[b] {
-				if a.npreds[s] > 1 {
-					return fmt.Errorf("regalloc: critical edge from block %d to block %d", b, s)
-				}
-			}
-		}
 	}
 	a.slotBlock = reuse(a.slotBlock, int(slots))
 	for b := 0; b < nb; b++ {

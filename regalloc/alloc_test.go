@@ -301,15 +301,6 @@ b3:
   out v2
   ret v1
 `, "block 3 instr 0"},
-		{"critical edge", `
-b0:
-  const v1 1
-  brnz v1 -> b1 b2
-b1:
-  jmp -> b2
-b2:
-  ret v1
-`, "critical edge"},
 		{"two values in one fixed register", `
 b0:
   mov v1 r0

@@ -48,9 +48,10 @@ type Operand struct {
 }
 
 // Func is a backend's function as the allocator sees it: blocks of
-// instructions in layout order, with no critical edges (a block with
-// several successors never jumps to a block with several predecessors).
-// Block arguments must already be lowered to moves.
+// instructions in layout order. Block arguments must already be lowered
+// to moves. The moves of a critical edge (from a block with several
+// successors to one with several predecessors) go to a new block the
+// backend makes for it (Allocation.Split).
 type Func interface {
 	NumBlocks() int
 	Succs(b int) []int
@@ -118,6 +119,11 @@ type Allocation struct {
 	Edits []Edit
 	// Slots is the number of spill slots of each class.
 	Slots [2]int
+	// Split lists the critical edges that need moves. The backend makes
+	// block NumBlocks()+j for Split[j]: the edits at Pos{Block:
+	// NumBlocks()+j}, then a jump to Succ; Pred branches to it instead
+	// of Succ. Start has no entries for these blocks.
+	Split []Edge
 
 	starts []int32 // storage of Start
 }
@@ -125,3 +131,6 @@ type Allocation struct {
 // Reg returns the real register assigned to operand k of instruction i in
 // block b.
 func (a *Allocation) Reg(b, i, k int) Reg { return a.Assign[int(a.Start[b][i])+k] }
+
+// Edge is the control-flow edge from block Pred to block Succ.
+type Edge struct{ Pred, Succ int32 }

@@ -75,6 +75,14 @@ func runToy(f *tFunc, alloc *Allocation, params []int64, seed int64) ([]int64, i
 				return nil, 0, err
 			}
 			if next >= 0 {
+				// A split critical edge runs its block's edits on the way.
+				for j, e := range m.alloc.splitOrNil() {
+					if int(e.Pred) == b && int(e.Succ) == next {
+						if err := m.runEdits(Pos{Block: int32(len(f.blocks) + j)}); err != nil {
+							return nil, 0, err
+						}
+					}
+				}
 				b = next
 				break
 			}
@@ -207,7 +215,11 @@ func checkAlloc(f *tFunc, info *RegInfo, a *Allocation) error {
 				return fmt.Errorf("edits not sorted at %d", n)
 			}
 		}
-		if int(e.Pos.Block) >= len(f.blocks) || int(e.Pos.Instr) >= max(f.NumInstrs(int(e.Pos.Block)), 1) {
+		if sb := int(e.Pos.Block) - len(f.blocks); sb >= 0 {
+			if sb >= len(a.Split) || e.Pos.Instr != 0 || e.Pos.After {
+				return fmt.Errorf("edit %d at bad position %+v", n, e.Pos)
+			}
+		} else if int(e.Pos.Instr) >= max(f.NumInstrs(int(e.Pos.Block)), 1) {
 			return fmt.Errorf("edit %d at bad position %+v", n, e.Pos)
 		}
 		if e.Kind != EditReload && !isAlloc(e.Src, e.Class) || e.Kind != EditSpill && !isAlloc(e.Dst, e.Class) {
@@ -258,6 +270,10 @@ func dumpAlloc(f *tFunc, a *Allocation) string {
 			pe(Pos{Block: int32(b), Instr: int32(i), After: true})
 		}
 	}
+	for j, e := range a.Split {
+		fmt.Fprintf(&sb, "b%d split edge b%d -> b%d:\n", len(f.blocks)+j, e.Pred, e.Succ)
+		pe(Pos{Block: int32(len(f.blocks) + j)})
+	}
 	return sb.String()
 }
 
@@ -297,4 +313,11 @@ func mustParse(t testing.TB, src string) *tFunc {
 		t.Fatal(err)
 	}
 	return f
+}
+
+func (a *Allocation) splitOrNil() []Edge {
+	if a == nil {
+		return nil
+	}
+	return a.Split
 }

@@ -9,7 +9,7 @@ import (
 // progGen builds random structured toy programs: straight-line code with
 // every kind of operand constraint, diamonds whose arms may define a
 // block argument through moves, and counted do-while loops (with the
-// back edge split so that no edge is critical). Values are only used
+// back edge split, unless critical is set). Values are only used
 // where they are defined on every path.
 type progGen struct {
 	r        *rand.Rand
@@ -21,8 +21,9 @@ type progGen struct {
 	counters map[Reg]bool // loop counters: read-only inside their loop
 	nextV    Reg
 	budget   int
-	nInt     int // allocatable int registers (shl needs r2)
-	window   int // when > 0, operands come from the last window values
+	nInt     int  // allocatable int registers (shl needs r2)
+	window   int  // when > 0, operands come from the last window values
+	critical bool // loops may branch back from the latch: a critical edge
 }
 
 func genProgram(seed int64, size, nInt int) *tFunc {
@@ -31,6 +32,11 @@ func genProgram(seed int64, size, nInt int) *tFunc {
 
 func genProgramWindow(seed int64, size, nInt, window int) *tFunc {
 	g := &progGen{r: rand.New(rand.NewSource(seed)), f: &tFunc{}, counters: map[Reg]bool{}, budget: size, nInt: nInt, window: window}
+	return g.program()
+}
+
+func (g *progGen) program() *tFunc {
+	window := g.window
 	g.cur = g.newBlock()
 	g.ints = append(g.ints, g.fresh(false), g.fresh(false))
 	g.emit("mov", g.ints[0], 0)
@@ -254,9 +260,12 @@ func (g *progGen) loop() {
 	}
 	latch := g.cur
 	g.emit("dec", cnt)
-	back := g.newBlock()
-	g.cur = back
-	g.branch("jmp", nil, header)
+	back := header // a critical back edge
+	if !g.critical || g.r.Intn(2) == 0 {
+		back = g.newBlock()
+		g.cur = back
+		g.branch("jmp", nil, header)
+	}
 	g.depth--
 	exit := g.newBlock()
 	g.cur = latch
@@ -274,6 +283,21 @@ func TestRandomPrograms(t *testing.T) {
 		nInt := 2 + int(seed%3)
 		f := genProgram(seed, 10+int(seed%60), nInt)
 		checkToy(t, f, toyInfo(nInt, 2+int(seed%2)))
+	}
+}
+
+// TestRandomCriticalEdges runs programs whose loops branch back from
+// their latch, so that the allocator splits the back edges with moves.
+func TestRandomCriticalEdges(t *testing.T) {
+	splits := 0
+	for seed := int64(3000); seed < 3200; seed++ {
+		nInt := 2 + int(seed%4)
+		g := &progGen{r: rand.New(rand.NewSource(seed)), f: &tFunc{}, counters: map[Reg]bool{}, budget: 20 + int(seed%60), nInt: nInt, critical: true}
+		a := checkToy(t, g.program(), toyInfo(nInt, 2+int(seed%2)))
+		splits += len(a.Split)
+	}
+	if splits == 0 {
+		t.Error("no critical edge needed moves")
 	}
 }
 

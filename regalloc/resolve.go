@@ -149,6 +149,7 @@ func (a *allocator) result() (*Allocation, error) {
 		}
 	}
 	a.resetCursors()
+	a.splitEdges = a.splitEdges[:0]
 	for p := int32(0); p < int32(a.nb); p++ {
 		for _, s := range a.succs[p] {
 			var err error
@@ -192,6 +193,7 @@ func (a *allocator) result() (*Allocation, error) {
 		alloc.Edits = append(alloc.Edits, e.e)
 	}
 	alloc.Slots = a.slots
+	alloc.Split = append(alloc.Split[:0], a.splitEdges...)
 	return alloc, nil
 }
 
@@ -245,13 +247,14 @@ func (a *allocator) moveOperands(alloc *Allocation, k int32) {
 // sortMoves sorts moves by key, keeping the order of equal keys: a
 // counting sort by block, then a sort of each block's few moves.
 func (a *allocator) sortMoves(moves []pmove) []pmove {
-	cnt := reuse(a.moveCnt, a.nb+1)
+	nb := a.nb + len(a.splitEdges)
+	cnt := reuse(a.moveCnt, nb+1)
 	a.moveCnt = cnt
 	for i := range moves {
 		moves[i].seq = int32(i)
 		cnt[moves[i].key.block+1]++
 	}
-	for b := 1; b <= a.nb; b++ {
+	for b := 1; b <= nb; b++ {
 		cnt[b] += cnt[b-1]
 	}
 	out := reuse(a.pmoves2, len(moves))
@@ -261,7 +264,7 @@ func (a *allocator) sortMoves(moves []pmove) []pmove {
 	}
 	a.pmoves, a.pmoves2 = out, moves
 	lo := int32(0)
-	for b := 0; b < a.nb; b++ {
+	for b := 0; b < nb; b++ {
 		hi := cnt[b]
 		if hi-lo > 1 {
 			slices.SortFunc(out[lo:hi], func(x, y pmove) int {
@@ -290,11 +293,15 @@ func (a *allocator) chain(id int32) []*interval {
 func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]pmove, error) {
 	var key editKey
 	out := len(a.succs[p]) == 1
+	crit := !out && a.npreds[s] > 1
 	if out {
 		key = editKey{block: p, instr: max(a.nins[p]-1, 0), order: ordEdgeOut}
 	} else {
 		key = editKey{block: s, order: ordEdgeIn}
 	}
+	// A critical edge's moves go to a block of their own, numbered
+	// after the function's when the first one is found.
+	n0 := len(moves)
 	from := a.blockEnd(p) - 1
 	for _, in := range a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]] {
 		id, dst := in.id, in.reg
@@ -318,6 +325,13 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 			}
 		}
 		moves = append(moves, a.move(key, id, dst, src))
+	}
+	if crit && len(moves) > n0 {
+		k := editKey{block: int32(a.nb + len(a.splitEdges)), order: ordEdgeIn}
+		for i := n0; i < len(moves); i++ {
+			moves[i].key = k
+		}
+		a.splitEdges = append(a.splitEdges, Edge{p, s})
 	}
 	return moves, nil
 }

@@ -5,11 +5,11 @@ import (
 	"slices"
 )
 
-// splitCriticalEdges puts a new block on every edge from a block with
-// several successors to a block with several predecessors, as the
-// register allocator requires. The new block takes over the edge's
-// arguments. Edges of one block (a br_table) to one target with the same
-// arguments share a new block: to the allocator they are one edge.
+// splitCriticalEdges puts a new block on every edge with arguments from
+// a block with several successors to a block with several predecessors,
+// for the argument moves; the new block takes over the arguments. Edges
+// of one block (a br_table) to one target with the same arguments share
+// a new block: to the allocator they are one edge.
 func splitCriticalEdges(f *Func) {
 	n := len(f.Blocks)
 	split := false
@@ -22,11 +22,6 @@ func splitCriticalEdges(f *Func) {
 		clear(midFor)
 		f.scratch.midFor, f.scratch.midSrc = midFor, midSrc
 	}()
-	// oneSource[t]: every edge into t comes from one block.
-	oneSource := f.tempBool(0, f.NumBlocks())
-	for _, t := range f.Blocks {
-		oneSource[t.ID] = len(t.Preds) > 0 && onlyFrom(t, t.Preds[0])
-	}
 	for _, b := range f.Blocks[:n] {
 		if len(b.Succs) < 2 {
 			continue
@@ -34,10 +29,9 @@ func splitCriticalEdges(f *Func) {
 		for i := range b.Succs {
 			e := b.Succs[i]
 			t := e.Block
-			if len(t.Preds) < 2 || len(e.Args) == 0 && oneSource[t.ID] {
-				// Edges (of a br_table) that are t's only way in, without
-				// arguments: the allocator sees one edge and may put its
-				// moves at t's start.
+			if len(t.Preds) < 2 || len(e.Args) == 0 {
+				// Without arguments, the register allocator makes a block
+				// for the edge only if it needs moves there.
 				continue
 			}
 			if int(t.ID) < len(midSrc) && midSrc[t.ID] == int32(b.ID)+1 {
@@ -63,14 +57,4 @@ func splitCriticalEdges(f *Func) {
 	if split {
 		f.ComputePreds()
 	}
-}
-
-// onlyFrom reports whether every predecessor of t is b.
-func onlyFrom(t, b *Block) bool {
-	for _, p := range t.Preds {
-		if p != b {
-			return false
-		}
-	}
-	return true
 }

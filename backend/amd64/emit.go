@@ -23,6 +23,7 @@ type emitter struct {
 	block                         int   // block being emitted
 	table                         Label // jump table of the block's br_table
 	spills                        mach.Spills
+	split                         edgeBlocks // splitEdges
 	jumps                         mach.Jumps
 	slow                          []slowCheck // out-of-line halves of mBoundsChk
 	fixed                         []operand   // resolve's copy of the instruction's fixed operands
@@ -38,7 +39,8 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1,
-		labels: e.labels[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited}
+		labels: e.labels[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
+	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}

@@ -24,6 +24,7 @@ type emitter struct {
 	intBase, floatBase, vmctxSlot int64
 	block                         int // block being emitted
 	spills                        mach.Spills
+	split                         edgeBlocks // splitEdges
 	jumps                         mach.Jumps
 	slow                          []slowCheck // out-of-line halves of mBoundsChk
 }
@@ -31,6 +32,7 @@ type emitter struct {
 // encode emits the machine code of mf with allocation alloc.
 func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	e := &emitter{a: mf.newAsm(), mf: mf, alloc: alloc}
+	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("arm64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}

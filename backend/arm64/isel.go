@@ -12,7 +12,8 @@ import (
 
 // Instruction selection turns an ssa.Func into an mfunc over virtual
 // registers. One mblock per SSA block, in the SSA's layout order, plus a
-// block per critical edge when the SSA left one (placed at the end).
+// block per critical edge with arguments when the SSA left one (placed at
+// the end); the allocator splits the others that need moves.
 //
 // Values with no code of their own:
 //   - constants and vmctx are rematerialized at each use (or folded into
@@ -459,10 +460,9 @@ func (s *isel) target(b *ssa.Block, k int) int {
 		s.entryEdge[t] = e
 		return t
 	}
-	if len(e.Args) == 0 && onlyFrom(e.Block, b) {
-		// Several edges of b to a block with no other predecessor (the
-		// SSA shares one such block among a br_table's entries): no
-		// moves, and to the allocator they are one edge.
+	if len(e.Args) == 0 {
+		// No moves of its own: the allocator makes a block for a
+		// critical edge only if it needs moves there (Allocation.Split).
 		return t
 	}
 	split := s.newBlock()
@@ -475,16 +475,6 @@ func (s *isel) target(b *ssa.Block, k int) int {
 	split.instrs = s.flat2.close(split.instrs)
 	s.cur = saved
 	return len(s.mf.blocks) - 1
-}
-
-// onlyFrom reports whether every predecessor of t is b.
-func onlyFrom(t, b *ssa.Block) bool {
-	for _, p := range t.Preds {
-		if p != b {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *isel) terminator(b *ssa.Block) {

@@ -1,0 +1,101 @@
+package mach
+
+import (
+	"slices"
+
+	"github.com/wasmc/wasmc/internal/bufs"
+	"github.com/wasmc/wasmc/regalloc"
+)
+
+// EdgeBlocks places the blocks a backend makes for the critical edges
+// that the register allocator found moves for (regalloc.Allocation.Split;
+// split block n+j holds the moves of Split[j]).
+type EdgeBlocks struct {
+	// Num is the new number of block b, old (b < n) or split (n+j).
+	Num   []int
+	edits []regalloc.Edit
+	cnt   []int
+}
+
+// Place numbers the blocks of a function of n blocks with split edges
+// split (sorted by Pred). A split block goes right before its edge's
+// target when nothing else reaches the target from the block before it
+// (preds(b) are the predecessors of b, split edges going to their new
+// blocks), so it falls into the target as the edge's own block would
+// have in the layout; the others go after all blocks, out of the way.
+// Place reports whether any block is renumbered.
+func (x *EdgeBlocks) Place(n int, split []regalloc.Edge, preds func(b int) []int) bool {
+	num := bufs.Resize(x.Num, n+len(split))
+	x.Num = num
+	// num[s] is first 1 + the split block put before old block s, or 0.
+	clear(num[:n])
+	moved := false
+	for j, e := range split {
+		s := int(e.Succ)
+		if s == 0 || num[s] != 0 || slices.Contains(preds(s), s-1) {
+			continue
+		}
+		num[s] = n + j + 1
+		moved = true
+	}
+	if !moved {
+		for b := range num {
+			num[b] = b
+		}
+		return false
+	}
+	for j := range split {
+		num[n+j] = -1
+	}
+	next := 0
+	for b := 0; b < n; b++ {
+		if m := num[b]; m != 0 {
+			num[m-1] = next
+			next++
+		}
+		num[b] = next
+		next++
+	}
+	for j := range split {
+		if num[n+j] < 0 {
+			num[n+j] = next
+			next++
+		}
+	}
+	return true
+}
+
+// Renumber returns edits with their blocks renumbered by Num, sorted
+// again (stably). The result is x's buffer, and edits' array becomes it:
+// the two are swapped on every call.
+func (x *EdgeBlocks) Renumber(edits []regalloc.Edit) []regalloc.Edit {
+	n := len(x.Num)
+	cnt := bufs.Resize(x.cnt, n+1)
+	x.cnt = cnt
+	clear(cnt)
+	for i := range edits {
+		cnt[x.Num[edits[i].Pos.Block]+1]++
+	}
+	for b := 1; b <= n; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	out := bufs.Resize(x.edits, len(edits))
+	for _, e := range edits {
+		b := x.Num[e.Pos.Block]
+		e.Pos.Block = int32(b)
+		out[cnt[b]] = e
+		cnt[b]++
+	}
+	x.edits = edits[:0]
+	return out
+}
+
+// Permute moves s[b] to s[num[b]], through the scratch buffer tmp.
+func Permute[T any](num []int, s []T, tmp *[]T) {
+	t := append((*tmp)[:0], s...)
+	*tmp = t
+	for b, v := range t {
+		s[num[b]] = v
+	}
+	clear(t) // drop the references it holds
+}
