@@ -151,58 +151,29 @@ func (f *mfunc) computeCFG(c *mach.CFG) {
 }
 
 // splitEdges makes the blocks of the critical edges that carry moves
-// (alloc.Split): each holds its edits and a jump to the edge's target,
-// and the edge's source branches to it instead. x places them (see
-// mach.EdgeBlocks) and keeps the buffers.
+// (mach.SplitEdges); x keeps the buffers.
 func (f *mfunc) splitEdges(alloc *regalloc.Allocation, x *edgeBlocks) {
-	if len(alloc.Split) == 0 {
-		return
-	}
-	n := len(f.blocks)
-	for _, ed := range alloc.Split {
-		nb := len(f.blocks)
-		p, s := int(ed.Pred), int(ed.Succ)
-		blk := &mblock{instrs: []instr{{op: mJmp, targets: []int{s}}}}
-		blk.Succs, blk.Preds, blk.Depth = blk.instrs[0].targets, []int{p}, f.blocks[s].Depth
-		f.blocks = append(f.blocks, blk)
-		pb := f.blocks[p]
-		// The block's Succs share the terminator's targets.
-		retarget(pb.instrs[len(pb.instrs)-1].targets, s, nb)
-		retarget(f.blocks[s].Preds, p, nb)
-		// The jump has no operands.
-		alloc.Start = append(alloc.Start, []int32{int32(len(alloc.Assign))})
-	}
-	if !x.Place(n, alloc.Split, func(b int) []int { return f.blocks[b].Preds }) {
-		return
-	}
-	num := x.Num
-	mach.Permute(num, f.blocks, &x.blocks)
-	mach.Permute(num, alloc.Start, &x.starts)
-	for _, blk := range f.blocks {
-		if in := blk.instrs; len(in) > 0 {
-			ts := in[len(in)-1].targets
-			for k, t := range ts {
-				ts[k] = num[t]
-			}
-		}
-		for k, q := range blk.Preds {
-			blk.Preds[k] = num[q]
-		}
-	}
-	alloc.Edits = x.Renumber(alloc.Edits)
+	f.blocks = mach.SplitEdges(f.blocks, alloc, &x.EdgeBlocks, &x.blocks, blockEdges)
 }
 
-func retarget(bs []int, from, to int) {
-	for k, b := range bs {
-		if b == from {
-			bs[k] = to
+// blockEdges is the view of mblock that mach.SplitEdges works through.
+var blockEdges = mach.EdgeTarget[*mblock]{
+	Jump: func(target int) *mblock {
+		blk := &mblock{instrs: []instr{{op: mJmp, targets: []int{target}}}}
+		blk.Succs = blk.instrs[0].targets
+		return blk
+	},
+	CFG: func(b *mblock) *mach.Block { return &b.Block },
+	Targets: func(b *mblock) []int {
+		if n := len(b.instrs); n > 0 {
+			return b.instrs[n-1].targets
 		}
-	}
+		return nil
+	},
 }
 
-// edgeBlocks is mach.EdgeBlocks with the scratch of splitEdges.
+// edgeBlocks is mach.EdgeBlocks with the block scratch of splitEdges.
 type edgeBlocks struct {
 	mach.EdgeBlocks
 	blocks []*mblock
-	starts [][]int32
 }

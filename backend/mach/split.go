@@ -12,9 +12,10 @@ import (
 // split block n+j holds the moves of Split[j]).
 type EdgeBlocks struct {
 	// Num is the new number of block b, old (b < n) or split (n+j).
-	Num   []int
-	edits []regalloc.Edit
-	cnt   []int
+	Num    []int
+	edits  []regalloc.Edit
+	cnt    []int
+	starts [][]int32 // SplitEdges' scratch
 }
 
 // Place numbers the blocks of a function of n blocks with split edges
@@ -98,4 +99,66 @@ func Permute[T any](num []int, s []T, tmp *[]T) {
 		s[num[b]] = v
 	}
 	clear(t) // drop the references it holds
+}
+
+// EdgeTarget is what SplitEdges needs of a backend's block type B.
+type EdgeTarget[B any] struct {
+	// Jump returns a new block holding only a jump to target, whose
+	// Succs share the jump's targets.
+	Jump func(target int) B
+	// CFG returns b's successors, predecessors and loop depth.
+	CFG func(b B) *Block
+	// Targets returns the targets of b's terminator (which b's Succs
+	// share), nil when b is empty.
+	Targets func(b B) []int
+}
+
+// SplitEdges makes the blocks of the critical edges that carry moves
+// (alloc.Split): each holds its edits and a jump to the edge's target,
+// and the edge's source branches to it instead. The blocks are placed by
+// Place and the function renumbered (blocks, alloc.Start, alloc.Edits);
+// tmp is scratch. It returns the new blocks.
+func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tmp *[]B, t EdgeTarget[B]) []B {
+	if len(alloc.Split) == 0 {
+		return blocks
+	}
+	n := len(blocks)
+	for _, ed := range alloc.Split {
+		nb := len(blocks)
+		p, s := int(ed.Pred), int(ed.Succ)
+		blk := t.Jump(s)
+		c := t.CFG(blk)
+		c.Preds, c.Depth = []int{p}, t.CFG(blocks[s]).Depth
+		blocks = append(blocks, blk)
+		retarget(t.Targets(blocks[p]), s, nb)
+		retarget(t.CFG(blocks[s]).Preds, p, nb)
+		// The jump has no operands.
+		alloc.Start = append(alloc.Start, []int32{int32(len(alloc.Assign))})
+	}
+	if !x.Place(n, alloc.Split, func(b int) []int { return t.CFG(blocks[b]).Preds }) {
+		return blocks
+	}
+	num := x.Num
+	Permute(num, blocks, tmp)
+	Permute(num, alloc.Start, &x.starts)
+	for _, blk := range blocks {
+		ts := t.Targets(blk)
+		for k, b := range ts {
+			ts[k] = num[b]
+		}
+		preds := t.CFG(blk).Preds
+		for k, q := range preds {
+			preds[k] = num[q]
+		}
+	}
+	alloc.Edits = x.Renumber(alloc.Edits)
+	return blocks
+}
+
+func retarget(bs []int, from, to int) {
+	for k, b := range bs {
+		if b == from {
+			bs[k] = to
+		}
+	}
 }
