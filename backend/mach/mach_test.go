@@ -67,3 +67,21 @@ func TestArena(t *testing.T) {
 		t.Errorf("Copy = %v", c)
 	}
 }
+
+func TestWritten(t *testing.T) {
+	keep := regalloc.RegSet{}.Add(12).Add(13)
+	a := &regalloc.Allocation{
+		Assign: []regalloc.Reg{0, 12, 3},
+		Edits: []regalloc.Edit{
+			{Kind: regalloc.EditSpill, Src: 13, Slot: 0},
+			{Kind: regalloc.EditReload, Dst: 5, Slot: 0},
+		},
+	}
+	if got := Written(a, keep); got != (regalloc.RegSet{}.Add(12)) {
+		t.Fatalf("Written = %v, want {12}: a spill's source is not written", got)
+	}
+	a.Edits = append(a.Edits, regalloc.Edit{Kind: regalloc.EditMove, Dst: 13, Src: 5})
+	if got := Written(a, keep); got != keep {
+		t.Fatalf("Written = %v, want {12, 13}", got)
+	}
+}
