@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the layout this package writes.
-const FormatVersion = 3 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg
+const FormatVersion = 4 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention
 
 // Errors that Load wraps, for errors.Is.
 var (

@@ -8,9 +8,10 @@ import (
 )
 
 // The emitter encodes an allocated mfunc. Frame layout below the saved
-// RBP: the caller's vmctx (16 bytes, only with indirect calls), the float
-// spill slots (16 bytes each), the int spill slots (8 bytes each), and the
-// outgoing argument area at RSP.
+// RBP: the callee-saved registers the function writes (8 bytes each), the
+// caller's vmctx (8 bytes, only with indirect calls), the float spill
+// slots (16 bytes each, from a 16-byte boundary), the int spill slots (8
+// bytes each), and the outgoing argument area at RSP.
 
 type emitter struct {
 	a      *Asm
@@ -20,6 +21,7 @@ type emitter struct {
 	// Offsets below RBP.
 	vmctxSlot, floatBase, intBase int32
 	frame                         int32
+	saved                         []Reg // callee-saved registers to keep, at [rbp-8], [rbp-16]...
 	block                         int   // block being emitted
 	table                         Label // jump table of the block's br_table
 	spills                        mach.Spills
@@ -39,14 +41,25 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1,
-		labels: e.labels[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
+		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
 	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
 	}
+	written := mach.Written(alloc, calleeSaved)
+	for _, r := range CalleeSaved {
+		if written.Has(regalloc.Reg(r)) {
+			e.saved = append(e.saved, r)
+		}
+	}
+	top := 8 * int32(len(e.saved))
 	if mf.saveVMCtx {
-		e.vmctxSlot = 8
-		e.floatBase = 16
+		top += 8
+		e.vmctxSlot = top
+	}
+	e.floatBase = top
+	if alloc.Slots[regalloc.ClassFloat] > 0 {
+		e.floatBase = (top + 15) &^ 15
 	}
 	e.intBase = e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
 	spill := e.intBase + 8*int32(alloc.Slots[regalloc.ClassInt])
@@ -58,6 +71,9 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
 	e.a.PrologueCheck(e.frame, mf.makesCalls())
+	for k, r := range e.saved {
+		e.a.MovMR(S64, M(RBP, -8*int32(k+1)), r)
+	}
 	next := 0 // next edit
 	edits := alloc.Edits
 	e.computeJumps()
@@ -375,6 +391,9 @@ func (e *emitter) instr(in *instr) {
 	case mBrTable:
 		e.brTable(in)
 	case mRet:
+		for k, r := range e.saved {
+			a.MovRM(S64, r, M(RBP, -8*int32(k+1)))
+		}
 		a.Epilogue()
 	case mTrap:
 		a.Trap(trapCode(in.imm))

@@ -27,7 +27,9 @@ type mfunc struct {
 
 // allocatable lists the registers the allocator may use, in preference
 // order: the argument registers first so parameters and call arguments
-// tend to stay where the convention puts them.
+// tend to stay where the convention puts them, the callee-saved ones last
+// so that only values live across calls (which the caller-saved ones
+// cannot hold) make a function save them.
 var allocatable = [2][]regalloc.Reg{
 	{regalloc.Reg(RAX), regalloc.Reg(RBX), regalloc.Reg(RCX), regalloc.Reg(RDX),
 		regalloc.Reg(RSI), regalloc.Reg(RDI), regalloc.Reg(R8), regalloc.Reg(R9),
@@ -38,12 +40,23 @@ var allocatable = [2][]regalloc.Reg{
 		regalloc.Reg(X12), regalloc.Reg(X13), regalloc.Reg(X14)},
 }
 
-// callClobbers is every allocatable register: calls preserve none.
+// calleeSaved is CalleeSaved as a set.
+var calleeSaved = func() regalloc.RegSet {
+	var s regalloc.RegSet
+	for _, r := range CalleeSaved {
+		s = s.Add(regalloc.Reg(r))
+	}
+	return s
+}()
+
+// callClobbers is every allocatable register but the callee-saved ones.
 var callClobbers = func() regalloc.RegSet {
 	var s regalloc.RegSet
 	for _, class := range allocatable {
 		for _, r := range class {
-			s = s.Add(r)
+			if !calleeSaved.Has(r) {
+				s = s.Add(r)
+			}
 		}
 	}
 	return s

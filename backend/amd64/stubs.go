@@ -120,6 +120,28 @@ func (a *Asm) pushExitFrame() {
 	a.Mov(S64, RBP, RSP)
 }
 
+// calleeArea is the host and builtin stubs' save area for CalleeSaved,
+// rounded to keep RSP 16-byte aligned at the call back.
+const calleeArea = (int32(len(CalleeSaved))*8 + 15) &^ 15
+
+// saveCallee reserves calleeArea below the stub's frame and stores the
+// callee-saved registers there: Go clobbers every register.
+func (a *Asm) saveCallee() {
+	a.AluI(SUB, S64, RSP, calleeArea)
+	for i, r := range CalleeSaved {
+		a.MovMR(S64, M(RSP, int32(8*i)), r)
+	}
+}
+
+// restoreCallee reloads them after callBack (through RSP: RBP is Go's by
+// then) and frees the area.
+func (a *Asm) restoreCallee() {
+	for i, r := range CalleeSaved {
+		a.MovRM(S64, r, M(RSP, int32(8*i)))
+	}
+	a.AluI(ADD, S64, RSP, calleeArea)
+}
+
 // callBack saves R15 as ExecVMCtx, sets CallIndex and calls the runtime's
 // host-call trampoline (ExecCallback), which runs the host function on the
 // goroutine's stack and returns here with R14 = the ExecCtx and RSP as at
@@ -137,8 +159,9 @@ func (a *Asm) callBack(index uint32) {
 // stores the parameters to the buffer (slot i = parameter i, i32 and f32
 // zero-extended), calls back into the runtime with CallIndex =
 // importIndex (callBack), and then loads the results from the buffer (slot i = result i) into
-// the result registers and the caller's stack result area. R14 and R15
-// survive; every other allocatable register is clobbered, as by any call.
+// the result registers and the caller's stack result area. R14, R15 and
+// CalleeSaved survive, as across any call; the other allocatable
+// registers are clobbered.
 func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 	if err := checkArgs(sig); err != nil {
 		return FuncCode{}, err
@@ -149,6 +172,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 	}
 	a := NewAsm()
 	a.pushExitFrame()
+	a.saveCallee()
 	for i, loc := range l.Params {
 		if loc.OnStack() {
 			a.copySlot(sig.Params[i], argSlot(i), M(RBP, 16+loc.Offset))
@@ -157,6 +181,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 		}
 	}
 	a.callBack(importIndex)
+	a.restoreCallee()
 	for i, loc := range l.Results {
 		if loc.OnStack() { // RSP is the frame's base, as RBP was
 			a.copySlot(sig.Results[i], M(RSP, 16+loc.Offset), argSlot(i))
@@ -180,12 +205,14 @@ func (a *Asm) popExit() {
 // builtin's arguments in the buffer (slot i = argument i, as listed by
 // abi.Builtin) before calling it and reads its results from the buffer
 // (slot i = result i) after; the stub calls back into the runtime with
-// CallIndex = CallBuiltin|b, like a host stub. R14 and R15 survive;
-// every other allocatable register is clobbered.
+// CallIndex = CallBuiltin|b, like a host stub. R14, R15 and CalleeSaved
+// survive; the other allocatable registers are clobbered.
 func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a := NewAsm()
 	a.pushExitFrame()
+	a.saveCallee()
 	a.callBack(abi.CallBuiltin | uint32(b))
+	a.restoreCallee()
 	a.popExit()
 	return a.Finish()
 }

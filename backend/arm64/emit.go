@@ -27,6 +27,9 @@ type emitter struct {
 	split                         edgeBlocks // splitEdges
 	jumps                         mach.Jumps
 	slow                          []slowCheck // out-of-line halves of mBoundsChk
+	// saved are the callee-saved registers the function writes: saved in
+	// the prologue just below the frame record, restored at each return.
+	saved []Reg
 }
 
 // encode emits the machine code of mf with allocation alloc.
@@ -43,6 +46,13 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	if mf.saveVMCtx {
 		frame += 8
 	}
+	w := mach.Written(alloc, calleeSaved)
+	for _, r := range CalleeSaved {
+		if w.Has(regalloc.Reg(r)) {
+			e.saved = append(e.saved, r)
+		}
+	}
+	frame += 8 * int64(len(e.saved))
 	if frame > maxFrame || mf.outArea > maxFrame {
 		return FuncCode{}, fmt.Errorf("arm64: frame of %s too large", mf.name)
 	}
@@ -51,6 +61,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 		e.labels[i] = e.a.NewLabel()
 	}
 	e.a.PrologueCheck(FrameSize(int32(frame)), mf.makesCalls())
+	e.a.SaveRegs(e.saved)
 	next := 0 // next edit
 	edits := alloc.Edits
 	e.computeJumps()
@@ -342,6 +353,7 @@ func (e *emitter) instr(in *instr) {
 	case mCallBltin:
 		a.CallStub(StubBuiltin, uint32(in.imm))
 	case mRet:
+		a.RestoreRegs(e.saved)
 		a.Epilogue()
 	case mTrap:
 		a.Trap(trapCode(in.imm))

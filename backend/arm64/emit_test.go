@@ -107,8 +107,10 @@ func TestEmitAddressing(t *testing.T) {
 }
 
 func TestEmitSpillsAndCalls(t *testing.T) {
-	// Values live across a call are spilled to SP-relative slots; an
-	// indirect call saves and restores X20 around BLR.
+	// An int live across a call stays in a callee-saved register, which
+	// the function saves below its frame record and restores on return;
+	// a float is spilled to an SP-relative slot; an indirect call saves
+	// and restores X20 around BLR.
 	f := ssa.NewFunc("spill", 0, sig([]ssa.Type{ssa.I64, ssa.F64, ssa.I64}, ssa.F64))
 	b := f.NewBlock()
 	x, y, code := b.NewParam(ssa.I64), b.NewParam(ssa.F64), b.NewParam(ssa.I64)
@@ -116,6 +118,83 @@ func TestEmitSpillsAndCalls(t *testing.T) {
 	call.Sig = sig([]ssa.Type{ssa.I64}, ssa.I64)
 	sum := b.NewValue(ssa.OpI64Add, ssa.I64, call, x)
 	b.Return(b.NewValue(ssa.OpF64Add, ssa.F64, b.NewValue(ssa.OpF64ConvertI64S, ssa.F64, sum), y))
-	expectSeq(t, "spill", ops(t, f), "sub sp, sp, #0x20", "str x0, [sp", "str d0, [sp", "str x20, [sp",
-		"mov x20, x", "blr x", "ldr x20, [sp", "ldr x", "add x0", "scvtf d", "ldr d", "fadd d0")
+	code2 := ops(t, f)
+	expectSeq(t, "spill", code2, "sub sp, sp, #0x20", "stur x21, [x29,#-8]", "str d0, [sp", "mov x21, x0",
+		"str x20, [sp", "mov x20, x", "blr x", "ldr x20, [sp", "add x0, x0, x21", "scvtf d", "ldr d", "fadd d0",
+		"ldur x21, [x29,#-8]", "mov sp, x29", "ldp x29, x30, [sp],#16", "ret")
+}
+
+// calls builds a function whose n int values, loaded from memory before
+// a call to function 0 (which may store there), stay live across it and
+// are summed after it.
+func calls(n int) *ssa.Func {
+	f := ssa.NewFunc("calls", 0, sig([]ssa.Type{ssa.I64}, ssa.I64))
+	b := f.NewBlock()
+	p := b.NewParam(ssa.I64)
+	var vs []*ssa.Value
+	for k := 0; k < n; k++ {
+		vs = append(vs, b.NewValueAux(ssa.OpI64Load, ssa.I64, int64(8*k), p))
+	}
+	c := b.NewValueAux(ssa.OpCall, ssa.I64, 0, p)
+	c.Sig = sig([]ssa.Type{ssa.I64}, ssa.I64)
+	sum := c
+	for _, v := range vs {
+		sum = b.NewValue(ssa.OpI64Add, ssa.I64, sum, v)
+	}
+	b.Return(sum)
+	return f
+}
+
+// savedRegs returns the callee-saved registers code mentions and the
+// count of its instructions that address [x29, #negative] (saves and
+// restores) and [sp, ...] with a store or load of an X register (spills).
+func savedRegs(code []string) (regs map[string]bool, frameOps, spills int) {
+	regs = map[string]bool{}
+	for _, c := range code {
+		for _, r := range []string{"x21", "x22", "x23", "x24", "x25", "x26"} {
+			if strings.Contains(c, r) {
+				regs[r] = true
+			}
+		}
+		if strings.Contains(c, "[x29,#-") {
+			frameOps++
+		}
+		if (strings.HasPrefix(c, "str x") || strings.HasPrefix(c, "ldr x")) && strings.Contains(c, "[sp") {
+			spills++
+		}
+	}
+	return regs, frameOps, spills
+}
+
+func TestEmitCalleeSaved(t *testing.T) {
+	// A leaf with few values and a function whose values all fit the
+	// caller-saved registers between calls save nothing.
+	leaf := ssa.NewFunc("leaf", 0, sig([]ssa.Type{ssa.I64, ssa.I64}, ssa.I64))
+	b := leaf.NewBlock()
+	x, y := b.NewParam(ssa.I64), b.NewParam(ssa.I64)
+	b.Return(b.NewValue(ssa.OpI64Mul, ssa.I64, b.NewValue(ssa.OpI64Add, ssa.I64, x, y), x))
+	code := ops(t, leaf)
+	if regs, frameOps, _ := savedRegs(code); len(regs) != 0 || frameOps != 0 {
+		t.Errorf("leaf saves callee-saved registers:\n%s", strings.Join(code, "\n"))
+	}
+	code = ops(t, calls(0))
+	if regs, frameOps, _ := savedRegs(code); len(regs) != 0 || frameOps != 0 {
+		t.Errorf("call with nothing live across saves callee-saved registers:\n%s", strings.Join(code, "\n"))
+	}
+	// Three values live across the call take three callee-saved
+	// registers: saved after the frame is reserved, restored before the
+	// frame record is popped, nothing spilled.
+	code = ops(t, calls(3))
+	regs, frameOps, spills := savedRegs(code)
+	if len(regs) != 3 || frameOps != 4 || spills != 0 {
+		t.Errorf("3 live values: registers %v, %d saves/restores, %d spills:\n%s", regs, frameOps, spills, strings.Join(code, "\n"))
+	}
+	expectSeq(t, "3 live", code, "stp x29, x30, [sp,#-16]!", "sub sp, sp, #0x20", "stp x22, x21, [x29,#-16]",
+		"stur x23, [x29,#-24]", "bl ", "ldp x22, x21, [x29,#-16]", "ldur x23, [x29,#-24]", "mov sp, x29", "ldp x29, x30", "ret")
+	// Eight live values: all six callee-saved registers, the rest spilled.
+	code = ops(t, calls(8))
+	regs, frameOps, spills = savedRegs(code)
+	if len(regs) != 6 || frameOps != 6 || spills == 0 {
+		t.Errorf("8 live values: registers %v, %d saves/restores, %d spills:\n%s", regs, frameOps, spills, strings.Join(code, "\n"))
+	}
 }

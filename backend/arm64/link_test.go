@@ -146,7 +146,7 @@ func TestLink(t *testing.T) {
 	}
 	// Host stub 1 (type 0: i32 -> i32) calls the runtime through
 	// ExecCallback, not through a relocated branch.
-	if got := disasm(c.Code[c.HostStubs[1]+7*4 : c.HostStubs[1]+9*4]); got != "ldr x16, [x19,#96]; blr x16" {
+	if got := disasm(c.Code[c.HostStubs[1]+10*4 : c.HostStubs[1]+12*4]); got != "ldr x16, [x19,#96]; blr x16" {
 		t.Errorf("host stub calls back with %q", got)
 	}
 	if _, err := Link(m, funcs[:2]); err == nil {

@@ -27,9 +27,11 @@ type mfunc struct {
 
 // allocatable lists the registers the allocator may use, in preference
 // order: the argument registers first so parameters and call arguments
-// tend to stay where the convention puts them. X16/X17/V31 are scratch,
-// X18 is the platform register, X19/X20 hold the ExecCtx and vmctx,
-// X27/X28 belong to Go, X29/X30 are FP and LR (docs/abi.md).
+// tend to stay where the convention puts them, the callee-saved X21-X26
+// last so leaf functions and short values do not pay for saving them.
+// X16/X17/V31 are scratch, X18 is the platform register, X19/X20 hold the
+// ExecCtx and vmctx, X27/X28 belong to Go, X29/X30 are FP and LR
+// (docs/abi.md).
 var allocatable = [2][]regalloc.Reg{
 	{regalloc.Reg(X0), regalloc.Reg(X1), regalloc.Reg(X2), regalloc.Reg(X3),
 		regalloc.Reg(X4), regalloc.Reg(X5), regalloc.Reg(X6), regalloc.Reg(X7),
@@ -46,12 +48,29 @@ var allocatable = [2][]regalloc.Reg{
 	}(),
 }
 
-// callClobbers is every allocatable register: calls preserve none.
+// CalleeSaved lists the allocatable registers a Wasm function preserves
+// for its caller: a function saves those it uses in its prologue and
+// restores them on return; the host and builtin stubs save them all
+// around the call into Go.
+var CalleeSaved = [...]Reg{X21, X22, X23, X24, X25, X26}
+
+// calleeSaved is CalleeSaved as a set.
+var calleeSaved = func() regalloc.RegSet {
+	var s regalloc.RegSet
+	for _, r := range CalleeSaved {
+		s = s.Add(regalloc.Reg(r))
+	}
+	return s
+}()
+
+// callClobbers is every allocatable register but the callee-saved ones.
 var callClobbers = func() regalloc.RegSet {
 	var s regalloc.RegSet
 	for _, class := range allocatable {
 		for _, r := range class {
-			s = s.Add(r)
+			if !calleeSaved.Has(r) {
+				s = s.Add(r)
+			}
 		}
 	}
 	return s

@@ -122,15 +122,36 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 	return a.Finish()
 }
 
-// exitFrame is the frame of a stub that calls back: the frame record
-// only. X19 and X20 need no slot: see callBack.
+// exitFrame is the frame record of a stub that calls back. X19 and X20
+// need no slot (see callBack); the callee-saved registers get theirs
+// below it (savedArea), since Go clobbers them.
 const exitFrame = 16
 
+// savedArea is the stub's slots for CalleeSaved (an even count), laid
+// out as SaveRegs would: the last pair at the bottom, [SP] once pushed.
+const savedArea = int32(8 * len(CalleeSaved))
+
 // pushExitFrame opens an exit frame: stp x29, x30, [sp, #-16]!; mov x29,
-// sp. The caller's stack arguments are at [FP+exitFrame].
+// sp; then pushes CalleeSaved below it. The caller's stack arguments are
+// at [FP+exitFrame].
 func (a *Asm) pushExitFrame() {
 	a.Stp(S64, FP, LR, MPre(SP, -exitFrame))
 	a.Mov(S64, FP, SP)
+	cs, n := CalleeSaved[:], len(CalleeSaved)
+	a.Stp(S64, cs[n-1], cs[n-2], MPre(SP, -savedArea))
+	for i := 0; i < n-2; i += 2 {
+		a.Stp(S64, cs[i+1], cs[i], M(SP, savedArea-8*int32(i+2)))
+	}
+}
+
+// popSaved reloads CalleeSaved after callBack through SP (callBack
+// returns with Go's FP) and pops them, leaving SP at the frame record.
+func (a *Asm) popSaved() {
+	cs, n := CalleeSaved[:], len(CalleeSaved)
+	for i := 0; i < n-2; i += 2 {
+		a.Ldp(S64, cs[i+1], cs[i], M(SP, savedArea-8*int32(i+2)))
+	}
+	a.Ldp(S64, cs[n-1], cs[n-2], MPost(SP, savedArea))
 }
 
 // popExit reloads X20 (callBack), closes pushExitFrame's frame and returns.
@@ -158,8 +179,9 @@ func (a *Asm) callBack(index uint32) {
 // stores the parameters to the buffer (slot i = parameter i, i32 and f32
 // zero-extended), calls back into the runtime with CallIndex =
 // importIndex (callBack), and then loads the results from the buffer (slot i = result i) into
-// the result registers and the caller's stack result area. X19 and X20
-// survive; every other allocatable register is clobbered, as by any call.
+// the result registers and the caller's stack result area. X19, X20 and
+// CalleeSaved survive, as across any call; the other allocatable
+// registers are clobbered.
 func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 	if err := checkArgs(sig); err != nil {
 		return FuncCode{}, err
@@ -178,6 +200,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 		}
 	}
 	a.callBack(importIndex)
+	a.popSaved()
 	if l.StackResults > 0 {
 		a.Mov(S64, FP, SP) // the frame's base again, for the stack results
 	}
@@ -196,12 +219,13 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 // builtin's arguments in the buffer (slot i = argument i, as listed by
 // abi.Builtin) before calling it and reads its results from the buffer
 // (slot i = result i) after; the stub calls back into the runtime with
-// CallIndex = CallBuiltin|b, like a host stub. X19 and X20 survive;
-// every other allocatable register is clobbered.
+// CallIndex = CallBuiltin|b, like a host stub. X19, X20 and CalleeSaved
+// survive; the other allocatable registers are clobbered.
 func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a := NewAsm()
 	a.pushExitFrame()
 	a.callBack(abi.CallBuiltin | uint32(b))
+	a.popSaved()
 	a.popExit()
 	return a.Finish()
 }

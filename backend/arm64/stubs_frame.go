@@ -142,6 +142,24 @@ func (a *Asm) Epilogue() {
 	a.Ret()
 }
 
+// SaveRegs stores regs to the 8-byte slots just below the frame record,
+// regs[i] at [FP - 8*(i+1)], in pairs where it can. The function's frame
+// must cover them (8*len(regs) bytes at its top).
+func (a *Asm) SaveRegs(regs []Reg) { a.frameRegs(regs, a.Stp, a.Str) }
+
+// RestoreRegs loads what SaveRegs stored; FP must be the function's own.
+func (a *Asm) RestoreRegs(regs []Reg) { a.frameRegs(regs, a.Ldp, a.Ldr) }
+
+func (a *Asm) frameRegs(regs []Reg, pair func(Size, Reg, Reg, Mem), one func(Size, Reg, Mem)) {
+	for i := 0; i < len(regs); i += 2 {
+		if i+1 < len(regs) {
+			pair(S64, regs[i+1], regs[i], M(FP, -8*int32(i+2)))
+		} else {
+			one(S64, regs[i], M(FP, -8*int32(i+1)))
+		}
+	}
+}
+
 // None reports whether r is NoReg (a stack slot in a Loc).
 func (r Reg) None() bool { return r == NoReg }
 

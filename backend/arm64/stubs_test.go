@@ -164,12 +164,18 @@ func TestFixedStubs(t *testing.T) {
 	checkGolden(t, "builtin", fc, err, `
 		stp x29, x30, [sp,#-16]!
 		mov x29, sp
+		stp x26, x25, [sp,#-48]!
+		stp x22, x21, [sp,#32]
+		stp x24, x23, [sp,#16]
 		str x20, [x19,#72]
 		mov w16, #0x6
 		movk w16, #0x8000, lsl #16
 		str w16, [x19,#52]
 		ldr x16, [x19,#96]
 		blr x16
+		ldp x22, x21, [sp,#32]
+		ldp x24, x23, [sp,#16]
+		ldp x26, x25, [sp],#48
 		ldr x20, [x19,#72]
 		ldp x29, x30, [sp],#16
 		ret`)
@@ -186,6 +192,9 @@ func TestHostStubAndShim(t *testing.T) {
 	checkGolden(t, "host", fc, err, `
 		stp x29, x30, [sp,#-16]!
 		mov x29, sp
+		stp x26, x25, [sp,#-48]!
+		stp x22, x21, [sp,#32]
+		stp x24, x23, [sp,#16]
 		mov w16, w0
 		str x16, [x19,#256]
 		mov w16, w1
@@ -213,6 +222,9 @@ func TestHostStubAndShim(t *testing.T) {
 		str w16, [x19,#52]
 		ldr x16, [x19,#96]
 		blr x16
+		ldp x22, x21, [sp,#32]
+		ldp x24, x23, [sp,#16]
+		ldp x26, x25, [sp],#48
 		ldr s0, [x19,#256]
 		ldr w0, [x19,#264]
 		ldr x20, [x19,#72]
