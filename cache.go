@@ -75,7 +75,7 @@ func (r *Runtime) storeCached(cm *CompiledModule) {
 	if err := os.MkdirAll(r.cacheDir, 0o755); err != nil {
 		return
 	}
-	path := r.cachePath(cm.source)
+	path := r.cachePath(cm.sourceHash())
 	tmp, err := os.CreateTemp(r.cacheDir, filepath.Base(path)+".tmp*")
 	if err != nil {
 		return

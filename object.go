@@ -29,7 +29,7 @@ func (c *CompiledModule) MarshalObject() ([]byte, error) {
 	if c == nil || c.compiled == nil {
 		return nil, errors.New("wasmc: no compiled code to marshal")
 	}
-	b, err := object.Marshal(c.m, c.features, c.compiled, Version, c.source)
+	b, err := object.Marshal(c.m, c.features, c.compiled, Version, c.sourceHash())
 	if err != nil {
 		return nil, fmt.Errorf("wasmc: %w", err)
 	}

@@ -125,24 +125,50 @@ type CompiledModule struct {
 	// module was validated with.
 	compiled *backend.Compiled
 	features Features
-	source   [sha256.Size]byte // SHA-256 of the module's bytes, when known
+	// source is the SHA-256 of the module's bytes. A binary module
+	// compiled without a cache leaves it to sourceHash to compute from
+	// unhashed, on first need: most compilations never write an object.
+	source     [sha256.Size]byte
+	unhashed   []byte
+	sourceOnce sync.Once
+}
+
+// sourceHash returns the SHA-256 of the module's bytes.
+func (c *CompiledModule) sourceHash() [sha256.Size]byte {
+	c.sourceOnce.Do(func() {
+		if c.unhashed != nil {
+			c.source = sha256.Sum256(c.unhashed)
+			c.unhashed = nil
+		}
+	})
+	return c.source
 }
 
 // CompileModule decodes (or, for text, parses), validates and compiles a
 // module. src is a binary module when it starts with the Wasm magic
-// number, and WebAssembly text otherwise.
+// number, and WebAssembly text otherwise. The compiled module keeps
+// slices of a binary src (its data segments, for one): src must not be
+// modified afterwards.
 func (r *Runtime) CompileModule(_ context.Context, src []byte) (*CompiledModule, error) {
 	if r.isClosed() {
 		return nil, errClosed
 	}
-	source := sha256.Sum256(src)
+	isBinary := bytes.HasPrefix(src, []byte("\x00asm"))
+	var source [sha256.Size]byte
+	var unhashed []byte
+	if r.cacheDir != "" || !isBinary {
+		source = sha256.Sum256(src)
+	} else {
+		// The decoded module keeps slices of src anyway.
+		unhashed = src
+	}
 	if r.cacheDir != "" {
 		if cm, err := r.loadCached(source); cm != nil || err != nil {
 			return cm, err
 		}
 	}
 	bin := src
-	if !bytes.HasPrefix(src, []byte("\x00asm")) {
+	if !isBinary {
 		var err error
 		if bin, err = text.ParseModule(src); err != nil {
 			return nil, fmt.Errorf("wasmc: %w", err)
@@ -163,7 +189,7 @@ func (r *Runtime) CompileModule(_ context.Context, src []byte) (*CompiledModule,
 	if err != nil {
 		return nil, fmt.Errorf("wasmc: %w", err)
 	}
-	cm := &CompiledModule{r: r, m: m, code: code, compiled: c, features: r.features, source: source}
+	cm := &CompiledModule{r: r, m: m, code: code, compiled: c, features: r.features, source: source, unhashed: unhashed}
 	if r.cacheDir != "" {
 		r.storeCached(cm)
 	}

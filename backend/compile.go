@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -103,17 +102,21 @@ func (o Options) lower() lower.Options { return lower.Options{GuardPages: o.Guar
 // bySize returns the defined functions' indices, largest body first, so
 // that the workers do not end waiting on one large function taken last.
 func bySize(m *wasm.Module) []int32 {
-	order := make([]int32, len(m.Funcs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	size := func(i int32) int {
-		if int(i) < len(m.Codes) {
-			return len(m.Codes[i].Body)
+	// Sort (size, index) keys: equal sizes keep index order, as a stable
+	// sort would, and the comparison reads no module data.
+	keys := make([]uint64, len(m.Funcs))
+	for i := range keys {
+		size := 0
+		if i < len(m.Codes) {
+			size = len(m.Codes[i].Body)
 		}
-		return 0
+		keys[i] = uint64(^uint32(size))<<32 | uint64(i) // bodies are under 4 GiB
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(size(b), size(a)) })
+	slices.Sort(keys)
+	order := make([]int32, len(keys))
+	for k, key := range keys {
+		order[k] = int32(uint32(key))
+	}
 	return order
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -223,6 +224,17 @@ func reuse[T any](s []T, n int) []T {
 	s = s[:n]
 	clear(s)
 	return s
+}
+
+// room returns s with space for n more elements. When it must grow, it
+// at least doubles: append grows a large slice by a quarter at a time,
+// and the arrays it leaves behind, while a worker's buffers grow to its
+// first (largest) functions, are garbage that brings collections sooner.
+func room[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(n, len(s)))
 }
 
 // reuseNested returns s resized to n empty slices, keeping the arrays of

@@ -278,6 +278,10 @@ func (a *allocator) buildIntervals() error {
 				live.add(id)
 			}
 		}
+		// At most a range per live-out value and per operand, a use per
+		// operand.
+		nops := int(a.opStart[a.hdr[b]+a.nins[b]+1] - a.opStart[a.hdr[b]])
+		rflat, uflat = room(rflat, len(live.dense)+nops), room(uflat, nops)
 		for _, id := range live.dense {
 			addRange(id, from, to)
 		}

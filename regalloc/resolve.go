@@ -280,7 +280,7 @@ func (a *allocator) sortMoves(moves []pmove) []pmove {
 }
 
 func (a *allocator) addEdit(k editKey, e Edit) {
-	a.kedits = append(a.kedits, keyedEdit{k, e})
+	a.kedits = append(room(a.kedits, 1), keyedEdit{k, e})
 }
 
 // chain returns the pieces of representative id in order.
@@ -302,6 +302,7 @@ func (a *allocator) edgeMoves(alloc *Allocation, p, s int32, moves []pmove) ([]p
 	// A critical edge's moves go to a block of their own, numbered
 	// after the function's when the first one is found.
 	n0 := len(moves)
+	moves = room(moves, int(a.inLocAt[s+1]-a.inLocAt[s])) // a move per value at most
 	from := a.blockEnd(p) - 1
 	for _, in := range a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]] {
 		id, dst := in.id, in.reg
@@ -403,6 +404,7 @@ func (a *allocator) entryLocs() {
 	a.resetCursors()
 	for b := 0; b < a.nb; b++ {
 		a.inLocAt[b] = int32(len(a.inLocs))
+		a.inLocs = room(a.inLocs, len(a.liveIn[b]))
 		for _, id := range a.liveIn[b] {
 			if id < int32(FirstVirtual) {
 				continue

@@ -98,8 +98,7 @@ func NewFunc(name string, index uint32, sig *Signature) *Func {
 // block f held becomes invalid.
 func (f *Func) Reset(name string, index uint32, sig *Signature) {
 	f.Name, f.Index, f.Sig = name, index, sig
-	clear(f.Blocks)
-	f.Blocks = f.Blocks[:0]
+	f.Blocks = f.Blocks[:0] // its old elements are in f.blocks anyway
 	f.Mems = f.Mems[:0]
 	f.FaultingLoads = false
 	f.nextValue, f.nextBlock = 0, 0
@@ -148,11 +147,13 @@ func (f *Func) NewBlock() *Block {
 	var b *Block
 	if int(f.nextBlock) < len(f.blocks) {
 		// A block of a function before Reset: keep its slices' arrays.
+		// Their old elements point into f's own slabs and blocks, which
+		// stay alive anyway: no need to clear them. Fields are set one by
+		// one: assigning a whole Block, like clear, goes through the
+		// runtime's bulk write barrier while the collector is marking.
 		b = f.blocks[f.nextBlock]
-		clear(b.Values)
-		clear(b.Params)
-		clear(b.Preds)
-		*b = Block{Params: b.Params[:0], Values: b.Values[:0], Preds: b.Preds[:0]}
+		b.Params, b.Values, b.Preds = b.Params[:0], b.Values[:0], b.Preds[:0]
+		b.Term, b.Succs, b.LoopHeader = nil, nil, false
 	} else {
 		b = &Block{}
 		f.blocks = append(f.blocks, b)
@@ -170,12 +171,24 @@ func (f *Func) newValue(op Op, t Type, b *Block, args []*Value) *Value {
 	n := len(f.cur)
 	f.cur = f.cur[:n+1]
 	v := &f.cur[n]
-	*v = Value{ID: f.nextValue, Op: op, Type: t, Block: b}
+	// The slot may hold a value of a function before Reset. Every field
+	// is set one by one (keep this in step with Value): assigning a whole
+	// Value, or copy() of pointers, goes through the runtime's bulk write
+	// barrier while the collector is marking, and values are made often.
+	v.ID, v.Op, v.Type, v.AuxInt, v.Sig, v.Block, v.Uses = f.nextValue, op, t, 0, nil, b, 0
 	f.nextValue++
-	if len(args) <= len(v.argBuf) {
-		v.Args = v.argBuf[:len(args):len(args)]
-		copy(v.Args, args)
-	} else {
+	switch len(args) {
+	case 0:
+		v.argBuf = [2]*Value{}
+		v.Args = v.argBuf[:0:0]
+	case 1:
+		v.argBuf = [2]*Value{args[0], nil}
+		v.Args = v.argBuf[:1:1]
+	case 2:
+		v.argBuf = [2]*Value{args[0], args[1]}
+		v.Args = v.argBuf[:2:2]
+	default:
+		v.argBuf = [2]*Value{}
 		v.Args = f.args.take(len(args))
 		copy(v.Args, args)
 	}

@@ -1,6 +1,9 @@
 package ssa
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // buildLoop builds a function with a loop whose header has n parameters
 // and a body of adds with more than two operands' worth of edges, so
@@ -104,5 +107,59 @@ func TestValueByID(t *testing.T) {
 			}
 		}
 		f.Reset("f", 0, nil)
+	}
+}
+
+// TestResetClearsFields checks every field of the values and blocks made
+// after Reset in slots that held others: NewBlock and newValue set them one
+// by one, so a field they forget would show here.
+func TestResetClearsFields(t *testing.T) {
+	dump := func(f *Func) string {
+		s := ""
+		for _, b := range f.Blocks {
+			s += fmt.Sprintf("b%d loop=%v term=%v succs=%d preds=%d params=%d values=%d\n",
+				b.ID, b.LoopHeader, b.Term != nil, len(b.Succs), len(b.Preds), len(b.Params), len(b.Values))
+			for _, v := range append(append(b.Params[:len(b.Params):len(b.Params)], b.Values...), b.Term) {
+				s += fmt.Sprintf("  v%d op=%v type=%v aux=%d sig=%v uses=%d block=b%d args=%d cap=%d",
+					v.ID, v.Op, v.Type, v.AuxInt, v.Sig != nil, v.Uses, v.Block.ID, len(v.Args), cap(v.Args))
+				for _, a := range v.Args {
+					s += fmt.Sprintf(" v%d", a.ID)
+				}
+				s += "\n"
+			}
+		}
+		return s
+	}
+	build := func(f *Func) {
+		entry := f.NewBlock()
+		x := entry.NewParam(I32)
+		entry.Jump(f.NewBlock())
+		b := f.Blocks[1]
+		y := b.NewValue(OpI32Add, I32, x, x)
+		b.NewValue(OpI32Eqz, I32, y)
+		b.NewConst(I32, 0)
+		b.Return(y)
+	}
+	fresh := NewFunc("f", 0, sig([]Type{I32}, []Type{I32}))
+	build(fresh)
+	f := NewFunc("g", 0, sig([]Type{I32}, []Type{I32}))
+	// Fill the slots with values and blocks whose every field is set.
+	for i := range 3 {
+		b := f.NewBlock()
+		b.LoopHeader = true
+		p := b.NewParam(I64)
+		c := b.NewValueAux(OpCall, I32, 7, p, p, p)
+		c.Sig, c.Uses = sig(nil, nil), 5
+		b.NewValueAux(OpConstI64, I64, int64(i)+99)
+		b.Preds = append(b.Preds, b)
+		b.Jump(b, p)
+		for _, v := range append(append([]*Value{b.Term}, b.Params...), b.Values...) {
+			v.Sig, v.Uses, v.AuxInt = c.Sig, 5, 42
+		}
+	}
+	f.Reset("f", 0, sig([]Type{I32}, []Type{I32}))
+	build(f)
+	if got, want := dump(f), dump(fresh); got != want {
+		t.Fatalf("after Reset:\n%s\nwant:\n%s", got, want)
 	}
 }

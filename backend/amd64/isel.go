@@ -32,9 +32,13 @@ type isel struct {
 	f     *ssa.Func
 	mf    *mfunc
 	cur   *mblock
-	vregs []regalloc.Reg   // by value ID
-	tuple [][]regalloc.Reg // call results by value ID
-	fold  []bool           // by value ID: code emitted by the single user
+	vregs []regalloc.Reg // by value ID
+	// tupleAt[id] is 1 + the offset in resRegs of the registers of call
+	// id's results once made, or 0: indices, for the collector not to
+	// scan a slice per value.
+	tupleAt []int32
+	resRegs []regalloc.Reg // calls' result registers
+	fold    []bool         // by value ID: code emitted by the single user
 	// entryEdge[b] is the edge whose moves go at the start of mblock b.
 	entryEdge []*ssa.Edge
 	blockOf   []int // SSA block ID -> mblock index
@@ -112,18 +116,31 @@ func (s *isel) reset(f *ssa.Func) {
 	for i := range s.vregs {
 		s.vregs[i] = regalloc.NoReg
 	}
-	s.tuple = bufs.Resize(s.tuple, n)
-	clear(s.tuple)
+	s.tupleAt = bufs.Resize(s.tupleAt, n)
+	clear(s.tupleAt)
+	s.resRegs = s.resRegs[:0]
 	s.fold = bufs.Resize(s.fold, n)
 	clear(s.fold)
 	s.blockOf = bufs.Resize(s.blockOf, f.NumBlocks())
 	s.entryEdge = bufs.Resize(s.entryEdge, len(f.Blocks))
 	clear(s.entryEdge)
+	// Let go of the last function's instructions: a block this function
+	// does not reuse would keep alive, for the collector to scan, arrays
+	// that instrBuf has replaced.
+	for _, b := range s.mfBuf.blocks {
+		b.instrs = nil
+	}
 	s.mfBuf = mfunc{name: f.Name, blocks: s.mfBuf.blocks[:0], classes: s.mfBuf.classes[:0]}
 	s.mf = &s.mfBuf
 	s.ints.Reset()
 	s.opnds.Reset()
 	s.flat.used, s.flat2.used = 0, 0
+	// A large function selects about one instruction per two values:
+	// sized so at once, the buffer need not grow through copies that
+	// the collector then scans until they are dropped.
+	if est := n/2 + len(f.Blocks); cap(s.flat.buf) < est {
+		s.flat.buf = make([]instr, 0, est)
+	}
 	if s.layouts == nil {
 		s.layouts = make(map[*ssa.Signature]*CallLayout)
 	}

@@ -9,15 +9,26 @@ import (
 // tupleRegs returns the registers of a call's results, creating them on
 // first reference.
 func (s *isel) tupleRegs(call *ssa.Value) []regalloc.Reg {
-	if regs := s.tuple[call.ID]; regs != nil || call.Sig == nil {
-		return regs
+	if call.Sig == nil {
+		return nil
 	}
-	regs := make([]regalloc.Reg, len(call.Sig.Results))
-	for i, t := range call.Sig.Results {
-		regs[i] = s.newVReg(classOf(t))
+	n := len(call.Sig.Results)
+	if at := int(s.tupleAt[call.ID]) - 1; at >= 0 {
+		return s.resRegs[at : at+n : at+n]
 	}
-	s.tuple[call.ID] = regs
+	regs := s.resultRegs(call.Sig)
+	s.tupleAt[call.ID] = int32(len(s.resRegs)-n) + 1
 	return regs
+}
+
+// resultRegs returns fresh registers for the results of sig, in the
+// function's buffer rather than each in its own allocation.
+func (s *isel) resultRegs(sig *ssa.Signature) []regalloc.Reg {
+	off := len(s.resRegs)
+	for _, t := range sig.Results {
+		s.resRegs = append(s.resRegs, s.newVReg(classOf(t)))
+	}
+	return s.resRegs[off:len(s.resRegs):len(s.resRegs)]
 }
 
 // call selects call, call_indirect and call_builtin.
@@ -64,13 +75,9 @@ func (s *isel) call(v *ssa.Value) {
 			s.storeSlot(realMem(RSP, loc.Offset), a)
 		}
 	}
-	in.fixed = s.fixedUses(args, l.Params, seen)
+	uses := s.fixedUses(args, l.Params, seen)
 	regs := s.callResults(v)
-	for i, loc := range l.Results {
-		if !loc.OnStack() {
-			in.fixed = append(in.fixed, fixedOp(regs[i], rDef, loc.Reg))
-		}
-	}
+	in.fixed = s.withResults(uses, regs, l.Results)
 	s.emit(in)
 	for i, loc := range l.Results {
 		if loc.OnStack() {
@@ -81,16 +88,36 @@ func (s *isel) call(v *ssa.Value) {
 	s.bindResults(v, regs)
 }
 
+// withResults returns a call's fixed uses followed by the definitions of
+// its results passed in registers, in the function's arena: appending to
+// uses would copy them to the heap.
+func (s *isel) withResults(uses []operand, regs []regalloc.Reg, locs []Loc) []operand {
+	n := 0
+	for _, loc := range locs {
+		if !loc.OnStack() {
+			n++
+		}
+	}
+	if n == 0 {
+		return uses
+	}
+	fixed := s.opnds.Take(len(uses) + n)
+	k := copy(fixed, uses)
+	for i, loc := range locs {
+		if !loc.OnStack() {
+			fixed[k] = fixedOp(regs[i], rDef, loc.Reg)
+			k++
+		}
+	}
+	return fixed
+}
+
 // callResults returns fresh registers for a call's results.
 func (s *isel) callResults(v *ssa.Value) []regalloc.Reg {
 	if len(v.Sig.Results) > 1 {
 		return s.tupleRegs(v)
 	}
-	regs := make([]regalloc.Reg, len(v.Sig.Results))
-	for i, t := range v.Sig.Results {
-		regs[i] = s.newVReg(classOf(t))
-	}
-	return regs
+	return s.resultRegs(v.Sig)
 }
 
 // bindResults makes a single-result call's register the value's own.
