@@ -99,6 +99,22 @@ func csPaths(x uint64) uint64 {
 	return csMix(append(csVals(x, 0, 10), csSlowPath(x&511), csSlowPath(x|1024))...)
 }
 
+func csWide(x uint64) uint64 { return csMix(csVals(x, 77, 10)...) }
+
+func csAcrossWide(x uint64) uint64 {
+	v := csVals(x, 0, 10)
+	r1 := csWide(x)
+	r2 := csWide(r1 ^ v[3])
+	return csMix(append(v, r1, r2)...)
+}
+
+func csThroughMid(x uint64) uint64 {
+	v := csVals(x, 0, 10)
+	r1 := csWide(x) + 1
+	r2 := csWide(r1^v[3]) + 1
+	return csMix(append(v, r1, r2)...)
+}
+
 func csLoopCalls(n uint32, x uint64) uint64 {
 	acc := x
 	for i := uint32(0); i < n; i++ {
@@ -171,7 +187,7 @@ func calleeSavedModule(t *testing.T) *wasmc.Module {
 // TestCalleeSaved checks that values live across calls survive: Wasm calls
 // whose callees use the callee-saved registers, host calls, builtins, a
 // trap in a callee, a host function re-entering Wasm, a deep recursion,
-// calls on one path only and in a loop.
+// calls on one path only and in a loop, calls to a leaf with many live values.
 func TestCalleeSaved(t *testing.T) {
 	m := calleeSavedModule(t)
 	ctx := context.Background()
@@ -192,6 +208,8 @@ func TestCalleeSaved(t *testing.T) {
 		check("loop_calls", csLoopCalls(9, x), 9, x)
 		check("across_calls", csAcrossCalls(x), x)
 		check("across_host", csAcrossHost(x), x)
+		check("across_wide", csAcrossWide(x), x)
+		check("through_mid", csThroughMid(x), x)
 	}
 	for i, x := range xs {
 		check("across_builtins", csAcrossBuiltins(x, uint64(1+i), uint64(4+i)), x)

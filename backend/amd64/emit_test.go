@@ -6,7 +6,6 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/ssa"
 )
 
@@ -116,49 +115,5 @@ func TestRegAllocAdapter(t *testing.T) {
 	}
 	if _, _, ok := mf.IsMove(0, 0); ok {
 		t.Error("params reported as a move")
-	}
-}
-
-// TestCalleeSavedRegs checks that a value live across a call takes a
-// callee-saved register, which the function saves below the saved RBP in
-// its prologue and restores before it returns, and that the call clobbers
-// no callee-saved register.
-func TestCalleeSavedRegs(t *testing.T) {
-	f := ssa.NewFunc("keep", 0, sig([]ssa.Type{ssa.I64}, ssa.I64))
-	b := f.NewBlock()
-	x := b.NewParam(ssa.I64)
-	call := b.NewValueAux(ssa.OpCall, ssa.I64, 0, x)
-	call.Sig = sig([]ssa.Type{ssa.I64}, ssa.I64)
-	b.Return(b.NewValue(ssa.OpI64Add, ssa.I64, call, x))
-	code := ops(t, f)
-	if !containsSeq(code, "push rbp", "mov rbp, rsp", "sub rsp, 0x10", "mov qword ptr [rbp-0x8], r8",
-		"mov r8, rax", "call", "lea rax, ptr [rax+r8]", "mov r8, qword ptr [rbp-0x8]", "leave", "ret") {
-		t.Errorf("x kept in r8 across the call, saved and restored:\n%s", strings.Join(code, "\n"))
-	}
-	for _, r := range CalleeSaved {
-		if callClobbers.Has(regalloc.Reg(r)) {
-			t.Errorf("calls clobber callee-saved %v", r)
-		}
-	}
-}
-
-// TestLeafSavesNothing checks that a leaf function with few values uses
-// caller-saved registers only, so it saves and restores nothing.
-func TestLeafSavesNothing(t *testing.T) {
-	f := ssa.NewFunc("leaf", 0, sig([]ssa.Type{ssa.I64, ssa.I64, ssa.I64}, ssa.I64))
-	b := f.NewBlock()
-	x, y, z := b.NewParam(ssa.I64), b.NewParam(ssa.I64), b.NewParam(ssa.I64)
-	m := b.NewValue(ssa.OpI64Mul, ssa.I64, x, y)
-	b.Return(b.NewValue(ssa.OpI64Xor, ssa.I64, b.NewValue(ssa.OpI64Add, ssa.I64, m, z), x))
-	code := ops(t, f)
-	for _, c := range code {
-		for _, r := range CalleeSaved {
-			if strings.Contains(c, strings.ToLower(r.String())) || strings.Contains(c, "[rbp-") {
-				t.Errorf("leaf touches %v or a frame slot: %q\n%s", r, c, strings.Join(code, "\n"))
-			}
-		}
-	}
-	if !containsSeq(code, "push rbp", "mov rbp, rsp", "imul", "lea", "xor", "leave", "ret") {
-		t.Errorf("leaf code:\n%s", strings.Join(code, "\n"))
 	}
 }

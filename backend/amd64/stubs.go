@@ -127,6 +127,9 @@ const calleeArea = (int32(len(CalleeSaved))*8 + 15) &^ 15
 // saveCallee reserves calleeArea below the stub's frame and stores the
 // callee-saved registers there: Go clobbers every register.
 func (a *Asm) saveCallee() {
+	if calleeArea == 0 {
+		return
+	}
 	a.AluI(SUB, S64, RSP, calleeArea)
 	for i, r := range CalleeSaved {
 		a.MovMR(S64, M(RSP, int32(8*i)), r)
@@ -139,7 +142,9 @@ func (a *Asm) restoreCallee() {
 	for i, r := range CalleeSaved {
 		a.MovRM(S64, r, M(RSP, int32(8*i)))
 	}
-	a.AluI(ADD, S64, RSP, calleeArea)
+	if calleeArea != 0 {
+		a.AluI(ADD, S64, RSP, calleeArea)
+	}
 }
 
 // callBack saves R15 as ExecVMCtx, sets CallIndex and calls the runtime's

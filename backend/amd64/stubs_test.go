@@ -28,7 +28,7 @@ func exitReloc(t *testing.T, fc FuncCode, at uint32) {
 
 var smallSig = &wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.F32, wasm.I64, wasm.F64}, Results: []wasm.ValType{wasm.I32, wasm.F64}}
 
-// manySig needs stack parameters (6) and stack results (7).
+// manySig needs stack parameters (4) and stack results (5).
 var manySig = func() *wasm.FuncType {
 	f := &wasm.FuncType{}
 	for range 10 {
@@ -43,23 +43,15 @@ func TestLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.StackParams != 48 || l.StackResults != 56 || l.ArgArea() != 112 {
-		t.Errorf("stack params %d results %d area %d, want 48 56 112", l.StackParams, l.StackResults, l.ArgArea())
+	if l.StackParams != 32 || l.StackResults != 40 || l.ArgArea() != 80 {
+		t.Errorf("stack params %d results %d area %d, want 32 40 80", l.StackParams, l.StackResults, l.ArgArea())
 	}
-	// Six integer registers (the callee-saved R8-R13 carry no values),
-	// eight float registers.
 	wantP := []Loc{{Reg: RAX, Offset: 0}, {Reg: X0, Offset: 0}, {Reg: RBX, Offset: 0}, {Reg: X1, Offset: 0}, {Reg: RCX, Offset: 0}, {Reg: X2, Offset: 0}, {Reg: RDX, Offset: 0}, {Reg: X3, Offset: 0}, {Reg: RSI, Offset: 0}, {Reg: X4, Offset: 0},
-		{Reg: RDI, Offset: 0}, {Reg: X5, Offset: 0}, {Reg: NoReg, Offset: 0}, {Reg: X6, Offset: 0}, {Reg: NoReg, Offset: 8}, {Reg: X7, Offset: 0}, {Reg: NoReg, Offset: 16}, {Reg: NoReg, Offset: 24}, {Reg: NoReg, Offset: 32}, {Reg: NoReg, Offset: 40}}
+		{Reg: RDI, Offset: 0}, {Reg: X5, Offset: 0}, {Reg: R8, Offset: 0}, {Reg: X6, Offset: 0}, {Reg: R9, Offset: 0}, {Reg: X7, Offset: 0}, {Reg: NoReg, Offset: 0}, {Reg: NoReg, Offset: 8}, {Reg: NoReg, Offset: 16}, {Reg: NoReg, Offset: 24}}
 	if !slices.Equal(l.Params, wantP) {
 		t.Errorf("params = %v", l.Params)
 	}
-	wantR := slices.Clone(wantP)
-	for i := range wantR {
-		if wantR[i].OnStack() {
-			wantR[i].Offset += 48 // after the stack parameters
-		}
-	}
-	wantR = append(wantR, Loc{Reg: NoReg, Offset: 96})
+	wantR := append(slices.Clone(wantP[:16]), Loc{Reg: NoReg, Offset: 32}, Loc{Reg: NoReg, Offset: 40}, Loc{Reg: NoReg, Offset: 48}, Loc{Reg: NoReg, Offset: 56}, Loc{Reg: NoReg, Offset: 64})
 	if !slices.Equal(l.Results, wantR) {
 		t.Errorf("results = %v", l.Results)
 	}
@@ -97,14 +89,14 @@ func TestEntryShim(t *testing.T) {
 	fc, err = EntryShim(manySig)
 	lines := stubLines(t, fc, err)
 	for _, want := range []string{
-		"sub rsp, 0x70",                     // 6 stack params + 7 stack results, rounded
+		"sub rsp, 0x50",                     // 4 stack params + 5 stack results, rounded
 		"mov r11d, dword ptr [r14+0x198]",   // param 19 (f32) from the buffer...
-		"mov qword ptr [rsp+0x28], r11",     // ...to the 6th stack slot
+		"mov qword ptr [rsp+0x18], r11",     // ...to the 4th stack slot
 		"movss xmm7, dword ptr [r14+0x178]", // param 15 in X7
-		"mov r11, qword ptr [rsp+0x60]",     // result 20 (funcref), 7th stack result
+		"mov r11, qword ptr [rsp+0x40]",     // result 20 (funcref), 5th stack result
 		"mov qword ptr [r14+0x1a0], r11",    // stored to slot 20
 		"movd r11d, xmm7",                   // result 15
-		"mov r11d, edi",                     // result 10, zero-extended
+		"mov r11d, r9d",                     // result 14, zero-extended
 		"call qword ptr [r14+0x50]",
 	} {
 		if !slices.Contains(lines, want) {
@@ -118,12 +110,6 @@ func TestHostStub(t *testing.T) {
 	checkLines(t, "host stub", stubLines(t, fc, err), `
 		push rbp
 		mov rbp, rsp
-		sub rsp, 0x30
-		mov qword ptr [rsp], r8
-		mov qword ptr [rsp+0x8], r9
-		mov qword ptr [rsp+0x10], r10
-		mov qword ptr [rsp+0x18], r12
-		mov qword ptr [rsp+0x20], r13
 		mov r11d, eax
 		mov qword ptr [r14+0x100], r11
 		movd r11d, xmm0
@@ -133,12 +119,6 @@ func TestHostStub(t *testing.T) {
 		mov qword ptr [r14+0x48], r15
 		mov dword ptr [r14+0x34], 0x3
 		call qword ptr [r14+0x60]
-		mov r8, qword ptr [rsp]
-		mov r9, qword ptr [rsp+0x8]
-		mov r10, qword ptr [rsp+0x10]
-		mov r12, qword ptr [rsp+0x18]
-		mov r13, qword ptr [rsp+0x20]
-		add rsp, 0x30
 		mov eax, dword ptr [r14+0x100]
 		movsd xmm0, qword ptr [r14+0x108]
 		mov r15, qword ptr [r14+0x48]
@@ -151,10 +131,10 @@ func TestHostStub(t *testing.T) {
 	fc, err = HostStub(manySig, 1)
 	lines := stubLines(t, fc, err)
 	for _, want := range []string{
-		"mov r11d, dword ptr [rbp+0x38]",    // 6th stack param, from the caller's frame
+		"mov r11d, dword ptr [rbp+0x28]",    // 4th stack param, from the caller's frame
 		"mov qword ptr [r14+0x198], r11",    // to slot 19
 		"mov r11, qword ptr [r14+0x1a0]",    // result 20 from the buffer...
-		"mov qword ptr [rsp+0x70], r11",     // ...to the caller's 7th stack result
+		"mov qword ptr [rsp+0x50], r11",     // ...to the caller's 5th stack result
 		"movss xmm7, dword ptr [r14+0x178]", // result 15
 		"mov dword ptr [r14+0x34], 0x1",
 	} {
@@ -169,21 +149,9 @@ func TestFixedStubs(t *testing.T) {
 	checkLines(t, "builtin stub", stubLines(t, fc, err), `
 		push rbp
 		mov rbp, rsp
-		sub rsp, 0x30
-		mov qword ptr [rsp], r8
-		mov qword ptr [rsp+0x8], r9
-		mov qword ptr [rsp+0x10], r10
-		mov qword ptr [rsp+0x18], r12
-		mov qword ptr [rsp+0x20], r13
 		mov qword ptr [r14+0x48], r15
 		mov dword ptr [r14+0x34], -0x7ffffffa
 		call qword ptr [r14+0x60]
-		mov r8, qword ptr [rsp]
-		mov r9, qword ptr [rsp+0x8]
-		mov r10, qword ptr [rsp+0x10]
-		mov r12, qword ptr [rsp+0x18]
-		mov r13, qword ptr [rsp+0x20]
-		add rsp, 0x30
 		mov r15, qword ptr [r14+0x48]
 		pop rbp
 		ret
