@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/ssa"
@@ -77,7 +78,7 @@ func (s *isel) call(v *ssa.Value) {
 	}
 	uses := s.fixedUses(args, l.Params, seen)
 	regs := s.callResults(v)
-	in.fixed = s.withResults(uses, regs, l.Results)
+	in.fixed = mach.WithResults(&s.opnds, uses, regs, l.Results, resultDef)
 	s.emit(in)
 	for i, loc := range l.Results {
 		if loc.OnStack() {
@@ -86,30 +87,6 @@ func (s *isel) call(v *ssa.Value) {
 	}
 	s.mf.outArea = max(s.mf.outArea, l.ArgArea())
 	s.bindResults(v, regs)
-}
-
-// withResults returns a call's fixed uses followed by the definitions of
-// its results passed in registers, in the function's arena: appending to
-// uses would copy them to the heap.
-func (s *isel) withResults(uses []operand, regs []regalloc.Reg, locs []Loc) []operand {
-	n := 0
-	for _, loc := range locs {
-		if !loc.OnStack() {
-			n++
-		}
-	}
-	if n == 0 {
-		return uses
-	}
-	fixed := s.opnds.Take(len(uses) + n)
-	k := copy(fixed, uses)
-	for i, loc := range locs {
-		if !loc.OnStack() {
-			fixed[k] = fixedOp(regs[i], rDef, loc.Reg)
-			k++
-		}
-	}
-	return fixed
 }
 
 // callResults returns fresh registers for a call's results.
@@ -153,3 +130,6 @@ func (s *isel) callBuiltin(v *ssa.Value) {
 	}
 	s.bindResults(v, regs)
 }
+
+// resultDef is the fixed definition of a call result in register r.
+func resultDef(v regalloc.Reg, r Reg) operand { return fixedOp(v, rDef, r) }

@@ -1,5 +1,7 @@
 package mach
 
+import "github.com/wasmc/wasmc/regalloc"
+
 // Arena hands out small slices (branch targets, fixed operands) for one
 // function at a time from large chunks, so that selecting a function does
 // not allocate once the chunks have grown; Reset recycles them for the
@@ -74,4 +76,28 @@ func (a *Arena[T]) Copy(xs ...T) []T {
 	s := a.Take(len(xs))
 	copy(s, xs)
 	return s
+}
+
+// WithResults returns a call's fixed uses followed by def(regs[i], reg)
+// for each result i passed in a register, in a (appending to uses would
+// copy them to the heap); uses itself when no result is in a register.
+func WithResults[T any, R Register](a *Arena[T], uses []T, regs []regalloc.Reg, locs []Loc[R], def func(regalloc.Reg, R) T) []T {
+	n := 0
+	for _, loc := range locs {
+		if !loc.OnStack() {
+			n++
+		}
+	}
+	if n == 0 {
+		return uses
+	}
+	fixed := a.Take(len(uses) + n)
+	k := copy(fixed, uses)
+	for i, loc := range locs {
+		if !loc.OnStack() {
+			fixed[k] = def(regs[i], loc.Reg)
+			k++
+		}
+	}
+	return fixed
 }
