@@ -29,16 +29,12 @@ import (
 // br_table rely on it.
 
 type isel struct {
-	f     *ssa.Func
-	mf    *mfunc
-	cur   *mblock
-	vregs []regalloc.Reg // by value ID
-	// tupleAt[id] is 1 + the offset in resRegs of the registers of call
-	// id's results once made, or 0: indices, for the collector not to
-	// scan a slice per value.
-	tupleAt []int32
-	resRegs []regalloc.Reg // calls' result registers
-	fold    []bool         // by value ID: code emitted by the single user
+	f       *ssa.Func
+	mf      *mfunc
+	cur     *mblock
+	vregs   []regalloc.Reg   // by value ID
+	results mach.CallResults // calls' result registers
+	fold    []bool           // by value ID: code emitted by the single user
 	// entryEdge[b] is the edge whose moves go at the start of mblock b.
 	entryEdge []*ssa.Edge
 	blockOf   []int // SSA block ID -> mblock index
@@ -116,9 +112,7 @@ func (s *isel) reset(f *ssa.Func) {
 	for i := range s.vregs {
 		s.vregs[i] = regalloc.NoReg
 	}
-	s.tupleAt = bufs.Resize(s.tupleAt, n)
-	clear(s.tupleAt)
-	s.resRegs = s.resRegs[:0]
+	s.results.Reset(n)
 	s.fold = bufs.Resize(s.fold, n)
 	clear(s.fold)
 	s.blockOf = bufs.Resize(s.blockOf, f.NumBlocks())

@@ -13,24 +13,16 @@ func (s *isel) tupleRegs(call *ssa.Value) []regalloc.Reg {
 	if call.Sig == nil {
 		return nil
 	}
-	n := len(call.Sig.Results)
-	if at := int(s.tupleAt[call.ID]) - 1; at >= 0 {
-		return s.resRegs[at : at+n : at+n]
-	}
-	regs := s.resultRegs(call.Sig)
-	s.tupleAt[call.ID] = int32(len(s.resRegs)-n) + 1
-	return regs
+	return s.results.Of(call.ID, call.Sig.Results, s.typedVReg)
 }
 
-// resultRegs returns fresh registers for the results of sig, in the
-// function's buffer rather than each in its own allocation.
+// resultRegs returns fresh registers for the results of sig.
 func (s *isel) resultRegs(sig *ssa.Signature) []regalloc.Reg {
-	off := len(s.resRegs)
-	for _, t := range sig.Results {
-		s.resRegs = append(s.resRegs, s.newVReg(classOf(t)))
-	}
-	return s.resRegs[off:len(s.resRegs):len(s.resRegs)]
+	return s.results.Fresh(sig.Results, s.typedVReg)
 }
+
+// typedVReg returns a new virtual register for a value of type t.
+func (s *isel) typedVReg(t ssa.Type) regalloc.Reg { return s.newVReg(classOf(t)) }
 
 // call selects call, call_indirect and call_builtin.
 func (s *isel) call(v *ssa.Value) {
