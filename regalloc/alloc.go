@@ -49,11 +49,13 @@ type allocator struct {
 	slotBlock []int32 // block of each slot
 	seen      []int32 // per block, 1 + the last block that listed it as a successor
 
-	opStart []int32   // per slot, first operand index; len slots+1
-	ops     []Operand // all operands
-	ids     []int32   // dense id of each operand, -1 if not tracked
-	moveOf  []int32   // per slot, index into moves or -1
-	moves   []moveInstr
+	opStart   []int32   // per slot, first operand index; len slots+1
+	ops       []Operand // all operands
+	ids       []int32   // dense id of each operand, -1 if not tracked
+	moveOf    []int32   // per slot, index into moves or -1
+	moves     []moveInstr
+	coalMoves []coalMove // coalesceOrder's buffers
+	coalOrder []int32
 
 	regClass [FirstVirtual]int8 // class of an allocatable register, -1 if not allocatable
 	regIdx   [FirstVirtual]int8 // index in Allocatable[class]
@@ -116,6 +118,9 @@ type allocator struct {
 	// lastStart[c][b] is the latest block at or before b whose start has
 	// reload cost at most c (see reloadPos).
 	lastStart [][]int32
+	// outerBefore[b] and outerAfter[b] are the nearest blocks laid out
+	// before and after b that are less deeply nested (-1, nb if none).
+	outerBefore, outerAfter []int32
 
 	// result state: the pieces of representative id, in order, are
 	// chainIvs[chainOff[id]:chainOff[id+1]]; pieces holds their starts,

@@ -1,6 +1,10 @@
 package regalloc
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
 
 // coalesceLimit bounds the ranges of a merged interval so that repeated
 // merging stays linear in function size.
@@ -30,7 +34,8 @@ func (a *allocator) coalesce() {
 		a.members[i] = int32(i)
 	}
 	merged := false
-	for _, mv := range a.moves {
+	for _, k := range a.coalesceOrder() {
+		mv := a.moves[k]
 		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
 		if d < 0 || s < 0 {
 			continue
@@ -65,6 +70,52 @@ func (a *allocator) coalesce() {
 			}
 		}
 	}
+}
+
+// coalesceOrder lists the virtual-to-virtual moves heaviest first. A pair
+// of values joined by several moves (the edges into a join block that
+// pass one value) weighs the sum of their loop-depth weights, so that the
+// merges that save the most executed copies are made before others they
+// would exclude; ties keep code order.
+func (a *allocator) coalesceOrder() []int32 {
+	ms := a.coalMoves[:0]
+	for k, mv := range a.moves {
+		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
+		if d < 0 || s < 0 || d == s {
+			continue
+		}
+		w := weights[a.depth[a.slotBlock[mv.slot]]]
+		ms = append(ms, coalMove{pair: uint64(d)<<32 | uint64(uint32(s)), k: int32(k), w: w})
+	}
+	slices.SortFunc(ms, func(x, y coalMove) int { return cmp.Compare(x.pair, y.pair) })
+	for i := 0; i < len(ms); {
+		j, sum := i, 0.0
+		for ; j < len(ms) && ms[j].pair == ms[i].pair; j++ {
+			sum += ms[j].w
+		}
+		for ; i < j; i++ {
+			ms[i].w = sum
+		}
+	}
+	slices.SortFunc(ms, func(x, y coalMove) int {
+		if c := cmp.Compare(y.w, x.w); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.k, y.k)
+	})
+	order := a.coalOrder[:0]
+	for _, m := range ms {
+		order = append(order, m.k)
+	}
+	a.coalMoves, a.coalOrder = ms, order
+	return order
+}
+
+// coalMove is a move weighed for coalescing.
+type coalMove struct {
+	pair uint64 // dense ids of dst and src
+	k    int32  // index in moves
+	w    float64
 }
 
 // mergeMemberUses gives each representative the uses of every value

@@ -38,6 +38,7 @@ type interval struct {
 	next   *interval
 	seq    int32 // heap tie-break
 	cur    int32 // scan cursor: no range before it ends after the scan position
+	reload bool  // queued by toStack to reload the value for a use
 }
 
 func (it *interval) start() int32 { return it.st }

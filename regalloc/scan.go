@@ -25,6 +25,7 @@ func (a *allocator) scan() error {
 	a.wtBuf = reuse(a.wtBuf, n)
 	a.blockBuf = reuse(a.blockBuf, n)
 	a.buildStartCosts()
+	a.buildLoopBounds()
 	for a.err == nil {
 		// The next interval: from the sorted initial ones, or the heap
 		// of pieces split off since.
@@ -51,6 +52,9 @@ func (a *allocator) scan() error {
 		}
 		cur.done = true
 		if cur.reg != NoReg {
+			if cur.reload {
+				a.stackAfterUses(cur)
+			}
 			a.active = append(a.active, cur)
 		}
 	}
@@ -360,10 +364,80 @@ func (a *allocator) toStack(it *interval, p int32) {
 	g := a.reloadPos(p, hi)
 	if g <= s.start() {
 		s.done = false
+		s.reload = true
 		a.heap.push(s)
 		return
 	}
-	a.heap.push(a.split(s, g))
+	r := a.split(s, g)
+	r.reload = true
+	a.heap.push(r)
+}
+
+// stackAfterUses sends a reloaded piece back to the stack after a use that
+// needs the register when no further use does, or when the next one lies
+// beyond the end of the loop the piece was reloaded in. The slot still
+// holds the value, so the rest costs nothing there, while in a register it
+// would cost a load on every edge into it from where the value is on the
+// stack and a store on the back edge to a header that keeps it spilled.
+func (a *allocator) stackAfterUses(it *interval) {
+	bs := a.slotBlock[it.start()/4]
+	for i, u := range it.uses {
+		if !u.need {
+			continue
+		}
+		next := maxPos
+		for _, w := range it.uses[i+1:] {
+			if w.need {
+				next = w.pos
+				break
+			}
+		}
+		cut := u.pos&^3 + 4
+		if cut >= it.end() {
+			return
+		}
+		bu := a.slotBlock[u.pos/4]
+		if bs == a.outerBefore[bu]+1 && it.start() == 4*a.hdr[bs] {
+			// Reloaded on entry to u's loop: the back edge finds the
+			// value in the register only if the piece keeps it.
+			return
+		}
+		if next == maxPos || a.depth[bu] > 0 && bs > a.outerBefore[bu] && a.outerAfter[bu] <= a.slotBlock[next/4] {
+			a.toStack(it, cut)
+			return
+		}
+	}
+}
+
+// buildLoopBounds sets, for each block, the last block laid out before it
+// and the first after it that are less deeply nested: the bounds of the
+// stretch of its innermost loop around it.
+func (a *allocator) buildLoopBounds() {
+	a.outerBefore = reuse(a.outerBefore, a.nb)
+	a.outerAfter = reuse(a.outerAfter, a.nb)
+	st := a.work[:0]
+	for b := 0; b < a.nb; b++ {
+		for len(st) > 0 && a.depth[st[len(st)-1]] >= a.depth[b] {
+			st = st[:len(st)-1]
+		}
+		a.outerBefore[b] = -1
+		if len(st) > 0 {
+			a.outerBefore[b] = st[len(st)-1]
+		}
+		st = append(st, int32(b))
+	}
+	st = st[:0]
+	for b := a.nb - 1; b >= 0; b-- {
+		for len(st) > 0 && a.depth[st[len(st)-1]] >= a.depth[b] {
+			st = st[:len(st)-1]
+		}
+		a.outerAfter[b] = int32(a.nb)
+		if len(st) > 0 {
+			a.outerAfter[b] = st[len(st)-1]
+		}
+		st = append(st, int32(b))
+	}
+	a.work = st
 }
 
 // buildStartCosts prepares reloadPos: the cost of splitting at the start
