@@ -347,7 +347,11 @@ func (e *emitter) instr(in *instr) {
 			a.AluI(CMP, in.size, in.r(0), int32(in.args[1].imm))
 		}
 	case mTest:
-		a.Test(in.size, in.r(0), in.r(1))
+		if in.args[1].kind == kImm {
+			a.TestI(in.size, in.r(0), int32(in.args[1].imm))
+		} else {
+			a.Test(in.size, in.r(0), in.r(1))
+		}
 	case mUcom:
 		a.SSE(pick(in.size, UCOMISS, UCOMISD), in.r(0), in.r(1))
 	case mSetcc:

@@ -41,7 +41,7 @@ func (s *isel) foldInto(u *ssa.Value) {
 	case ssa.OpSelect:
 		cond = u.Args[2]
 	}
-	if cond != nil && isCompare(cond.Op) && s.foldable(cond, u) {
+	if cond != nil && (isCompare(cond.Op) || cond.Op == ssa.OpI32And) && s.foldable(cond, u) {
 		s.fold[cond.ID] = true
 	}
 	s.foldArith(u)
@@ -82,6 +82,11 @@ func (s *isel) foldArith(u *ssa.Value) {
 				}
 				return
 			}
+		}
+	case u.Op == ssa.OpI32Eqz || u.Op == ssa.OpI64Eqz:
+		// eqz(x & y) is a test of x against y.
+		if x := u.Args[0]; (x.Op == ssa.OpI32And || x.Op == ssa.OpI64And) && s.foldable(x, u) {
+			s.fold[x.ID] = true
 		}
 	case isCompare(u.Op) && len(u.Args) == 2 && !u.Args[0].Type.IsFloat():
 		for _, x := range u.Args {
@@ -156,15 +161,34 @@ func (s *isel) flags(v *ssa.Value) cc {
 	if s.fold[v.ID] && isCompare(v.Op) {
 		return s.compare(v)
 	}
+	if s.fold[v.ID] && v.Op == ssa.OpI32And {
+		s.testAnd(v)
+		return cc(CondNE)
+	}
 	r := s.reg(v)
 	s.emitOp(mTest, S32, regOp(r, rUse), regOp(r, rUse))
 	return cc(CondNE)
+}
+
+// testAnd sets the flags from and v without computing it: test x, y (or
+// an immediate), which also spares the copy a two-address and needs.
+func (s *isel) testAnd(v *ssa.Value) {
+	x, y := v.Args[0], v.Args[1]
+	sz := sizeOf(v.Type)
+	if _, ok := constImm(x, sz); ok {
+		x, y = y, x
+	}
+	s.emitOp(mTest, sz, regOp(s.reg(x), rUse), s.src(y, sz))
 }
 
 // compare emits the flag-setting instruction of comparison v.
 func (s *isel) compare(v *ssa.Value) cc {
 	switch v.Op {
 	case ssa.OpI32Eqz, ssa.OpI64Eqz:
+		if x := v.Args[0]; s.fold[x.ID] {
+			s.testAnd(x)
+			return cc(CondE)
+		}
 		r := s.reg(v.Args[0])
 		s.emitOp(mTest, sizeOf(v.Args[0].Type), regOp(r, rUse), regOp(r, rUse))
 		return cc(CondE)

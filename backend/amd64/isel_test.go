@@ -279,3 +279,37 @@ b0:
   xor.64 +v7, v6
   ret.8 v7@rax`)
 }
+
+func TestIselTestAnd(t *testing.T) {
+	// br_if (x & 3) and eqz (x & y) set the flags with test: no copy, no
+	// and. An and used twice is computed.
+	f := ssa.NewFunc("testand", 0, sig([]ssa.Type{ssa.I32, ssa.I64, ssa.I64}, ssa.I32))
+	b0, b1, b2, b3 := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	x, y, z := b0.NewParam(ssa.I32), b0.NewParam(ssa.I64), b0.NewParam(ssa.I64)
+	m := b0.NewValue(ssa.OpI32And, ssa.I32, b0.NewValueAux(ssa.OpConstI32, ssa.I32, 3), x)
+	b0.BrIf(m, ssa.Edge{Block: b1}, ssa.Edge{Block: b2})
+	b1.Return(b1.NewValueAux(ssa.OpConstI32, ssa.I32, 7))
+	e := b2.NewValue(ssa.OpI64Eqz, ssa.I32, b2.NewValue(ssa.OpI64And, ssa.I64, y, z))
+	b2.BrIf(e, ssa.Edge{Block: b1}, ssa.Edge{Block: b3})
+	w := b3.NewValue(ssa.OpI32And, ssa.I32, x, b3.NewValueAux(ssa.OpConstI32, ssa.I32, 12))
+	b3.Return(b3.NewValue(ssa.OpI32Add, ssa.I32, w, b3.NewValue(ssa.OpI32Eqz, ssa.I32, w)))
+	wantListing(t, listing(t, f), `
+selected testand:
+b0:
+  params.64 =v0@rax, =v1@rbx, =v2@rcx
+  test.32 v0, $3
+  br.ne.8 -> b1 b2
+b1: ; preds [0 2]
+  movimm.32 =v3, $7
+  ret.8 v3@rax
+b2: ; preds [0]
+  test.64 v1, v2
+  br.e.8 -> b1 b3
+b3: ; preds [2]
+  mov.64 =v4, v0
+  and.32 +v4, $12
+  test.32 v4, v4
+  setcc.e.32 =v5
+  lea.32 =v6, [v4+v5*1]
+  ret.8 v6@rax`)
+}
