@@ -443,3 +443,44 @@ b3:
 		t.Errorf("no stores, but v1 and v3 live across the call\n%s", dumpAlloc(f, a))
 	}
 }
+
+func TestCoalesceHeaviestPairFirst(t *testing.T) {
+	// Three edges into b8 pass v1 as v3, one passes v5, and v1 lives on
+	// in b4 after v5 is made, so v3 can join only one of them: v1, whose
+	// copies run on three edges. Those three copies become nothing.
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  mov v2 r1
+  brlt v1 v2 -> b4 b1
+b1:
+  brlt v2 v1 -> b5 b2
+b2:
+  brlt v1 v1 -> b6 b3
+b3:
+  jmp -> b7
+b4:
+  add v5 v1 v2
+  out v1
+  mov v3 v5
+  jmp -> b8
+b5:
+  mov v3 v1
+  jmp -> b8
+b6:
+  mov v3 v1
+  jmp -> b8
+b7:
+  mov v3 v1
+  jmp -> b8
+b8:
+  add v6 v3 v2
+  ret v6
+`)
+	a := checkToy(t, f, toyInfo(4, 1))
+	for _, b := range []int{5, 6, 7} {
+		if d, s := a.Reg(b, 0, 0), a.Reg(b, 0, 1); d != s {
+			t.Errorf("b%d: copy of v1 into v3 is %v <- %v, want one register\n%s", b, d, s, dumpAlloc(f, a))
+		}
+	}
+}
