@@ -381,16 +381,22 @@ func (a *allocator) toStack(it *interval, p int32) {
 // stack and a store on the back edge to a header that keeps it spilled.
 func (a *allocator) stackAfterUses(it *interval) {
 	bs := a.slotBlock[it.start()/4]
-	for i, u := range it.uses {
+	// Pieces of one value share the tail of its use list: looking at a
+	// bounded prefix keeps a value reloaded many times linear.
+	uses := it.uses[:min(len(it.uses), stackAfterUsesWindow)]
+	for i, u := range uses {
 		if !u.need {
 			continue
 		}
 		next := maxPos
-		for _, w := range it.uses[i+1:] {
+		for _, w := range uses[i+1:] {
 			if w.need {
 				next = w.pos
 				break
 			}
+		}
+		if next == maxPos && len(uses) < len(it.uses) {
+			return // undecided within the window
 		}
 		cut := u.pos&^3 + 4
 		if cut >= it.end() {
@@ -408,6 +414,9 @@ func (a *allocator) stackAfterUses(it *interval) {
 		}
 	}
 }
+
+// stackAfterUsesWindow bounds the uses stackAfterUses looks at.
+const stackAfterUsesWindow = 64
 
 // buildLoopBounds sets, for each block, the last block laid out before it
 // and the first after it that are less deeply nested: the bounds of the
