@@ -55,7 +55,9 @@ type allocator struct {
 	moveOf    []int32   // per slot, index into moves or -1
 	moves     []moveInstr
 	coalMoves []coalMove // coalesceOrder's buffers
-	coalOrder []int32
+	coalOrder []coalMove
+	coalSums  []pairSum
+	coalKeys  []uint64
 
 	regClass [FirstVirtual]int8 // class of an allocatable register, -1 if not allocatable
 	regIdx   [FirstVirtual]int8 // index in Allocatable[class]

@@ -1,7 +1,8 @@
 package regalloc
 
 import (
-	"cmp"
+	"math"
+	"math/bits"
 	"slices"
 	"sort"
 )
@@ -34,13 +35,8 @@ func (a *allocator) coalesce() {
 		a.members[i] = int32(i)
 	}
 	merged := false
-	for _, k := range a.coalesceOrder() {
-		mv := a.moves[k]
-		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
-		if d < 0 || s < 0 {
-			continue
-		}
-		d, s = a.find(d), a.find(s)
+	for _, mv := range a.coalesceOrder() {
+		d, s := a.find(mv.d), a.find(mv.s)
 		x, y := a.ivs[d], a.ivs[s]
 		if d == s || x == nil || y == nil || x.class != y.class {
 			continue
@@ -76,46 +72,74 @@ func (a *allocator) coalesce() {
 // of values joined by several moves (the edges into a join block that
 // pass one value) weighs the sum of their loop-depth weights, so that the
 // merges that save the most executed copies are made before others they
-// would exclude; ties keep code order.
-func (a *allocator) coalesceOrder() []int32 {
+// would exclude; ties keep code order. Sums go through a hash table and
+// the order through one sort of packed integer keys: this runs on every
+// function and a comparison closure over structs cost twice as much.
+func (a *allocator) coalesceOrder() []coalMove {
 	ms := a.coalMoves[:0]
-	for k, mv := range a.moves {
+	for _, mv := range a.moves {
 		d, s := a.lookupV(mv.dst), a.lookupV(mv.src)
 		if d < 0 || s < 0 || d == s {
 			continue
 		}
-		w := weights[a.depth[a.slotBlock[mv.slot]]]
-		ms = append(ms, coalMove{pair: uint64(d)<<32 | uint64(uint32(s)), k: int32(k), w: w})
+		w := intWeights[a.depth[a.slotBlock[mv.slot]]]
+		ms = append(ms, coalMove{d: d, s: s, w: w})
 	}
-	slices.SortFunc(ms, func(x, y coalMove) int { return cmp.Compare(x.pair, y.pair) })
-	for i := 0; i < len(ms); {
-		j, sum := i, 0.0
-		for ; j < len(ms) && ms[j].pair == ms[i].pair; j++ {
-			sum += ms[j].w
-		}
-		for ; i < j; i++ {
-			ms[i].w = sum
+	a.coalMoves = ms
+	if len(ms) == 0 {
+		return ms
+	}
+	// Open addressing, at most half full; a zero key is free (d != s, so
+	// no pair packs to zero).
+	size := 1 << bits.Len(uint(2*len(ms)))
+	shift := 64 - uint(bits.TrailingZeros(uint(size)))
+	tab := reuse(a.coalSums, size)
+	slot := func(pair uint64) *pairSum {
+		for i := (pair * 0x9e3779b97f4a7c15) >> shift; ; i = (i + 1) & uint64(size-1) {
+			if e := &tab[i]; e.pair == pair || e.pair == 0 {
+				e.pair = pair
+				return e
+			}
 		}
 	}
-	slices.SortFunc(ms, func(x, y coalMove) int {
-		if c := cmp.Compare(y.w, x.w); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.k, y.k)
-	})
-	order := a.coalOrder[:0]
 	for _, m := range ms {
-		order = append(order, m.k)
+		slot(m.pair()).sum += m.w
 	}
-	a.coalMoves, a.coalOrder = ms, order
+	// Heaviest first (complemented weight; float32 bits order positive
+	// numbers), then code order (index in ms).
+	keys := reuse(a.coalKeys, len(ms))
+	for i := range ms {
+		ms[i].w = slot(ms[i].pair()).sum
+		keys[i] = uint64(^math.Float32bits(float32(ms[i].w)))<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	order := a.coalOrder[:0]
+	for _, k := range keys {
+		order = append(order, ms[uint32(k)])
+	}
+	a.coalSums, a.coalKeys, a.coalOrder = tab, keys, order
 	return order
 }
 
-// coalMove is a move weighed for coalescing.
+// intWeights are weights as integers, so that sums are exact.
+var intWeights = func() (w [maxDepth + 1]uint64) {
+	for d, f := range weights {
+		w[d] = uint64(f)
+	}
+	return w
+}()
+
+// coalMove is a move weighed for coalescing: the dense ids of its sides.
 type coalMove struct {
-	pair uint64 // dense ids of dst and src
-	k    int32  // index in moves
-	w    float64
+	d, s int32
+	w    uint64
+}
+
+func (m coalMove) pair() uint64 { return uint64(m.d)<<32 | uint64(uint32(m.s)) }
+
+// pairSum is an entry of coalesceOrder's table of weights per pair.
+type pairSum struct {
+	pair, sum uint64
 }
 
 // mergeMemberUses gives each representative the uses of every value
