@@ -192,12 +192,13 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
+	boundAt    int // offset of the last label bound, -1 for none
 }
 
 type yieldSite struct{ call, back Label }
 
 // NewAsm returns an empty assembler.
-func NewAsm() *Asm { return &Asm{} }
+func NewAsm() *Asm { return &Asm{boundAt: -1} }
 
 // Bytes returns the code emitted so far (label references may be unresolved
 // before Finish).
@@ -234,7 +235,12 @@ func (a *Asm) Bind(l Label) {
 		return
 	}
 	a.labels[l] = len(a.buf)
+	a.boundAt = len(a.buf)
 }
+
+// LabelHere reports whether a label is bound at the current offset: code
+// that jumps there may arrive with other flags and registers.
+func (a *Asm) LabelHere() bool { return a.boundAt == len(a.buf) }
 
 // LabelOffset returns the offset l is bound to, or -1.
 func (a *Asm) LabelOffset(l Label) int {

@@ -30,6 +30,53 @@ type emitter struct {
 	slow                          []slowCheck // out-of-line halves of mBoundsChk
 	fixed                         []operand   // resolve's copy of the instruction's fixed operands
 	edited                        []bool      // computeJumps
+	zf                            zeroFlag    // what ZF holds after the last instruction
+	testNext                      Reg         // register the next instruction tests against zero, or NoReg
+	testNextSize                  Size
+}
+
+// zeroFlag records that the instruction ending at offset end left ZF set
+// exactly when register reg (at size) is zero, so that an mTestZero of reg
+// right after it, with no label between, need not be encoded. Matching
+// offsets is what makes it safe: any other code emitted in between,
+// flag-setting or not, moves the offset on.
+type zeroFlag struct {
+	end  int
+	reg  Reg
+	size Size
+}
+
+// setsZero notes that the instruction emitted from offset start set ZF
+// from reg; nothing is noted if it emitted no code.
+func (e *emitter) setsZero(start int, reg Reg, s Size) {
+	if end := e.a.Len(); end > start {
+		e.zf = zeroFlag{end, reg, s}
+	}
+}
+
+// hasZero reports whether ZF already says whether reg (at size s) is zero.
+func (e *emitter) hasZero(reg Reg, s Size) bool {
+	return e.zf.end == e.a.Len() && e.zf.reg == reg && e.zf.size == s && !e.a.LabelHere()
+}
+
+// zeroTestAfter returns the register and size that instruction i+1 of
+// block b tests against zero (mTestZero) when no allocator edit comes
+// between the two, else NoReg: lea then adds instead, setting ZF for it.
+// pending are the edits not yet emitted.
+func (e *emitter) zeroTestAfter(blk *mblock, b, i int, pending []regalloc.Edit) (Reg, Size) {
+	if i+1 >= len(blk.instrs) || blk.instrs[i+1].op != mTestZero {
+		return NoReg, 0
+	}
+	if len(pending) > 0 {
+		if p := pending[0].Pos; int(p.Block) == b && (int(p.Instr) == i && p.After || int(p.Instr) == i+1 && !p.After) {
+			return NoReg, 0
+		}
+	}
+	var t instr
+	if e.resolve(&t, &blk.instrs[i+1], b, i+1) != nil {
+		return NoReg, 0
+	}
+	return t.r(0), t.size
 }
 
 // encode emits the machine code of mf with allocation alloc.
@@ -40,7 +87,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // encode is the function encode with e's buffers (labels, spill and jump
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
-	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1,
+	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1, zf: zeroFlag{end: -1},
 		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
 	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
@@ -98,6 +145,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 			if err := e.resolve(in, in, b, i); err != nil {
 				return FuncCode{}, err
 			}
+			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
 			e.instr(in)
 			e.noteWrites(b, i, in)
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
@@ -262,6 +310,7 @@ var shiftOps = map[mop]ShiftOp{mShl: SHL, mShr: SHR, mSar: SAR, mRol: ROL, mRor:
 // instr emits one resolved instruction.
 func (e *emitter) instr(in *instr) {
 	a := e.a
+	start := a.Len()
 	switch in.op {
 	case mMov:
 		if in.r(0) != in.r(1) {
@@ -288,7 +337,13 @@ func (e *emitter) instr(in *instr) {
 			a.MovMR(in.size, in.m(0), in.r(1))
 		}
 	case mLea:
-		a.Lea(in.size, in.r(0), in.m(1))
+		if m := in.m(1); m.Base == in.r(0) && m.Index == NoReg && e.testNext == in.r(0) && e.testNextSize == in.size {
+			// r = r + disp, then tested: add sets the flags the test would.
+			a.AluI(ADD, in.size, in.r(0), m.Disp)
+			e.setsZero(start, in.r(0), in.size)
+		} else {
+			a.Lea(in.size, in.r(0), in.m(1))
+		}
 	case mAdd, mSub, mAnd, mOr, mXor:
 		if in.args[1].kind == kMem {
 			a.AluRM(aluOps[in.op], in.size, in.r(0), in.m(1))
@@ -297,6 +352,7 @@ func (e *emitter) instr(in *instr) {
 		} else {
 			a.Alu(aluOps[in.op], in.size, in.r(0), in.r(1))
 		}
+		e.setsZero(start, in.r(0), in.size)
 	case mImul:
 		if in.args[1].kind == kMem {
 			a.ImulM(in.size, in.r(0), in.m(1))
@@ -309,6 +365,7 @@ func (e *emitter) instr(in *instr) {
 		a.ImulI(in.size, in.r(0), in.r(1), int32(in.args[2].imm))
 	case mNeg:
 		a.Neg(in.size, in.r(0))
+		e.setsZero(start, in.r(0), in.size)
 	case mShl, mShr, mSar, mRol, mRor:
 		if in.args[1].kind == kImm {
 			a.ShiftI(shiftOps[in.op], in.size, in.r(0), uint8(in.args[1].imm))
@@ -345,6 +402,10 @@ func (e *emitter) instr(in *instr) {
 			a.Test(in.size, in.r(0), in.r(0))
 		default:
 			a.AluI(CMP, in.size, in.r(0), int32(in.args[1].imm))
+		}
+	case mTestZero:
+		if !e.hasZero(in.r(0), in.size) {
+			a.Test(in.size, in.r(0), in.r(0))
 		}
 	case mTest:
 		if in.args[1].kind == kImm {

@@ -117,3 +117,38 @@ func TestRegAllocAdapter(t *testing.T) {
 		t.Error("params reported as a move")
 	}
 }
+
+func TestEmitZeroTestFromArithmetic(t *testing.T) {
+	// do { acc ^= n; n -= 1 } while (n != 0): the flags of the sub (or of
+	// the add a lea becomes) answer the loop's branch; no test.
+	f := ssa.NewFunc("countdown", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	b0, head, exit := f.NewBlock(), f.NewBlock(), f.NewBlock()
+	n0, acc0 := b0.NewParam(ssa.I32), b0.NewParam(ssa.I32)
+	b0.Jump(head, n0, acc0)
+	n, acc := head.NewParam(ssa.I32), head.NewParam(ssa.I32)
+	head.LoopHeader = true
+	acc1 := head.NewValue(ssa.OpI32Xor, ssa.I32, acc, n)
+	n1 := head.NewValue(ssa.OpI32Sub, ssa.I32, n, head.NewValueAux(ssa.OpConstI32, ssa.I32, 1))
+	head.BrIf(n1, ssa.Edge{Block: head, Args: []*ssa.Value{n1, acc1}}, ssa.Edge{Block: exit})
+	exit.Return(acc1)
+	code := ops(t, f)
+	if containsSeq(code, "test") || !containsSeq(code, "xor", "sub", "jnz") {
+		t.Errorf("countdown code: want the branch on the flags of the arithmetic, no test:\n%s", strings.Join(code, "\n"))
+	}
+
+	// A value tested where two paths join: the label between the sub and
+	// the test (the other path arrives with other flags) keeps the test.
+	g := ssa.NewFunc("join", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	c0, c1, c2, c3, c4 := g.NewBlock(), g.NewBlock(), g.NewBlock(), g.NewBlock(), g.NewBlock()
+	x, y := c0.NewParam(ssa.I32), c0.NewParam(ssa.I32)
+	c0.BrIf(y, ssa.Edge{Block: c1}, ssa.Edge{Block: c2, Args: []*ssa.Value{x}})
+	c1.Jump(c2, c1.NewValue(ssa.OpI32Sub, ssa.I32, x, y))
+	v := c2.NewParam(ssa.I32)
+	c2.BrIf(v, ssa.Edge{Block: c3}, ssa.Edge{Block: c4})
+	c3.Return(c3.NewValueAux(ssa.OpConstI32, ssa.I32, 1))
+	c4.Return(v)
+	code = ops(t, g)
+	if !containsSeq(code, "sub", "test", "jz") {
+		t.Errorf("join code: want the test kept after the join:\n%s", strings.Join(code, "\n"))
+	}
+}

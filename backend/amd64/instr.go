@@ -51,9 +51,12 @@ const (
 	mCmp    // flags = a - b (a reg or mem, b reg, imm or mem; at most one mem)
 	mLeaCmp // flags = (address of mem a, in the scratch register) - b: an add folded into a compare
 	mTest   // flags = a & b
-	mUcom   // flags = ucomis a, b (size S32: f32, S64: f64)
-	mSetcc  // dst = cond ? 1 : 0 (32-bit)
-	mCmov   // dst = cond ? src : dst
+	// flags = a & a, read only as E or NE (a == 0): the emitter drops it
+	// when the instruction just before left ZF from a (see zeroFlag).
+	mTestZero
+	mUcom  // flags = ucomis a, b (size S32: f32, S64: f64)
+	mSetcc // dst = cond ? 1 : 0 (32-bit)
+	mCmov  // dst = cond ? src : dst
 	// Floating point (size S32: f32, S64: f64).
 	mFMov     // dst = src (copy; coalescable)
 	mFConst   // dst = float with bits imm
@@ -104,7 +107,7 @@ var mopNames = [numMops]string{
 	mNeg: "neg", mShl: "shl", mShr: "shr", mSar: "sar", mRol: "rol", mRor: "ror",
 	mDivS: "divs", mDivU: "divu", mRemS: "rems", mRemU: "remu",
 	mLzcnt: "lzcnt", mTzcnt: "tzcnt", mPopcnt: "popcnt",
-	mCmp: "cmp", mLeaCmp: "leacmp", mTest: "test", mUcom: "ucomis", mSetcc: "setcc", mCmov: "cmov",
+	mCmp: "cmp", mLeaCmp: "leacmp", mTest: "test", mTestZero: "testz", mUcom: "ucomis", mSetcc: "setcc", mCmov: "cmov",
 	mFMov: "fmov", mFConst: "fconst", mFLoad: "fload", mFStore: "fstore",
 	mFAdd: "fadd", mFSub: "fsub", mFMul: "fmul", mFDiv: "fdiv", mFSqrt: "fsqrt",
 	mFMin: "fmin", mFMax: "fmax", mFRound: "fround", mFAbs: "fabs", mFNeg: "fneg",

@@ -165,8 +165,7 @@ func (s *isel) flags(v *ssa.Value) cc {
 		s.testAnd(v)
 		return cc(CondNE)
 	}
-	r := s.reg(v)
-	s.emitOp(mTest, S32, regOp(r, rUse), regOp(r, rUse))
+	s.emitOp(mTestZero, S32, regOp(s.reg(v), rUse))
 	return cc(CondNE)
 }
 
@@ -189,8 +188,7 @@ func (s *isel) compare(v *ssa.Value) cc {
 			s.testAnd(x)
 			return cc(CondE)
 		}
-		r := s.reg(v.Args[0])
-		s.emitOp(mTest, sizeOf(v.Args[0].Type), regOp(r, rUse), regOp(r, rUse))
+		s.emitOp(mTestZero, sizeOf(v.Args[0].Type), regOp(s.reg(v.Args[0]), rUse))
 		return cc(CondE)
 	}
 	a, b := v.Args[0], v.Args[1]

@@ -148,7 +148,7 @@ b0:
   jmp.8 -> b1
 b1: ; preds [0 2] ; loop depth 1
   intcheck.8
-  test.32 v5, v5
+  testz.32 v5
   br.e.8 -> b3 b2
 b2: ; preds [1] ; loop depth 1
   mov.64 =v6, v5
@@ -308,7 +308,7 @@ b2: ; preds [0]
 b3: ; preds [2]
   mov.64 =v4, v0
   and.32 +v4, $12
-  test.32 v4, v4
+  testz.32 v4
   setcc.e.32 =v5
   lea.32 =v6, [v4+v5*1]
   ret.8 v6@rax`)
