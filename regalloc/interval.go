@@ -107,6 +107,17 @@ func (it *interval) nextRegUse(p int32) (int32, uint8) {
 	return maxPos, 0
 }
 
+// lastRegUseBefore returns the position of its last use before p that
+// needs the register, or -1.
+func (it *interval) lastRegUseBefore(p int32) int32 {
+	for i := it.useAfter(p) - 1; i >= 0; i-- {
+		if it.uses[i].need {
+			return it.uses[i].pos
+		}
+	}
+	return -1
+}
+
 // regUseIn reports whether the value needs its register in [lo, hi).
 func (it *interval) regUseIn(lo, hi int32) bool {
 	p, _ := it.nextRegUse(lo)

@@ -223,9 +223,38 @@ func (a *allocator) tryFree(cur *interval) bool {
 	if kind == cutNone {
 		return false
 	}
+	lu := cur.lastRegUseBefore(at)
+	if lu < start {
+		// Nothing needs the register before it is taken: holding it would
+		// only cost a move into it on the way in (a load on each edge into
+		// a loop header whose call then clobbers it) and out again.
+		a.toStack(cur, start)
+		return true
+	}
 	cur.reg = regs[best]
+	if h := a.reloadPos(lu, at&^3); h < at&^3 {
+		// The register is taken inside a loop the value entered unused:
+		// leave it for the stack at the loop's start, so that the back
+		// edge does not load it into a register for nothing.
+		a.toStack(cur, h)
+		return true
+	}
 	a.cut(cur, kind, at)
 	return true
+}
+
+// spillPos is where it, holding its register, goes to the stack when the
+// register is taken at p: at p, or at the start of the outermost loop
+// around p that it entered without needing the register since.
+func (a *allocator) spillPos(it *interval, p int32) int32 {
+	lu := it.lastRegUseBefore(p)
+	if lu < it.start() {
+		return p
+	}
+	if h := a.reloadPos(lu, p&^3); h < p&^3 {
+		return h
+	}
+	return p
 }
 
 // allocBlocked handles cur when no register is free at its start: either
@@ -300,7 +329,7 @@ func (a *allocator) allocBlocked(cur *interval) error {
 	cur.reg = r
 	for _, it := range a.active {
 		if it.class == cur.class && it.reg == r {
-			a.toStack(it, pos)
+			a.toStack(it, a.spillPos(it, pos))
 		}
 	}
 	for _, it := range near {
