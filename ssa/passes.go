@@ -26,6 +26,7 @@ var Passes = []Pass{
 	{"constfold", constFold, false},
 	{"blockparams", removeRedundantParams, true},
 	{"simplify", simplify, true},
+	{"divconst", divConst, true},
 	{"licm", licm, false}, // before gvn, which merges what it hoists
 	{"gvn", gvn, true},
 	{"bounds", boundsChecks, true},
