@@ -276,7 +276,7 @@ func (a *allocator) allocBlocked(cur *interval) error {
 	}
 	for _, it := range a.active {
 		if it.class == cur.class {
-			nu, d := it.nextRegUse(pos)
+			nu, d := a.loopNextUse(it, pos)
 			if nu < ng {
 				nu = pos
 			}
@@ -287,7 +287,7 @@ func (a *allocator) allocBlocked(cur *interval) error {
 	near := a.inactiveBefore(cur.class, pos, end)
 	for _, it := range near {
 		if intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
-			nu, d := it.nextRegUse(pos)
+			nu, d := a.loopNextUse(it, pos)
 			note(it, nu, d)
 		}
 	}
@@ -343,6 +343,37 @@ func (a *allocator) allocBlocked(cur *interval) error {
 		a.cut(cur, kind, at)
 	}
 	return nil
+}
+
+// loopNextUse is where it needs its register next after pos, for choosing
+// whom to spill. A value that entered the innermost loop around pos in its
+// register, used it there before pos and lives on past the loop's end is
+// needed again when the loop comes round, at the latest: its next use in
+// layout order may lie far beyond the loop, and spilling it would reload it
+// on every iteration.
+func (a *allocator) loopNextUse(it *interval, pos int32) (int32, uint8) {
+	nu, d := it.nextRegUse(pos)
+	b := a.slotBlock[pos/4]
+	if a.depth[b] == 0 {
+		return nu, d
+	}
+	start := 4 * a.hdr[a.outerBefore[b]+1]
+	end := a.loopEnd(b)
+	if nu <= end || it.start() > start || it.end() < end {
+		return nu, d
+	}
+	if u, _ := it.nextRegUse(start); u < pos {
+		return end, a.depth[b]
+	}
+	return nu, d
+}
+
+// loopEnd is the first position after the innermost loop around block b.
+func (a *allocator) loopEnd(b int32) int32 {
+	if ob := a.outerAfter[b]; ob < int32(a.nb) {
+		return 4 * a.hdr[ob]
+	}
+	return a.blockEnd(int32(a.nb - 1))
 }
 
 // planCut decides how it, holding a register from its start, gives it up
