@@ -48,8 +48,10 @@ func codeBytes(bin []byte) (int, error) {
 }
 
 // compileOne compiles (or, for wasmc-load, loads a native object) once in
-// a fresh process and prints the seconds it took; the parent reads the
-// process's peak RSS.
+// a fresh process and prints the seconds it took and the CPU seconds the
+// process spent meanwhile (all threads: with parallel compilation the
+// ratio shows how much the cores helped); the parent reads the process's
+// peak RSS.
 func compileOne(args []string) int {
 	if len(args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: benchrun compile-one wasmc|wazero|wasmc-load FILE")
@@ -61,6 +63,7 @@ func compileOne(args []string) int {
 		return 1
 	}
 	ctx := context.Background()
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	switch args[0] {
 	case "wasmc":
@@ -73,16 +76,27 @@ func compileOne(args []string) int {
 		err = fmt.Errorf("unknown engine %q", args[0])
 	}
 	secs := time.Since(start).Seconds()
+	cpu := cpuSeconds() - cpu0
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Println(secs)
+	fmt.Println(secs, cpu)
 	return 0
+}
+
+// cpuSeconds is the user and system time of this process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 type compileStat struct {
 	secs   []float64
+	cpu    []float64
 	rssKiB int64
 	err    string
 }
@@ -142,12 +156,19 @@ func compileSuite(args []string) int {
 					st.err = err.Error()
 					continue
 				}
-				secs, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
-				if err != nil {
-					st.err = err.Error()
+				f := strings.Fields(string(out))
+				if len(f) != 2 {
+					st.err = fmt.Sprintf("compile-one printed %q", out)
+					continue
+				}
+				secs, err := strconv.ParseFloat(f[0], 64)
+				cpu, err2 := strconv.ParseFloat(f[1], 64)
+				if err != nil || err2 != nil {
+					st.err = fmt.Sprintf("compile-one printed %q", out)
 					continue
 				}
 				st.secs = append(st.secs, secs)
+				st.cpu = append(st.cpu, cpu)
 				// This child's own peak; Maxrss is in KiB on Linux.
 				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > st.rssKiB {
 					st.rssKiB = ru.Maxrss
@@ -162,8 +183,8 @@ func compileSuite(args []string) int {
 func compileReport(mods []string, stats map[string]map[string]*compileStat, rounds int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Median of %d interleaved runs, each in a fresh process (GOMAXPROCS = cores).\n\n", rounds)
-	b.WriteString("| module | code bytes | wasmc compile s (MB/s) | wazero compile s (MB/s) | speed-up | wasmc object load s | wasmc peak RSS MiB | wazero peak RSS MiB |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| module | code bytes | wasmc compile s (MB/s) | wazero compile s (MB/s) | speed-up | wasmc CPU s | wazero CPU s | wasmc object load s | wasmc peak RSS MiB | wazero peak RSS MiB |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, m := range mods {
 		bin, err := os.ReadFile(m)
 		n := 0
@@ -187,6 +208,12 @@ func compileReport(mods []string, stats map[string]map[string]*compileStat, roun
 		wc, wt := cell("wasmc")
 		zc, zt := cell("wazero")
 		lc, _ := cell("wasmc-load")
+		cpu := func(k string) string {
+			if st := stats[m][k]; st != nil && st.err == "" && len(st.cpu) > 0 {
+				return fmt.Sprintf("%.3f", median(st.cpu))
+			}
+			return "-"
+		}
 		speed := "-"
 		if wt > 0 && zt > 0 {
 			speed = fmt.Sprintf("%.2fx", zt/wt)
@@ -197,7 +224,7 @@ func compileReport(mods []string, stats map[string]map[string]*compileStat, roun
 			}
 			return "-"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s |\n", filepath.Base(m), n, wc, zc, speed, lc, rss("wasmc"), rss("wazero"))
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", filepath.Base(m), n, wc, zc, speed, cpu("wasmc"), cpu("wazero"), lc, rss("wasmc"), rss("wazero"))
 	}
 	return b.String()
 }
