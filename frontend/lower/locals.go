@@ -247,14 +247,21 @@ func (l *Builder) seal(b *ssa.Block) {
 
 // defTable maps (block, local) keys to values: an open-addressing table
 // that reset empties in constant time (slots of older generations are
-// empty), so that it keeps its size from one function to the next. Slots
+// empty), so that it keeps its storage from one function to the next. Slots
 // hold value IDs: 16 bytes, and nothing for the garbage collector to scan.
+//
+// Each function starts on a small prefix of the storage that grows with
+// its keys: probes into a table sized for the largest function so far
+// would miss the cache on every lookup of a small one (they cost more than
+// the rest of SSA construction on brotli).
 type defTable struct {
 	f     *ssa.Func // whose IDs the slots hold: set with each function
-	slots []defSlot
-	shift uint // 64 - log2(len(slots)): hashes take the product's top bits
+	slots []defSlot // storage; the table is slots[:size]
+	size  int       // a power of two, or 0 before the first put
+	shift uint      // 64 - log2(size): hashes take the product's top bits
 	gen   uint32
 	n     int
+	moved []defSlot // grow's buffer
 }
 
 type defSlot struct {
@@ -263,13 +270,27 @@ type defSlot struct {
 	id  ssa.ID
 }
 
+// defTableMin is the size a function starts with: 4 KiB.
+const defTableMin = 256
+
 func (t *defTable) reset() {
-	t.gen++
 	t.n = 0
+	t.nextGen()
+	t.setSize(min(len(t.slots), defTableMin))
+}
+
+// nextGen empties the table.
+func (t *defTable) nextGen() {
+	t.gen++
 	if t.gen == 0 { // wrapped: old stamps would look current
 		clear(t.slots)
 		t.gen = 1
 	}
+}
+
+func (t *defTable) setSize(n int) {
+	t.size = n
+	t.shift = uint(64 - bits.TrailingZeros(uint(n)))
 }
 
 func (t *defTable) hash(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
@@ -283,10 +304,10 @@ func (t *defTable) get(key uint64) *ssa.Value {
 
 // lookup returns the ID of key's value, or -1.
 func (t *defTable) lookup(key uint64) ssa.ID {
-	if len(t.slots) == 0 {
+	if t.size == 0 {
 		return -1
 	}
-	mask := uint64(len(t.slots) - 1)
+	mask := uint64(t.size - 1)
 	for i := t.hash(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.gen != t.gen {
@@ -300,14 +321,14 @@ func (t *defTable) lookup(key uint64) ssa.ID {
 
 // put maps key to v, which is not nil.
 func (t *defTable) put(key uint64, v *ssa.Value) {
-	if 2*(t.n+1) > len(t.slots) {
+	if 2*(t.n+1) > t.size {
 		t.grow()
 	}
 	t.set(key, v.ID)
 }
 
 func (t *defTable) set(key uint64, id ssa.ID) {
-	mask := uint64(len(t.slots) - 1)
+	mask := uint64(t.size - 1)
 	for i := t.hash(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.gen != t.gen {
@@ -322,16 +343,23 @@ func (t *defTable) set(key uint64, id ssa.ID) {
 	}
 }
 
+// grow doubles the table, in its storage while that is large enough.
 func (t *defTable) grow() {
-	old := t.slots
-	t.slots = make([]defSlot, max(2*len(old), 1024))
-	t.shift = uint(64 - bits.TrailingZeros(uint(len(t.slots))))
-	gen := t.gen
-	t.gen, t.n = 1, 0
-	for _, s := range old {
-		if s.gen == gen {
-			t.set(s.key, s.id)
+	t.moved = t.moved[:0]
+	for _, s := range t.slots[:t.size] {
+		if s.gen == t.gen {
+			t.moved = append(t.moved, s)
 		}
+	}
+	n := max(2*t.size, defTableMin)
+	if n > len(t.slots) {
+		t.slots = make([]defSlot, n) // gen 0 everywhere: empty
+	}
+	t.nextGen() // the entries move: empty the larger prefix first
+	t.setSize(n)
+	t.n = 0
+	for _, s := range t.moved {
+		t.set(s.key, s.id)
 	}
 }
 
