@@ -250,10 +250,10 @@ func (l *Builder) seal(b *ssa.Block) {
 // empty), so that it keeps its storage from one function to the next. Slots
 // hold value IDs: 16 bytes, and nothing for the garbage collector to scan.
 //
-// Each function starts on a small prefix of the storage that grows with
-// its keys: probes into a table sized for the largest function so far
-// would miss the cache on every lookup of a small one (they cost more than
-// the rest of SSA construction on brotli).
+// Each function starts on a prefix of the storage sized for its body (see
+// start), which grows with its keys: probes into a table sized for the
+// largest function so far would miss the cache on every lookup of a small
+// one (they cost more than the rest of SSA construction on brotli).
 type defTable struct {
 	f     *ssa.Func // whose IDs the slots hold: set with each function
 	slots []defSlot // storage; the table is slots[:size]
@@ -270,13 +270,30 @@ type defSlot struct {
 	id  ssa.ID
 }
 
-// defTableMin is the size a function starts with: 4 KiB.
-const defTableMin = 256
+// defTableMin and defTableMax bound the size a function starts with:
+// 4 KiB and 1 MiB.
+const (
+	defTableMin = 256
+	defTableMax = 1 << 16
+)
 
 func (t *defTable) reset() {
 	t.n = 0
 	t.nextGen()
 	t.setSize(min(len(t.slots), defTableMin))
+}
+
+// start sizes the empty table for a function body of n bytes. Functions
+// of brotli, zstd and sqlite make a key per 4 bytes of body at the median
+// and one per 2 at the 75th percentile: a table of n slots, half full,
+// rarely has to grow.
+func (t *defTable) start(n int) {
+	size := max(defTableMin, min(defTableMax, 1<<bits.Len(uint(n))))
+	if size > len(t.slots) {
+		t.slots = make([]defSlot, size)
+		t.nextGen()
+	}
+	t.setSize(size)
 }
 
 // nextGen empties the table.

@@ -163,6 +163,7 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 	l.f.Sig = l.sig(m.Funcs[def])
 	code := &m.Codes[def]
 	l.code = code
+	l.defs.start(len(code.Body))
 	if err := l.setupLocals(code); err != nil {
 		return nil, err
 	}
