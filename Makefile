@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./frontend/binary
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./frontend/validate
 	$(GO) test -run '^$$' -fuzz '^FuzzParseModule$$' -fuzztime $(FUZZTIME) ./frontend/text
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./backend
 
 # Go standard library tests built for GOOS=wasip1, run under wasmc: each
 # package from its .wasm (go test -exec) and from a native object compiled
