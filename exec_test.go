@@ -139,6 +139,25 @@ func TestDeadline(t *testing.T) {
 	}
 }
 
+// TestDeadlineStopsRecursion: a recursion that would run for ages in a
+// shallow stack (fib without memo, one frame per level) has no loop to
+// check at; the check at entry of recursive functions stops it.
+func TestDeadlineStopsRecursion(t *testing.T) {
+	r, _ := newRuntime(t)
+	m := instantiate(t, r, "", []byte(`(module
+  (func $fib (export "fib") (param i64) (result i64)
+    (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+      (then (local.get 0))
+      (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                     (call $fib (i64.sub (local.get 0) (i64.const 2))))))))`))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := m.ExportedFunction("fib").Call(ctx, 90)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("fib(90) with a 20 ms deadline: %v", err)
+	}
+}
+
 func TestDeepRecursionExhaustsStack(t *testing.T) {
 	r, ctx := newRuntime(t)
 	m := instantiate(t, r, "", []byte(`(module

@@ -42,6 +42,7 @@ func CompileOptions(m *wasm.Module, features wasm.Features, arch string, opts Op
 		return nil, err
 	}
 	layout := abi.NewLayout(m)
+	checks := entryChecks(m)
 	n := len(m.Funcs)
 	order := bySize(m)
 	units := make([]Unit, n)
@@ -73,7 +74,7 @@ func CompileOptions(m *wasm.Module, features wasm.Features, arch string, opts Op
 				if int64(i) > firstErr.Load() {
 					continue
 				}
-				units[i], errs[i] = compileOne(cf, b, m, features, m.NumImportedFuncs+uint32(i), nil)
+				units[i], errs[i] = compileOne(cf, b, m, features, m.NumImportedFuncs+uint32(i), checks, nil)
 				for errs[i] != nil {
 					cur := firstErr.Load()
 					if int64(i) >= cur || firstErr.CompareAndSwap(cur, int64(i)) {
@@ -160,21 +161,24 @@ func CompileFunc(m *wasm.Module, features wasm.Features, arch string, funcIndex 
 	st := &FuncStages{}
 	b := lower.NewBuilder(m, abi.NewLayout(m))
 	b.SetOptions(Defaults.lower())
-	if _, err := compileOne(t.NewCompiler(), b, m, features, funcIndex, st); err != nil {
+	if _, err := compileOne(t.NewCompiler(), b, m, features, funcIndex, entryChecks(m), st); err != nil {
 		return st, err
 	}
 	return st, nil
 }
 
-// compileOne lowers, optimizes and compiles one function; with st it
-// records each stage's text.
-func compileOne(cf FuncCompiler, b *lower.Builder, m *wasm.Module, features wasm.Features, idx uint32, st *FuncStages) (Unit, error) {
+// compileOne lowers, optimizes and compiles one function; checks are
+// entryChecks' answers; with st it records each stage's text.
+func compileOne(cf FuncCompiler, b *lower.Builder, m *wasm.Module, features wasm.Features, idx uint32, checks []bool, st *FuncStages) (Unit, error) {
 	f, err := b.Function(idx)
 	if err != nil {
 		if extra := features &^ lower.Features; extra != 0 {
 			return nil, fmt.Errorf("wasmc: compiling function %d: %w (the module was validated with %v, which the compiler does not support yet)", idx, err, extra)
 		}
 		return nil, fmt.Errorf("wasmc: compiling function %d: %w", idx, err)
+	}
+	if k := int(idx - m.NumImportedFuncs); k < len(checks) {
+		f.NoEntryCheck = !checks[k]
 	}
 	var listing *strings.Builder
 	if st != nil {

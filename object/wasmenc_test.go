@@ -12,7 +12,8 @@ import (
 
 // normalize clears what an object does not keep or keeps differently:
 // offsets into the original binary, function bodies (only their number
-// counts), custom sections other than the name section, and the empty
+// counts) and the calls validation found in them (compiled code has used
+// them), custom sections other than the name section, and the empty
 // slices (an empty section and no section, an empty supertype list and
 // none, mean the same).
 func normalize(m *wasm.Module) {
@@ -35,6 +36,7 @@ func normalize(m *wasm.Module) {
 	for i := range m.Codes {
 		m.Codes[i] = wasm.Code{}
 	}
+	m.Calls = nil
 	var customs []wasm.Custom
 	for _, c := range m.Customs {
 		if c.Name == "name" {

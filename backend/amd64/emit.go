@@ -117,7 +117,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	for range mf.blocks {
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	e.a.PrologueCheck(e.frame, mf.makesCalls())
+	e.a.PrologueCheck(e.frame, !mf.noEntryCheck && mf.makesCalls())
 	for k, r := range e.saved {
 		e.a.MovMR(S64, M(RBP, -8*int32(k+1)), r)
 	}

@@ -14,9 +14,12 @@ type mblock struct {
 // mfunc is a function after instruction selection. It implements
 // regalloc.Func.
 type mfunc struct {
-	name    string
-	blocks  []*mblock
-	classes []regalloc.Class // class of virtual register FirstVirtual+i
+	name string
+	// noEntryCheck: the prologue needs no preemption check even if the
+	// function calls (ssa.Func.NoEntryCheck).
+	noEntryCheck bool
+	blocks       []*mblock
+	classes      []regalloc.Class // class of virtual register FirstVirtual+i
 	// outArea is the largest outgoing argument/result area of a call.
 	outArea int32
 	// asm, when set, is the assembler to encode with (a Compiler's, reused).

@@ -17,9 +17,8 @@ func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
 func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true) }
 
 // PrologueCheck is Prologue with the interrupt check only when check is
-// set. A function that calls no function needs none: its loop headers
-// check, so it runs a bounded stretch between checks, and unbounded
-// recursion needs calls, whose callers keep the check.
+// set: only functions a cycle of calls may pass through need it
+// (backend/entrycheck.go); loop headers check on their own.
 func (a *Asm) PrologueCheck(frameSize int32, check bool) {
 	frame := FrameSize(frameSize)
 	a.Push(RBP)

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -23,6 +24,7 @@ const chunksPerWorker = 8
 // lowest-indexed invalid function, as a sequential loop would report.
 func (c *moduleCtx) validateBodies() error {
 	codes := c.m.Codes
+	c.m.Calls = make([]wasm.FuncCalls, len(codes)) // each body fills its own
 	total := 0
 	for i := range codes {
 		total += len(codes[i].Body)
@@ -112,6 +114,7 @@ func (c *moduleCtx) validateRange(lo, hi int, failed *atomic.Int64, chunk int64)
 		if err := v.validateFunc(c.m.NumImportedFuncs+uint32(i), code); err != nil {
 			return err
 		}
+		c.m.Calls[i] = wasm.FuncCalls{Direct: slices.Clone(v.calls), Unknown: v.unknown}
 	}
 	return nil
 }

@@ -41,6 +41,10 @@ type funcValidator struct {
 	want2      [2]wasm.ValType
 	constRes   [1]wasm.ValType
 	scratch    []wasm.ValType
+
+	// The calls of the body, for wasm.Module.Calls.
+	calls   []uint32
+	unknown bool
 }
 
 var validatorPool = sync.Pool{New: func() any { return new(funcValidator) }}
@@ -63,6 +67,7 @@ func (v *funcValidator) reset(c *moduleCtx, code []byte, base uint32) {
 	}
 	v.vals = v.vals[:0]
 	v.ctrls = v.ctrls[:0]
+	v.calls, v.unknown = v.calls[:0], false
 	v.arena = v.arena[:0]
 	v.inits = v.inits[:0]
 	v.locals = v.locals[:0]
@@ -242,6 +247,9 @@ func (v *funcValidator) step(in *wasm.Instr) error {
 	case 0xd0, 0xd1, 0xd2, 0xd3, 0xd4:
 		return v.stepRef(in)
 	case 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6:
+		if in.Op >= 0xe3 { // resume, resume_throw(_ref), switch: run unknown code
+			v.unknown = true
+		}
 		return v.stepCont(in)
 	}
 	return v.malformedf(in.Offset, "illegal opcode %s", in.Op)

@@ -257,11 +257,13 @@ func (v *funcValidator) stepCall(in *wasm.Instr) error {
 		if uint64(in.Index) >= uint64(len(v.c.funcs)) {
 			return v.failf(off, "unknown function %d", in.Index)
 		}
+		v.calls = append(v.calls, in.Index)
 		var err error
 		if ft, err = v.funcType(v.c.funcs[in.Index], off); err != nil {
 			return err
 		}
 	case 0x11, 0x13: // call_indirect return_call_indirect
+		v.unknown = true
 		if uint64(in.Index2) >= uint64(len(v.c.tables)) {
 			return v.failf(off, "unknown table %d", in.Index2)
 		}
@@ -277,6 +279,7 @@ func (v *funcValidator) stepCall(in *wasm.Instr) error {
 			return err
 		}
 	case 0x14, 0x15: // call_ref return_call_ref
+		v.unknown = true
 		var err error
 		if ft, err = v.funcType(in.Index, off); err != nil {
 			return err

@@ -25,6 +25,17 @@ type Module struct {
 
 	NumImportedFuncs, NumImportedTables, NumImportedMemories uint32
 	NumImportedGlobals, NumImportedTags                      uint32
+
+	// Calls is what validation learned of each defined function's calls
+	// (one per Codes entry), for the compiler's call graph; nil until the
+	// module is validated.
+	Calls []FuncCalls
+}
+
+// FuncCalls are the calls a function body makes.
+type FuncCalls struct {
+	Direct  []uint32 // function indices of call and return_call, in order, repeats included
+	Unknown bool     // a call whose callee is not known: call_indirect, call_ref, resume, switch...
 }
 
 // ExternKind is the kind of an import or export.
