@@ -1,13 +1,12 @@
-package backend
+//go:build amd64 || arm64
+
+package backend_test
 
 import (
 	"slices"
 	"testing"
 
-	"github.com/wasmc/wasmc/frontend/binary"
-	"github.com/wasmc/wasmc/frontend/text"
-	"github.com/wasmc/wasmc/frontend/validate"
-	"github.com/wasmc/wasmc/frontend/wasm"
+	"github.com/wasmc/wasmc/backend"
 )
 
 func TestEntryChecks(t *testing.T) {
@@ -23,18 +22,7 @@ func TestEntryChecks(t *testing.T) {
   (func $middle (call $ping) (call $chain))          ;; 5: on the cycle, and calls out of it
   (func $indirect (call_indirect (type $t) (i32.const 0))) ;; 6: unknown callee
   (func $caller (call $indirect) (call $self)))      ;; 7: calls into cycles, is on none`
-	bin, err := text.ParseModule([]byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := binary.Decode(bin, wasm.V2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := validate.Module(m, wasm.V2); err != nil {
-		t.Fatal(err)
-	}
-	got := entryChecks(m)
+	got := backend.EntryChecks(compileWAT(t, src))
 	want := []bool{false, false, true, true, true, true, true, false}
 	if !slices.Equal(got, want) {
 		t.Errorf("entry checks %v, want %v", got, want)
@@ -50,7 +38,7 @@ func TestCyclicLongChain(t *testing.T) {
 		from, to = append(from, int32(i)), append(to, int32(i+1))
 	}
 	from, to = append(from, int32(n-1)), append(to, int32(n-10))
-	got := cyclic(n, from, to)
+	got := backend.Cyclic(n, from, to)
 	slices.Sort(got)
 	if len(got) != 10 || got[0] != int32(n-10) || got[9] != int32(n-1) {
 		t.Errorf("cyclic: %d nodes from %v", len(got), got[:min(len(got), 3)])

@@ -1,0 +1,7 @@
+package backend
+
+// For the external tests.
+var (
+	EntryChecks = entryChecks
+	Cyclic      = cyclic
+)
