@@ -223,8 +223,7 @@ func (a *allocator) tryFree(cur *interval) bool {
 	if kind == cutNone {
 		return false
 	}
-	lu := cur.lastRegUseBefore(at)
-	if lu < start {
+	if !cur.regUseIn(start, at) {
 		// Nothing needs the register before it is taken: holding it would
 		// only cost a move into it on the way in (a load on each edge into
 		// a loop header whose call then clobbers it) and out again.
@@ -232,7 +231,7 @@ func (a *allocator) tryFree(cur *interval) bool {
 		return true
 	}
 	cur.reg = regs[best]
-	if h := a.reloadPos(lu, at&^3); h < at&^3 {
+	if h := a.spillPos(cur, at); h != at {
 		// The register is taken inside a loop the value entered unused:
 		// leave it for the stack at the loop's start, so that the back
 		// edge does not load it into a register for nothing.
