@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/wasmc/wasmc/internal/bufs"
 )
 
 // Conventions the allocator relies on beyond the Func documentation:
@@ -226,7 +228,7 @@ func (a *allocator) reset(f Func, info *RegInfo) {
 // is large enough.
 func reuse[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]T, n, n+n/4)
+		return bufs.Zeroed[T](n + n/4)[:n]
 	}
 	s = s[:n]
 	clear(s)
@@ -265,7 +267,7 @@ func (a *allocator) newInterval() *interval {
 		a.ivUsed = 0
 	}
 	if a.ivChunk == len(a.ivChunks) {
-		a.ivChunks = append(a.ivChunks, make([]interval, chunk))
+		a.ivChunks = append(a.ivChunks, bufs.Zeroed[interval](chunk))
 	}
 	it := &a.ivChunks[a.ivChunk][a.ivUsed]
 	a.ivUsed++
@@ -279,7 +281,7 @@ func (a *allocator) newInterval() *interval {
 // the arena a worker keeps soon fits whole functions.
 func take[T any](arena *[]T, n int) []T {
 	if len(*arena)+n > cap(*arena) {
-		*arena = make([]T, 0, max(n, 2*cap(*arena), 1024))
+		*arena = bufs.Zeroed[T](max(n, 2*cap(*arena), 1024))[:0]
 	}
 	l := len(*arena)
 	*arena = (*arena)[:l+n]

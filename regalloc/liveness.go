@@ -1,9 +1,10 @@
 package regalloc
 
 import (
-	"github.com/wasmc/wasmc/internal/bufs"
 	"math/bits"
 	"slices"
+
+	"github.com/wasmc/wasmc/internal/bufs"
 )
 
 // sparseSet is a set of small integers with O(1) add, remove, test and
@@ -17,7 +18,7 @@ type sparseSet struct {
 // entries of sparse are harmless.
 func (s *sparseSet) init(n int) {
 	if cap(s.sparse) < n {
-		s.sparse = make([]int32, n, n+n/4)
+		s.sparse = bufs.Zeroed[int32](n + n/4)[:n]
 	}
 	s.sparse = s.sparse[:n]
 	s.dense = s.dense[:0]

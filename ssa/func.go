@@ -1,6 +1,10 @@
 package ssa
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/wasmc/wasmc/internal/bufs"
+)
 
 // ID numbers values and blocks within a function, densely from 0 (for
 // side tables indexed by ID).
@@ -210,7 +214,7 @@ func (f *Func) nextSlab() {
 		if f.slab > 0 {
 			n = min(2*len(f.slabs[f.slab-1]), 1024)
 		}
-		f.slabs = append(f.slabs, make([]Value, n))
+		f.slabs = append(f.slabs, bufs.Zeroed[Value](n))
 	}
 	f.cur = f.slabs[f.slab][:0]
 }

@@ -122,7 +122,7 @@ func (t *valueTable) init(n int) {
 		size *= 2
 	}
 	if len(t.heads) < size {
-		t.heads = make([]int32, size)
+		t.heads = bufs.Zeroed[int32](size)
 	}
 	t.mask = uint32(size - 1)
 	t.ents = t.ents[:0]

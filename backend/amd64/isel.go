@@ -133,7 +133,7 @@ func (s *isel) reset(f *ssa.Func) {
 	// sized so at once, the buffer need not grow through copies that
 	// the collector then scans until they are dropped.
 	if est := n/2 + len(f.Blocks); cap(s.flat.buf) < est {
-		s.flat.buf = make([]instr, 0, est)
+		s.flat.buf = bufs.Zeroed[instr](est)[:0]
 	}
 	if s.layouts == nil {
 		s.layouts = make(map[*ssa.Signature]*CallLayout)
@@ -174,7 +174,7 @@ func (ib *instrBuf) close(in []instr) []instr {
 	if ib.used < cap(ib.buf) && &in[0] == &ib.buf[:ib.used+1][ib.used] {
 		ib.used += len(in)
 	} else {
-		ib.buf = make([]instr, 0, max(2*cap(ib.buf), 4*len(in), 256))
+		ib.buf = bufs.Zeroed[instr](max(2*cap(ib.buf), 4*len(in), 256))[:0]
 		ib.used = 0
 	}
 	return in[:len(in):len(in)]

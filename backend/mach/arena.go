@@ -1,6 +1,9 @@
 package mach
 
-import "github.com/wasmc/wasmc/regalloc"
+import (
+	"github.com/wasmc/wasmc/internal/bufs"
+	"github.com/wasmc/wasmc/regalloc"
+)
 
 // Arena hands out small slices (branch targets, fixed operands) for one
 // function at a time from large chunks, so that selecting a function does
@@ -64,7 +67,7 @@ func (a *Arena[T]) takeBig(n int) []T {
 			return s
 		}
 	}
-	s := make([]T, n, n+n/4)
+	s := bufs.Zeroed[T](n + n/4)[:n]
 	a.big = append(a.big, nil)
 	a.big[len(a.big)-1], a.big[a.bigUsed] = a.big[a.bigUsed], s
 	a.bigUsed++

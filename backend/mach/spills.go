@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math/bits"
 
+	"github.com/wasmc/wasmc/internal/bufs"
 	"github.com/wasmc/wasmc/regalloc"
 )
 
@@ -110,7 +111,7 @@ func (s *Spills) Prepare(n int, succs func(b int) []int, edits []regalloc.Edit) 
 
 func clearedWords(x []uint64, n int) []uint64 {
 	if cap(x) < n {
-		return make([]uint64, n)
+		return bufs.Zeroed[uint64](n)
 	}
 	x = x[:n]
 	clear(x)

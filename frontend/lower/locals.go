@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/wasmc/wasmc/internal/bufs"
 	"github.com/wasmc/wasmc/ssa"
 )
 
@@ -290,7 +291,7 @@ func (t *defTable) reset() {
 func (t *defTable) start(n int) {
 	size := max(defTableMin, min(defTableMax, 1<<bits.Len(uint(n))))
 	if size > len(t.slots) {
-		t.slots = make([]defSlot, size)
+		t.slots = bufs.Zeroed[defSlot](size)
 		t.nextGen()
 	}
 	t.setSize(size)
@@ -370,7 +371,7 @@ func (t *defTable) grow() {
 	}
 	n := max(2*t.size, defTableMin)
 	if n > len(t.slots) {
-		t.slots = make([]defSlot, n) // gen 0 everywhere: empty
+		t.slots = bufs.Zeroed[defSlot](n) // gen 0 everywhere: empty
 	}
 	t.nextGen() // the entries move: empty the larger prefix first
 	t.setSize(n)

@@ -2,12 +2,34 @@
 // reuse their per-function storage.
 package bufs
 
+import "unsafe"
+
 // Resize returns s with length n, reusing its array when it is large
 // enough (the contents are then whatever was there: callers clear what
 // they read) and otherwise allocating with a quarter to spare.
 func Resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]T, n, n+n/4)
+		return Zeroed[T](n + n/4)[:n]
 	}
 	return s[:n]
+}
+
+// Zeroed returns a new slice of n zero elements whose memory has been
+// written. Go hands a large allocation from fresh pages over untouched; a
+// table probed, or a pointer slot overwritten while the collector runs
+// (its write barrier reads the old pointer), before the page is written
+// then takes two page faults: a read that maps the kernel's zero page and
+// a write that replaces it, and the replacement interrupts every other
+// core running the compiler to flush its TLB. Writing first takes one
+// fault and no interrupt.
+func Zeroed[T any](n int) []T {
+	s := make([]T, n)
+	if n > 0 {
+		// Cleared as bytes: clearing Ts that hold pointers would read
+		// them for the write barrier first. The array is new, so every
+		// pointer in it is already nil and there is nothing to shade.
+		var t T
+		clear(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), uintptr(n)*unsafe.Sizeof(t)))
+	}
+	return s
 }
