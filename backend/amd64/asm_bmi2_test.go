@@ -47,3 +47,28 @@ func TestAsmShiftX(t *testing.T) {
 	}
 	t.Logf("%d forms compared", n)
 }
+
+// TestAsmBlsr byte-compares BLSR (BMI1, VEX-encoded) for every register
+// pair with golang-asm.
+func TestAsmBlsr(t *testing.T) {
+	gas := goSized{2: x86.ABLSRL, 3: x86.ABLSRQ}
+	n := 0
+	for _, s := range []Size{S32, S64} {
+		for _, d := range allGPR() {
+			for _, r := range allGPR() {
+				var a Asm
+				a.Blsr(s, d, r)
+				g, err := goAssemble(&form{goAs: gas[s], goFrom: gReg(s, r), goTo: gReg(s, d)})
+				name := fmt.Sprintf("blsr.%d %v,%v", s, d, r)
+				switch {
+				case err != nil:
+					t.Fatalf("%s: %v", name, err)
+				case !bytes.Equal(g, a.buf):
+					t.Fatalf("%s: wasmc % x, golang-asm % x", name, a.buf, g)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d forms compared", n)
+}

@@ -501,6 +501,25 @@ func (a *Asm) ShiftX(op ShiftOp, s Size, dst, src, count Reg) {
 	a.buf = append(a.buf, 0xC4, b1, b2, 0xF7, 0xC0|byte(dst&7)<<3|byte(src&7))
 }
 
+// Blsr sets dst = src & (src - 1), the lowest set bit of src cleared
+// (BMI1), with ZF set from the result.
+func (a *Asm) Blsr(s Size, dst, src Reg) {
+	if !a.needGPR(dst, src) || !a.needSize(s, S32, S64) {
+		return
+	}
+	// Three-byte VEX, map 0F38: ModRM.reg is the opcode extension /1
+	// (R inverted: set), vvvv names dst, B extends src.
+	b1 := byte(0x80 | 0x40 | 0x02)
+	if src&8 == 0 {
+		b1 |= 0x20
+	}
+	b2 := (^byte(dst) & 15) << 3
+	if s == S64 {
+		b2 |= 0x80
+	}
+	a.buf = append(a.buf, 0xC4, b1, b2, 0xF3, 0xC0|1<<3|byte(src&7))
+}
+
 // ShiftI shifts or rotates r by n (the short form when n is 1).
 func (a *Asm) ShiftI(op ShiftOp, s Size, r Reg, n uint8) {
 	if !a.needGPR(r) || !a.validShift(op) {

@@ -384,6 +384,9 @@ func (e *emitter) instr(in *instr) {
 		a.Tzcnt(in.size, in.r(0), in.r(1))
 	case mPopcnt:
 		a.Popcnt(in.size, in.r(0), in.r(1))
+	case mBlsr:
+		a.Blsr(in.size, in.r(0), in.r(1))
+		e.setsZero(start, in.r(0), in.size)
 	case mLeaCmp, mCmp:
 		if in.op == mLeaCmp {
 			a.Lea(in.size, ScratchGPR, in.m(0))

@@ -47,6 +47,7 @@ const (
 	mLzcnt // dst, src
 	mTzcnt
 	mPopcnt
+	mBlsr // dst = src & (src - 1) (BMI1): the lowest set bit cleared
 	// Flags.
 	mCmp    // flags = a - b (a reg or mem, b reg, imm or mem; at most one mem)
 	mLeaCmp // flags = (address of mem a, in the scratch register) - b: an add folded into a compare
@@ -106,7 +107,7 @@ var mopNames = [numMops]string{
 	mAdd: "add", mSub: "sub", mAnd: "and", mOr: "or", mXor: "xor", mImul: "imul", mImul3: "imul3",
 	mNeg: "neg", mShl: "shl", mShr: "shr", mSar: "sar", mRol: "rol", mRor: "ror",
 	mDivS: "divs", mDivU: "divu", mRemS: "rems", mRemU: "remu",
-	mLzcnt: "lzcnt", mTzcnt: "tzcnt", mPopcnt: "popcnt",
+	mLzcnt: "lzcnt", mTzcnt: "tzcnt", mPopcnt: "popcnt", mBlsr: "blsr",
 	mCmp: "cmp", mLeaCmp: "leacmp", mTest: "test", mTestZero: "testz", mUcom: "ucomis", mSetcc: "setcc", mCmov: "cmov",
 	mFMov: "fmov", mFConst: "fconst", mFLoad: "fload", mFStore: "fstore",
 	mFAdd: "fadd", mFSub: "fsub", mFMul: "fmul", mFDiv: "fdiv", mFSqrt: "fsqrt",

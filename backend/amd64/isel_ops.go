@@ -83,6 +83,16 @@ func (s *isel) foldArith(u *ssa.Value) {
 				return
 			}
 		}
+	case u.Op == ssa.OpI32And || u.Op == ssa.OpI64And:
+		// x & (x - 1) is one blsr.
+		if x, dec := blsrOperands(u); x != nil && s.foldable(dec, u) {
+			s.fold[dec.ID] = true
+		}
+	case u.Op == ssa.OpI32Ctz || u.Op == ssa.OpI32Clz || u.Op == ssa.OpI32Popcnt:
+		// The 32-bit count reads only the low half of a wrap's operand.
+		if x := u.Args[0]; x.Op == ssa.OpI32WrapI64 && s.foldable(x, u) {
+			s.fold[x.ID] = true
+		}
 	case u.Op == ssa.OpI32Eqz || u.Op == ssa.OpI64Eqz:
 		// eqz(x & y) is a test of x against y.
 		if x := u.Args[0]; (x.Op == ssa.OpI32And || x.Op == ssa.OpI64And) && s.foldable(x, u) {
@@ -386,6 +396,10 @@ func (s *isel) intOp(v *ssa.Value) bool {
 			s.emit(in)
 			return true
 		}
+		if x, dec := blsrOperands(v); x != nil && s.fold[dec.ID] {
+			s.emitOp(mBlsr, sz, regOp(s.vreg(v), rDef), regOp(s.reg(x), rUse))
+			return true
+		}
 		s.binary(v, mAnd)
 	case ssa.OpI32Or, ssa.OpI64Or:
 		s.binary(v, mOr)
@@ -421,11 +435,11 @@ func (s *isel) intOp(v *ssa.Value) bool {
 	case ssa.OpI32RemU, ssa.OpI64RemU:
 		s.div(v, mRemU, RDX)
 	case ssa.OpI32Clz, ssa.OpI64Clz:
-		s.emitOp(mLzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+		s.emitOp(mLzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.countSrc(v), rUse))
 	case ssa.OpI32Ctz, ssa.OpI64Ctz:
-		s.emitOp(mTzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+		s.emitOp(mTzcnt, sz, regOp(s.vreg(v), rDef), regOp(s.countSrc(v), rUse))
 	case ssa.OpI32Popcnt, ssa.OpI64Popcnt:
-		s.emitOp(mPopcnt, sz, regOp(s.vreg(v), rDef), regOp(s.reg(v.Args[0]), rUse))
+		s.emitOp(mPopcnt, sz, regOp(s.vreg(v), rDef), regOp(s.countSrc(v), rUse))
 	case ssa.OpI32Extend8S, ssa.OpI64Extend8S:
 		s.extend(v, mMovsx, S8, sz)
 	case ssa.OpI32Extend16S, ssa.OpI64Extend16S:
@@ -447,6 +461,38 @@ func (s *isel) intOp(v *ssa.Value) bool {
 		return false
 	}
 	return true
+}
+
+// countSrc returns the register a bit count v reads: a folded wrap's
+// operand, whose low half the 32-bit instruction reads.
+func (s *isel) countSrc(v *ssa.Value) regalloc.Reg {
+	if x := v.Args[0]; x.Op == ssa.OpI32WrapI64 && s.fold[x.ID] {
+		return s.reg(x.Args[0])
+	}
+	return s.reg(v.Args[0])
+}
+
+// blsrOperands returns x and x - 1 when v is x & (x - 1) (an and of x
+// with x plus the constant -1), else nils.
+func blsrOperands(v *ssa.Value) (x, dec *ssa.Value) {
+	sz, add := sizeOf(v.Type), ssa.OpI32Add
+	if v.Op == ssa.OpI64And {
+		add = ssa.OpI64Add
+	}
+	for k, a := range v.Args {
+		x := v.Args[1-k]
+		if a.Op != add || (a.Args[0] != x && a.Args[1] != x) {
+			continue
+		}
+		c := a.Args[1]
+		if c == x {
+			c = a.Args[0]
+		}
+		if n, ok := constImm(c, sz); ok && n == -1 && c != x {
+			return x, a
+		}
+	}
+	return nil, nil
 }
 
 func (s *isel) extend(v *ssa.Value, op mop, from, to Size) {
