@@ -228,7 +228,7 @@ func (a *allocator) reset(f Func, info *RegInfo) {
 // is large enough.
 func reuse[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return bufs.Zeroed[T](n + n/4)[:n]
+		return bufs.ZeroedCap[T](n, n+n/4)
 	}
 	s = s[:n]
 	clear(s)
@@ -281,7 +281,7 @@ func (a *allocator) newInterval() *interval {
 // the arena a worker keeps soon fits whole functions.
 func take[T any](arena *[]T, n int) []T {
 	if len(*arena)+n > cap(*arena) {
-		*arena = bufs.Zeroed[T](max(n, 2*cap(*arena), 1024))[:0]
+		*arena = make([]T, 0, max(n, 2*cap(*arena), 1024))
 	}
 	l := len(*arena)
 	*arena = (*arena)[:l+n]

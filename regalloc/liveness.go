@@ -18,7 +18,7 @@ type sparseSet struct {
 // entries of sparse are harmless.
 func (s *sparseSet) init(n int) {
 	if cap(s.sparse) < n {
-		s.sparse = bufs.Zeroed[int32](n + n/4)[:n]
+		s.sparse = bufs.ZeroedCap[int32](n, n+n/4)
 	}
 	s.sparse = s.sparse[:n]
 	s.dense = s.dense[:0]

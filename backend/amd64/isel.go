@@ -174,7 +174,7 @@ func (ib *instrBuf) close(in []instr) []instr {
 	if ib.used < cap(ib.buf) && &in[0] == &ib.buf[:ib.used+1][ib.used] {
 		ib.used += len(in)
 	} else {
-		ib.buf = bufs.Zeroed[instr](max(2*cap(ib.buf), 4*len(in), 256))[:0]
+		ib.buf = make([]instr, 0, max(2*cap(ib.buf), 4*len(in), 256))
 		ib.used = 0
 	}
 	return in[:len(in):len(in)]

@@ -67,7 +67,7 @@ func (a *Arena[T]) takeBig(n int) []T {
 			return s
 		}
 	}
-	s := bufs.Zeroed[T](n + n/4)[:n]
+	s := bufs.ZeroedCap[T](n, n+n/4)
 	a.big = append(a.big, nil)
 	a.big[len(a.big)-1], a.big[a.bigUsed] = a.big[a.bigUsed], s
 	a.bigUsed++

@@ -9,7 +9,7 @@ import "unsafe"
 // they read) and otherwise allocating with a quarter to spare.
 func Resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return Zeroed[T](n + n/4)[:n]
+		return ZeroedCap[T](n, n+n/4)
 	}
 	return s[:n]
 }
@@ -22,8 +22,13 @@ func Resize[T any](s []T, n int) []T {
 // a write that replaces it, and the replacement interrupts every other
 // core running the compiler to flush its TLB. Writing first takes one
 // fault and no interrupt.
-func Zeroed[T any](n int) []T {
-	s := make([]T, n)
+func Zeroed[T any](n int) []T { return ZeroedCap[T](n, n) }
+
+// ZeroedCap is Zeroed with capacity c: the n elements are written, the
+// rest of the array is left to whoever grows into it (pages never used
+// are never touched).
+func ZeroedCap[T any](n, c int) []T {
+	s := make([]T, n, c)
 	if n > 0 {
 		// Cleared as bytes: clearing Ts that hold pointers would read
 		// them for the write barrier first. The array is new, so every
