@@ -549,10 +549,16 @@ func (e *emitter) brAddr(in *instr) {
 	dst, idx := in.r(0), in.r(1)
 	n := int32(in.imm) // entries before the default
 	e.table = a.NewLabel()
-	a.MovRI(S32, ScratchGPR, int64(n))
-	a.AluI(CMP, S32, idx, n)
-	a.Mov(S32, dst, idx)
-	a.Cmov(CondAE, S32, dst, ScratchGPR)
+	// dst = min(idx, n) in three instructions either way.
+	if dst == idx {
+		a.MovRI(S32, ScratchGPR, int64(n))
+		a.AluI(CMP, S32, idx, n)
+		a.Cmov(CondAE, S32, dst, ScratchGPR)
+	} else {
+		a.AluI(CMP, S32, idx, n)
+		a.MovRI(S32, dst, int64(n)) // a mov: the flags stay
+		a.Cmov(CondB, S32, dst, idx)
+	}
 	a.LeaLabel(ScratchGPR, e.table)
 	a.MovsxdM(dst, MI(ScratchGPR, dst, 4, 0))
 	a.Alu(ADD, S64, dst, ScratchGPR)

@@ -66,9 +66,25 @@ func TestEmitBrTable(t *testing.T) {
 	}
 	b0.BrTable(i, edges)
 	code := ops(t, f)
-	// Clamp the index to the default entry, then jump through the table.
-	if !containsSeq(code, "mov r11d, 0x3", "cmp eax, 0x3", "mov", "cmovnb", "lea r11,", "movsxd", "add", "jmp r") {
+	// Clamp the index to the default entry in its own register, then jump
+	// through the table.
+	if !containsSeq(code, "mov r11d, 0x3", "cmp eax, 0x3", "cmovnb eax, r11d", "lea r11,", "movsxd", "add", "jmp r") {
 		t.Errorf("br_table code:\n%s", strings.Join(code, "\n"))
+	}
+	// An index that lives on is clamped into another register.
+	f = ssa.NewFunc("table2", 0, sig([]ssa.Type{ssa.I32}, ssa.I32))
+	b0 = f.NewBlock()
+	i = b0.NewParam(ssa.I32)
+	edges = edges[:0]
+	for k := 0; k < 4; k++ {
+		bk := f.NewBlock()
+		bk.Return(bk.NewValue(ssa.OpI32Add, ssa.I32, i, bk.NewValueAux(ssa.OpConstI32, ssa.I32, int64(10+k))))
+		edges = append(edges, ssa.Edge{Block: bk})
+	}
+	b0.BrTable(i, edges)
+	code = ops(t, f)
+	if !containsSeq(code, "cmp eax, 0x3", "mov ", "cmovb ", "lea r11,", "movsxd", "add", "jmp r") {
+		t.Errorf("br_table code, index live after:\n%s", strings.Join(code, "\n"))
 	}
 }
 
