@@ -412,6 +412,9 @@ func (a *allocator) setup() error {
 func (a *allocator) readOperands(slots int) error {
 	a.opStart = reuse(a.opStart, slots+1)
 	a.moveOf = reuse(a.moveOf, slots)
+	// About two operands per instruction: reserved at once, for append
+	// grows a large slice by a quarter at a time.
+	a.ops = room(a.ops, 2*slots)
 	maxV := Reg(0)
 	for b := 0; b < a.nb; b++ {
 		a.opStart[a.hdr[b]] = int32(len(a.ops))

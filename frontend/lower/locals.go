@@ -363,17 +363,30 @@ func (t *defTable) set(key uint64, id ssa.ID) {
 
 // grow doubles the table, in its storage while that is large enough.
 func (t *defTable) grow() {
-	t.moved = t.moved[:0]
+	n := max(2*t.size, defTableMin)
+	if n > len(t.slots) {
+		// A new array: rehash straight from the old one.
+		old, gen := t.slots[:t.size], t.gen
+		t.slots = bufs.Zeroed[defSlot](n) // gen 0 everywhere: empty
+		t.nextGen()
+		t.setSize(n)
+		t.n = 0
+		for _, s := range old {
+			if s.gen == gen {
+				t.set(s.key, s.id)
+			}
+		}
+		return
+	}
+	// In place: the entries move, so they are copied out first (into a
+	// buffer sized once per growth, not appended to).
+	t.moved = slices.Grow(t.moved[:0], t.n)
 	for _, s := range t.slots[:t.size] {
 		if s.gen == t.gen {
 			t.moved = append(t.moved, s)
 		}
 	}
-	n := max(2*t.size, defTableMin)
-	if n > len(t.slots) {
-		t.slots = bufs.Zeroed[defSlot](n) // gen 0 everywhere: empty
-	}
-	t.nextGen() // the entries move: empty the larger prefix first
+	t.nextGen() // empty the larger prefix first
 	t.setSize(n)
 	t.n = 0
 	for _, s := range t.moved {
