@@ -26,14 +26,7 @@ func TestAsmShiftX(t *testing.T) {
 						a.ShiftX(op, s, d, r, c)
 						src := gReg(s, r)
 						f := &form{goAs: gas[s], goFrom: gReg(s, c), goFrom3: &src, goTo: gReg(s, d)}
-						g, err := goAssemble(f)
-						name := fmt.Sprintf("shiftx%d.%d %v,%v,%v", op, s, d, r, c)
-						switch {
-						case err != nil:
-							t.Fatalf("%s: %v", name, err)
-						case !bytes.Equal(g, a.buf):
-							t.Fatalf("%s: wasmc % x, golang-asm % x", name, a.buf, g)
-						}
+						sameAsGoAsm(t, fmt.Sprintf("shiftx%d.%d %v,%v,%v", op, s, d, r, c), a.buf, f)
 						n++
 					}
 				}
@@ -58,17 +51,22 @@ func TestAsmBlsr(t *testing.T) {
 			for _, r := range allGPR() {
 				var a Asm
 				a.Blsr(s, d, r)
-				g, err := goAssemble(&form{goAs: gas[s], goFrom: gReg(s, r), goTo: gReg(s, d)})
-				name := fmt.Sprintf("blsr.%d %v,%v", s, d, r)
-				switch {
-				case err != nil:
-					t.Fatalf("%s: %v", name, err)
-				case !bytes.Equal(g, a.buf):
-					t.Fatalf("%s: wasmc % x, golang-asm % x", name, a.buf, g)
-				}
+				sameAsGoAsm(t, fmt.Sprintf("blsr.%d %v,%v", s, d, r), a.buf, &form{goAs: gas[s], goFrom: gReg(s, r), goTo: gReg(s, d)})
 				n++
 			}
 		}
 	}
 	t.Logf("%d forms compared", n)
+}
+
+// sameAsGoAsm fails the test unless golang-asm assembles f to code.
+func sameAsGoAsm(t *testing.T, name string, code []byte, f *form) {
+	t.Helper()
+	g, err := goAssemble(f)
+	switch {
+	case err != nil:
+		t.Fatalf("%s: %v", name, err)
+	case !bytes.Equal(g, code):
+		t.Fatalf("%s: wasmc % x, golang-asm % x", name, code, g)
+	}
 }
