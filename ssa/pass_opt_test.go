@@ -241,7 +241,7 @@ func TestSimplifyConds(t *testing.T) {
 	dbl := b0.NewValue(OpI32Eqz, I32, b0.NewValue(OpI32Eqz, I32, inv)) // -> inv
 	sel := b0.NewValue(OpSelect, I32, x, c, b0.NewValueAux(OpConstI32, I32, 1))
 	b0.NewValueAux(OpTrapIf, TypeNone, 1, b0.NewValue(OpI32Ne, I32, dbl, b0.NewValueAux(OpConstI32, I32, 0)))
-	_ = w
+	b0.NewValueAux(OpTrapIf, TypeNone, 2, b0.NewValue(OpI32Eqz, I32, b0.NewValue(OpI64Eqz, I32, w))) // -> i64.ne w, 0
 	b0.BrIf(b0.NewValue(OpI32Eqz, I32, b0.NewValue(OpI32Eqz, I32, c)), Edge{yes, nil}, Edge{no, nil})
 	yes.Return(sel)
 	no.Return(inv)
@@ -249,12 +249,12 @@ func TestSimplifyConds(t *testing.T) {
 	runPass(t, f, constFold)
 	runPass(t, f, deadCode)
 	s := f.String()
-	for _, want := range []string{"i32.ge_s v0, v2", "br_if v2,", "return v0"} {
+	for _, want := range []string{"i32.ge_s v0, v2", "br_if v2,", "return v0", "i64.ne v1, "} {
 		if !strings.Contains(s, want) {
 			t.Errorf("want %q in\n%s", want, s)
 		}
 	}
-	if count(f, OpI32Eqz) != 0 || count(f, OpI32WrapI64) != 0 || count(f, OpI32Ne) != 0 {
+	if count(f, OpI32Eqz) != 0 || count(f, OpI64Eqz) != 0 || count(f, OpI32WrapI64) != 0 || count(f, OpI32Ne) != 0 {
 		t.Errorf("eqz/wrap/ne left:\n%s", s)
 	}
 }

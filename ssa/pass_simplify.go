@@ -255,6 +255,16 @@ func (s *simplifier) unary(v *Value) (*Value, bool) {
 		if y := x.Args; x.Op == OpI32Eqz && isBool(y[0]) {
 			return y[0], false
 		}
+		// eqz(eqz(y)) is y != 0: one compare (Go's wasm code tests
+		// values against zero this way).
+		if x.Op == OpI32Eqz || x.Op == OpI64Eqz {
+			y, ne := x.Args[0], OpI32Ne
+			if x.Op == OpI64Eqz {
+				ne = OpI64Ne
+			}
+			v.Op, v.Args = ne, append(v.argBuf[:0], y, s.constant(y.Type, 0))
+			return nil, true
+		}
 		if inv, ok := invertCmp[x.Op]; ok {
 			v.Op, v.Args = inv, append(v.argBuf[:0], x.Args...)
 			return nil, true

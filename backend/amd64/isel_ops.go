@@ -203,6 +203,11 @@ func (s *isel) compare(v *ssa.Value) cc {
 	}
 	a, b := v.Args[0], v.Args[1]
 	sz := sizeOf(a.Type)
+	if c, ok := constImm(b, sz); ok && c == 0 && (v.Op == ssa.OpI32Ne || v.Op == ssa.OpI64Ne) {
+		// x != 0 is the test of eqz, with the other condition.
+		s.emitOp(mTestZero, sz, regOp(s.reg(a), rUse))
+		return cc(CondNE)
+	}
 	if a.Type.IsFloat() {
 		var c cc
 		switch v.Op {

@@ -1,6 +1,7 @@
 ;; Bit tricks the backends select as one instruction: x & (x - 1) (amd64
-;; blsr, which also sets the zero flag a following branch reads) and a
-;; 32-bit count of a wrapped i64 (the count reads the low half directly).
+;; blsr, which also sets the zero flag a following branch reads), a
+;; 32-bit count of a wrapped i64 (the count reads the low half directly),
+;; and eqz(eqz(x)), which is one test: x != 0.
 (module
   (func (export "clear_low32") (param i32) (result i32)
     (i32.and (local.get 0) (i32.add (local.get 0) (i32.const -1))))
@@ -37,6 +38,12 @@
   (func (export "ctz_wrap") (param i64) (result i32) (i32.ctz (i32.wrap_i64 (local.get 0))))
   (func (export "clz_wrap") (param i64) (result i32) (i32.clz (i32.wrap_i64 (local.get 0))))
   (func (export "popcnt_wrap") (param i64) (result i32) (i32.popcnt (i32.wrap_i64 (local.get 0))))
+  ;; eqz(eqz(x)) is x != 0, as a value and as a branch condition.
+  (func (export "nz64") (param i64) (result i32) (i32.eqz (i64.eqz (local.get 0))))
+  (func (export "nz32") (param i32) (result i32) (i32.eqz (i32.eqz (local.get 0))))
+  (func (export "nz_branch") (param i64) (result i32)
+    (if (result i32) (i32.eqz (i64.eqz (local.get 0)))
+      (then (i32.const 7)) (else (i32.const 9))))
   ;; The wrap has another use: it is computed once and kept.
   (func (export "ctz_wrap_keep") (param i64) (result i32)
     (local $w i32)
@@ -71,3 +78,11 @@
 (assert_return (invoke "popcnt_wrap" (i64.const -1)) (i32.const 32))
 (assert_return (invoke "popcnt_wrap" (i64.const 0xf00000003)) (i32.const 2))
 (assert_return (invoke "ctz_wrap_keep" (i64.const 0x100000008)) (i32.const 11))
+(assert_return (invoke "nz64" (i64.const 0)) (i32.const 0))
+(assert_return (invoke "nz64" (i64.const 0x100000000)) (i32.const 1))
+(assert_return (invoke "nz64" (i64.const -1)) (i32.const 1))
+(assert_return (invoke "nz32" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "nz32" (i32.const 0x80000000)) (i32.const 1))
+(assert_return (invoke "nz32" (i32.const 5)) (i32.const 1))
+(assert_return (invoke "nz_branch" (i64.const 0)) (i32.const 9))
+(assert_return (invoke "nz_branch" (i64.const 0x8000000000000000)) (i32.const 7))
