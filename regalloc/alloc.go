@@ -224,17 +224,6 @@ func (a *allocator) reset(f Func, info *RegInfo) {
 	a.slots = [2]int{}
 }
 
-// reuse returns s resized to n zeroed elements, keeping its array when it
-// is large enough.
-func reuse[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return bufs.ZeroedCap[T](n, n+n/4)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
 // room returns s with space for n more elements. When it must grow, it
 // at least doubles: append grows a large slice by a quarter at a time,
 // and the arrays it leaves behind, while a worker's buffers grow to its
@@ -363,11 +352,11 @@ func (a *allocator) setup() error {
 	}
 	a.nb = nb
 	a.succs = reuseNested(a.succs, nb)
-	a.npreds = reuse(a.npreds, nb)
-	a.hdr = reuse(a.hdr, nb)
-	a.nins = reuse(a.nins, nb)
-	a.depth = reuse(a.depth, nb)
-	a.seen = reuse(a.seen, nb)
+	a.npreds = bufs.Cleared(a.npreds, nb)
+	a.hdr = bufs.Cleared(a.hdr, nb)
+	a.nins = bufs.Cleared(a.nins, nb)
+	a.depth = bufs.Cleared(a.depth, nb)
+	a.seen = bufs.Cleared(a.seen, nb)
 	slots := int64(0)
 	for b := 0; b < nb; b++ {
 		n := a.f.NumInstrs(b)
@@ -397,7 +386,7 @@ func (a *allocator) setup() error {
 		}
 		a.succs[b] = ss
 	}
-	a.slotBlock = reuse(a.slotBlock, int(slots))
+	a.slotBlock = bufs.Cleared(a.slotBlock, int(slots))
 	for b := 0; b < nb; b++ {
 		for k := a.hdr[b]; k <= a.hdr[b]+a.nins[b]; k++ {
 			a.slotBlock[k] = int32(b)
@@ -410,8 +399,8 @@ func (a *allocator) setup() error {
 // dense ids: allocatable real registers keep their number, virtual
 // registers are numbered from FirstVirtual in order of appearance.
 func (a *allocator) readOperands(slots int) error {
-	a.opStart = reuse(a.opStart, slots+1)
-	a.moveOf = reuse(a.moveOf, slots)
+	a.opStart = bufs.Cleared(a.opStart, slots+1)
+	a.moveOf = bufs.Cleared(a.moveOf, slots)
 	// About two operands per instruction: reserved at once, for append
 	// grows a large slice by a quarter at a time.
 	a.ops = room(a.ops, 2*slots)
@@ -440,14 +429,14 @@ func (a *allocator) readOperands(slots int) error {
 		}
 	}
 	if maxV >= FirstVirtual && int64(maxV-FirstVirtual) < 4*int64(len(a.ops))+4096 {
-		a.vmapSlice = reuse(a.vmapSlice, int(maxV-FirstVirtual+1))
+		a.vmapSlice = bufs.Cleared(a.vmapSlice, int(maxV-FirstVirtual+1))
 		for i := range a.vmapSlice {
 			a.vmapSlice[i] = -1
 		}
 	} else {
 		a.vmap = make(map[Reg]int32)
 	}
-	a.ids = reuse(a.ids, len(a.ops))
+	a.ids = bufs.Cleared(a.ids, len(a.ops))
 	for k := 0; k < slots; k++ {
 		lo, hi := a.opStart[k], a.opStart[k+1]
 		for j := lo; j < hi; j++ {

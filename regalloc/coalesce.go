@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+
+	"github.com/wasmc/wasmc/internal/bufs"
 )
 
 // coalesceLimit bounds the ranges of a merged interval so that repeated
@@ -30,7 +32,7 @@ func (a *allocator) find(id int32) int32 {
 // them); use lists once at the end, so that a long chain of moves does
 // not copy them again and again.
 func (a *allocator) coalesce() {
-	a.members = reuse(a.members, len(a.vregs))
+	a.members = bufs.Cleared(a.members, len(a.vregs))
 	for i := range a.members {
 		a.members[i] = int32(i)
 	}
@@ -93,7 +95,7 @@ func (a *allocator) coalesceOrder() []coalMove {
 	// no pair packs to zero).
 	size := 1 << bits.Len(uint(2*len(ms)))
 	shift := 64 - uint(bits.TrailingZeros(uint(size)))
-	tab := reuse(a.coalSums, size)
+	tab := bufs.Cleared(a.coalSums, size)
 	slot := func(pair uint64) *pairSum {
 		for i := (pair * 0x9e3779b97f4a7c15) >> shift; ; i = (i + 1) & uint64(size-1) {
 			if e := &tab[i]; e.pair == pair || e.pair == 0 {
@@ -107,7 +109,7 @@ func (a *allocator) coalesceOrder() []coalMove {
 	}
 	// Heaviest first (complemented weight; float32 bits order positive
 	// numbers), then code order (index in ms).
-	keys := reuse(a.coalKeys, len(ms))
+	keys := bufs.Cleared(a.coalKeys, len(ms))
 	for i := range ms {
 		ms[i].w = slot(ms[i].pair()).sum
 		keys[i] = uint64(^math.Float32bits(float32(ms[i].w)))<<32 | uint64(i)

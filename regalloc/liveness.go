@@ -57,13 +57,13 @@ func (s *sparseSet) clear() { s.dense = s.dense[:0] }
 func (a *allocator) liveness() error {
 	n := a.numIDs()
 	nb := a.nb
-	a.genStart = reuse(a.genStart, nb+1)
-	a.killEnd = reuse(a.killEnd, nb)
+	a.genStart = bufs.Cleared(a.genStart, nb+1)
+	a.killEnd = bufs.Cleared(a.killEnd, nb)
 	a.genBuf, a.killBuf = a.genBuf[:0], a.killBuf[:0]
 	// useMark[id] and defMark[id] hold 1+b when block b has read id
 	// before defining it, and has defined it.
-	useMark := reuse(a.markA, n)
-	defMark := reuse(a.markB, n)
+	useMark := bufs.Cleared(a.markA, n)
+	defMark := bufs.Cleared(a.markB, n)
 	a.markA, a.markB = useMark, defMark
 	for b := 0; b < nb; b++ {
 		tag := int32(b) + 1
@@ -91,8 +91,8 @@ func (a *allocator) liveness() error {
 	killStart := a.killStarts(nb)
 	a.killOf = a.killOf.transpose(killStart, a.killBuf, n)
 	a.liveIn = reuseNested(a.liveIn, nb)
-	live := reuse(a.markC, nb) // 1+id when id is live into the block
-	kill := reuse(a.markD, nb) // 1+id when the block defines id
+	live := bufs.Cleared(a.markC, nb) // 1+id when id is live into the block
+	kill := bufs.Cleared(a.markD, nb) // 1+id when the block defines id
 	a.markC, a.markD = live, kill
 	work := a.work[:0]
 	for id := int32(0); id < int32(n); id++ {
@@ -133,7 +133,7 @@ func (a *allocator) liveness() error {
 // in preds[predStart[b]:predStart[b+1]].
 func (a *allocator) buildPreds() {
 	nb := a.nb
-	a.predStart = reuse(a.predStart, nb+1)
+	a.predStart = bufs.Cleared(a.predStart, nb+1)
 	for b := 0; b < nb; b++ {
 		for _, s := range a.succs[b] {
 			a.predStart[s+1]++
@@ -142,8 +142,8 @@ func (a *allocator) buildPreds() {
 	for b := 1; b <= nb; b++ {
 		a.predStart[b] += a.predStart[b-1]
 	}
-	a.preds = reuse(a.preds, int(a.predStart[nb]))
-	fill := reuse(a.markC, nb)
+	a.preds = bufs.Cleared(a.preds, int(a.predStart[nb]))
+	fill := bufs.Cleared(a.markC, nb)
 	a.markC = fill
 	copy(fill, a.predStart[:nb])
 	for b := 0; b < nb; b++ {
@@ -156,7 +156,7 @@ func (a *allocator) buildPreds() {
 
 // killStarts returns killEnd with a leading zero, as a start array.
 func (a *allocator) killStarts(nb int) []int32 {
-	a.killStart = reuse(a.killStart, nb+1)
+	a.killStart = bufs.Cleared(a.killStart, nb+1)
 	copy(a.killStart[1:], a.killEnd)
 	return a.killStart
 }
@@ -173,14 +173,14 @@ func (c csr) of(i int32) []int32 { return c.items[c.start[i]:c.start[i+1]] }
 // transpose returns the lists of, for each element below n, the indices
 // of the lists of (start, items) that contain it, in increasing order.
 func (c csr) transpose(start, items []int32, n int) csr {
-	c.start = reuse(c.start, n+1)
+	c.start = bufs.Cleared(c.start, n+1)
 	for _, x := range items {
 		c.start[x+1]++
 	}
 	for i := 1; i <= n; i++ {
 		c.start[i] += c.start[i-1]
 	}
-	c.items = reuse(c.items, len(items))
+	c.items = bufs.Cleared(c.items, len(items))
 	for i := 0; i+1 < len(start); i++ {
 		for _, x := range items[start[i]:start[i+1]] {
 			c.items[c.start[x]] = int32(i)
@@ -238,8 +238,8 @@ func (a *allocator) buildIntervals() error {
 	live := &a.set1
 	live.init(n)
 	rflat, uflat := a.rflat[:0], a.uflat[:0]
-	lastR := reuse(a.lastR, n) // 1 + index in rflat of the register's newest range
-	lastU := reuse(a.lastU, n) // 1 + index in uflat of the register's newest use
+	lastR := bufs.Cleared(a.lastR, n) // 1 + index in rflat of the register's newest range
+	lastU := bufs.Cleared(a.lastU, n) // 1 + index in uflat of the register's newest use
 	addRange := func(id, from, to int32) {
 		if k := lastR[id] - 1; k >= 0 && rflat[k].r.from <= to {
 			rflat[k].r.from = min(rflat[k].r.from, from)
@@ -367,8 +367,8 @@ func (a *allocator) buildIntervals() error {
 	}
 	a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
 	a.groupRanges(n)
-	a.ivs = reuse(a.ivs, n)
-	a.uf = reuse(a.uf, len(a.vregs))
+	a.ivs = bufs.Cleared(a.ivs, n)
+	a.uf = bufs.Cleared(a.uf, len(a.vregs))
 	for i := range a.uf {
 		a.uf[i] = int32(i)
 	}
@@ -405,8 +405,8 @@ type useEnt struct {
 // groupRanges sorts the ranges and uses found by register, each
 // register's in increasing position (they were found decreasing).
 func (a *allocator) groupRanges(n int) {
-	a.rStart = reuse(a.rStart, n+1)
-	a.uStart = reuse(a.uStart, n+1)
+	a.rStart = bufs.Cleared(a.rStart, n+1)
+	a.uStart = bufs.Cleared(a.uStart, n+1)
 	for _, e := range a.rflat {
 		a.rStart[e.id+1]++
 	}

@@ -3,6 +3,8 @@ package regalloc
 import (
 	"cmp"
 	"slices"
+
+	"github.com/wasmc/wasmc/internal/bufs"
 )
 
 // Orders of edit groups that share a Pos.
@@ -59,9 +61,9 @@ type keyedEdit struct {
 // after definitions of values that live on the stack somewhere.
 func (a *allocator) result() (*Allocation, error) {
 	n := a.numIDs()
-	a.chainOff = reuse(a.chainOff, n+1)
+	a.chainOff = bufs.Cleared(a.chainOff, n+1)
 	a.chainIvs, a.pieces = a.chainIvs[:0], a.pieces[:0]
-	a.spilled = reuse(a.spilled, n)
+	a.spilled = bufs.Cleared(a.spilled, n)
 	spilled := a.spilled
 	for id, it := range a.ivs {
 		a.chainOff[id] = int32(len(a.chainIvs))
@@ -101,8 +103,8 @@ func (a *allocator) result() (*Allocation, error) {
 	if alloc == nil {
 		alloc = &Allocation{}
 	}
-	alloc.Start = reuse(alloc.Start, a.nb)
-	alloc.Assign = reuse(alloc.Assign, len(a.ops))
+	alloc.Start = bufs.Cleared(alloc.Start, a.nb)
+	alloc.Assign = bufs.Cleared(alloc.Assign, len(a.ops))
 	alloc.starts = append(alloc.starts[:0], a.opStart...)
 	starts := alloc.starts
 	moves = a.leaveStores(moves)
@@ -248,7 +250,7 @@ func (a *allocator) moveOperands(alloc *Allocation, k int32) {
 // counting sort by block, then a sort of each block's few moves.
 func (a *allocator) sortMoves(moves []pmove) []pmove {
 	nb := a.nb + len(a.splitEdges)
-	cnt := reuse(a.moveCnt, nb+1)
+	cnt := bufs.Cleared(a.moveCnt, nb+1)
 	a.moveCnt = cnt
 	for i := range moves {
 		moves[i].seq = int32(i)
@@ -257,7 +259,7 @@ func (a *allocator) sortMoves(moves []pmove) []pmove {
 	for b := 1; b <= nb; b++ {
 		cnt[b] += cnt[b-1]
 	}
-	out := reuse(a.pmoves2, len(moves))
+	out := bufs.Cleared(a.pmoves2, len(moves))
 	for _, m := range moves {
 		out[cnt[m.key.block]] = m
 		cnt[m.key.block]++
@@ -399,7 +401,7 @@ type inLoc struct {
 // and never stored lazily), so edges need nothing for them and the edge
 // passes skip them.
 func (a *allocator) entryLocs() {
-	a.inLocAt = reuse(a.inLocAt, a.nb+1)
+	a.inLocAt = bufs.Cleared(a.inLocAt, a.nb+1)
 	a.inLocs = a.inLocs[:0]
 	a.resetCursors()
 	for b := 0; b < a.nb; b++ {
@@ -417,7 +419,7 @@ func (a *allocator) entryLocs() {
 	a.inLocAt[a.nb] = int32(len(a.inLocs))
 }
 
-func (a *allocator) resetCursors() { a.locCur = reuse(a.locCur, a.numIDs()) }
+func (a *allocator) resetCursors() { a.locCur = bufs.Cleared(a.locCur, a.numIDs()) }
 
 // locFwd is loc for positions that mostly grow from one call to the next
 // for a value: it walks a cursor per value instead of searching.
@@ -565,7 +567,7 @@ func (a *allocator) tempSlot(c Class) int32 {
 // assignSlots gives each spilled value a slot, sharing slots between
 // values whose lifetimes (from first start to last end) are disjoint.
 func (a *allocator) assignSlots(spilled []bool) {
-	a.slotOf = reuse(a.slotOf, len(spilled))
+	a.slotOf = bufs.Cleared(a.slotOf, len(spilled))
 	a.tmpSlot = [2]int32{-1, -1}
 	spans := a.spans[:0]
 	for id, sp := range spilled {

@@ -1,6 +1,10 @@
 package regalloc
 
-import "math"
+import (
+	"math"
+
+	"github.com/wasmc/wasmc/internal/bufs"
+)
 
 var weights = [maxDepth + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}
 
@@ -20,10 +24,10 @@ func (a *allocator) nextSeq() int32 { a.seq++; return a.seq }
 func (a *allocator) scan() error {
 	a.sortUnhandled()
 	n := max(len(a.info.Allocatable[0]), len(a.info.Allocatable[1]))
-	a.freeBuf = reuse(a.freeBuf, n)
-	a.useBuf = reuse(a.useBuf, n)
-	a.wtBuf = reuse(a.wtBuf, n)
-	a.blockBuf = reuse(a.blockBuf, n)
+	a.freeBuf = bufs.Cleared(a.freeBuf, n)
+	a.useBuf = bufs.Cleared(a.useBuf, n)
+	a.wtBuf = bufs.Cleared(a.wtBuf, n)
+	a.blockBuf = bufs.Cleared(a.blockBuf, n)
 	a.buildStartCosts()
 	a.buildLoopBounds()
 	for a.err == nil {
@@ -65,7 +69,7 @@ func (a *allocator) scan() error {
 // creation order on ties: a counting sort by start position, linear in
 // the function's size.
 func (a *allocator) sortUnhandled() {
-	cnt := reuse(a.startCnt, int(a.blockEnd(int32(a.nb-1)))+1)
+	cnt := bufs.Cleared(a.startCnt, int(a.blockEnd(int32(a.nb-1)))+1)
 	a.startCnt = cnt
 	n := 0
 	for _, it := range a.ivs {
@@ -79,7 +83,7 @@ func (a *allocator) sortUnhandled() {
 		cnt[p] = sum
 		sum += c
 	}
-	a.queue = reuse(a.queue, n)
+	a.queue = bufs.Cleared(a.queue, n)
 	a.qi = 0
 	for _, it := range a.ivs {
 		if it != nil {
@@ -481,8 +485,8 @@ const stackAfterUsesWindow = 64
 // and the first after it that are less deeply nested: the bounds of the
 // stretch of its innermost loop around it.
 func (a *allocator) buildLoopBounds() {
-	a.outerBefore = reuse(a.outerBefore, a.nb)
-	a.outerAfter = reuse(a.outerAfter, a.nb)
+	a.outerBefore = bufs.Cleared(a.outerBefore, a.nb)
+	a.outerAfter = bufs.Cleared(a.outerAfter, a.nb)
 	st := a.work[:0]
 	for b := 0; b < a.nb; b++ {
 		for len(st) > 0 && a.depth[st[len(st)-1]] >= a.depth[b] {
@@ -518,7 +522,7 @@ func (a *allocator) buildStartCosts() {
 	}
 	a.lastStart = reuseNested(a.lastStart, int(md))
 	for c := range a.lastStart {
-		t := reuse(a.lastStart[c], a.nb)
+		t := bufs.Cleared(a.lastStart[c], a.nb)
 		last := int32(-1)
 		for b := 0; b < a.nb; b++ {
 			if b > 0 && a.depth[b-1] <= uint8(c) {

@@ -1,5 +1,7 @@
 package regalloc
 
+import "github.com/wasmc/wasmc/internal/bufs"
+
 // Where spilled values are stored. By default a spilled value is stored
 // after every definition, so its slot is valid wherever it is live. A
 // value defined in a loop but spilled only outside it (or one defined
@@ -14,9 +16,9 @@ package regalloc
 // store where they leave a register. It needs entryLocs.
 func (a *allocator) chooseStores() {
 	n := a.numIDs()
-	a.lazy = reuse(a.lazy, n)
-	a.costDef = reuse(a.costDef, n)
-	a.costLeave = reuse(a.costLeave, n)
+	a.lazy = bufs.Cleared(a.lazy, n)
+	a.costDef = bufs.Cleared(a.costDef, n)
+	a.costLeave = bufs.Cleared(a.costLeave, n)
 	any := false
 	for id := range n {
 		if !a.spilled[id] || a.chainOff[id+1]-a.chainOff[id] < 2 {

@@ -21,8 +21,7 @@ func (f *Func) postorder() []*Block {
 	if len(f.Blocks) == 0 {
 		return sc.order[:0]
 	}
-	seen := bufs.Resize(sc.seen, f.NumBlocks())
-	clear(seen)
+	seen := bufs.Cleared(sc.seen, f.NumBlocks())
 	order := sc.order[:0]
 	stack := append(sc.poStack[:0], poFrame{f.Blocks[0], 0})
 	seen[f.Blocks[0].ID] = true
@@ -77,13 +76,11 @@ type DomTree struct {
 func (f *Func) Dominators() *DomTree {
 	n := f.NumBlocks()
 	d := &f.scratch.dom
-	d.idom = bufs.Resize(d.idom, n)
-	clear(d.idom)
+	d.idom = bufs.Cleared(d.idom, n)
 	d.rpo = bufs.Resize(d.rpo, n)
 	d.pre = bufs.Resize(d.pre, n)
 	d.post = bufs.Resize(d.post, n)
-	d.kidAt = bufs.Resize(d.kidAt, n+1)
-	clear(d.kidAt)
+	d.kidAt = bufs.Cleared(d.kidAt, n+1)
 	for i := range d.rpo {
 		d.rpo[i] = -1
 	}

@@ -46,8 +46,7 @@ func removeRedundantParams(f *Func) {
 func (f *Func) computeIncoming() {
 	sc := &f.scratch
 	n := f.NumBlocks()
-	at := bufs.Resize(sc.inAt, n+1)
-	clear(at)
+	at := bufs.Cleared(sc.inAt, n+1)
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			at[e.Block.ID+1]++

@@ -16,8 +16,7 @@ func splitCriticalEdges(f *Func) {
 	// midFor[t] is the block made for the current source's edges to t,
 	// valid when midSrc[t] is 1 + the source's ID.
 	midFor := bufs.Resize(f.scratch.midFor, f.NumBlocks())
-	midSrc := bufs.Resize(f.scratch.midSrc, f.NumBlocks())
-	clear(midSrc)
+	midSrc := bufs.Cleared(f.scratch.midSrc, f.NumBlocks())
 	defer func() {
 		clear(midFor)
 		f.scratch.midFor, f.scratch.midSrc = midFor, midSrc

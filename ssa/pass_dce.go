@@ -7,8 +7,7 @@ import "github.com/wasmc/wasmc/internal/bufs"
 // Roots are ops with side effects and terminators; an edge argument is
 // live only when the parameter it binds is.
 func deadCode(f *Func) {
-	live := bufs.Resize(f.scratch.live, f.NumValues())
-	clear(live)
+	live := bufs.Cleared(f.scratch.live, f.NumValues())
 	work := f.scratch.work[:0]
 	defer func() { f.scratch.live, f.scratch.work = live, work[:0] }()
 	mark := func(v *Value) {

@@ -11,8 +11,7 @@ func mergeBlocks(f *Func) {
 		return
 	}
 	r := newReplacer(f)
-	gone := bufs.Resize(f.scratch.seen, f.NumBlocks())
-	clear(gone)
+	gone := bufs.Cleared(f.scratch.seen, f.NumBlocks())
 	defer func() { f.scratch.seen = gone }()
 	merged := false
 	for _, p := range f.Blocks {

@@ -37,16 +37,14 @@ type scratch struct {
 // per-block tables of a pass: the kth (k < 4) of those one pass holds at
 // once, valid until the next call with the same k.
 func (f *Func) tempInt32(k, n int) []int32 {
-	s := bufs.Resize(f.scratch.int32s[k], n)
-	clear(s)
+	s := bufs.Cleared(f.scratch.int32s[k], n)
 	f.scratch.int32s[k] = s
 	return s
 }
 
 // tempBool is tempInt32 for bools.
 func (f *Func) tempBool(k, n int) []bool {
-	s := bufs.Resize(f.scratch.bools[k], n)
-	clear(s)
+	s := bufs.Cleared(f.scratch.bools[k], n)
 	f.scratch.bools[k] = s
 	return s
 }

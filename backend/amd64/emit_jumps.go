@@ -7,8 +7,7 @@ import "github.com/wasmc/wasmc/internal/bufs"
 // allocator coalesced before the jump.
 func (e *emitter) computeJumps() {
 	mf := e.mf
-	edited := bufs.Resize(e.edited, len(mf.blocks))
-	clear(edited)
+	edited := bufs.Cleared(e.edited, len(mf.blocks))
 	e.edited = edited
 	for i := range e.alloc.Edits {
 		if b := int(e.alloc.Edits[i].Pos.Block); b < len(edited) {

@@ -118,11 +118,9 @@ func (s *isel) reset(f *ssa.Func) {
 		s.vregs[i] = regalloc.NoReg
 	}
 	s.results.Reset(n)
-	s.fold = bufs.Resize(s.fold, n)
-	clear(s.fold)
+	s.fold = bufs.Cleared(s.fold, n)
 	s.blockOf = bufs.Resize(s.blockOf, f.NumBlocks())
-	s.entryEdge = bufs.Resize(s.entryEdge, len(f.Blocks))
-	clear(s.entryEdge)
+	s.entryEdge = bufs.Cleared(s.entryEdge, len(f.Blocks))
 	// Let go of the last function's instructions: a block this function
 	// does not reuse would keep alive, for the collector to scan, arrays
 	// that instrBuf has replaced.

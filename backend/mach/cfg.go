@@ -50,8 +50,7 @@ func (c *CFG) Compute(n int, block func(i int) *Block, targets func(i int) []int
 		total += len(t)
 	}
 	// Count the predecessors, then carve each block's list from one array.
-	cnt := bufs.Resize(c.num, n+1)
-	clear(cnt)
+	cnt := bufs.Cleared(c.num, n+1)
 	for i := 0; i < n; i++ {
 		for _, s := range block(i).Succs {
 			cnt[s+1]++
@@ -86,8 +85,7 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 	for i := range num {
 		num[i] = -1
 	}
-	visited := bufs.Resize(c.visited, n)
-	clear(visited)
+	visited := bufs.Cleared(c.visited, n)
 	stack := append(c.stack[:0], cfgFrame{0, 0})
 	visited[0] = true
 	for len(stack) > 0 {
@@ -164,8 +162,7 @@ func (c *CFG) loopDepths(n int, block func(i int) *Block) {
 			b = idom[b]
 		}
 	}
-	inLoop := bufs.Resize(c.inLoop, n)
-	clear(inLoop)
+	inLoop := bufs.Cleared(c.inLoop, n)
 	c.inLoop = inLoop
 	work := c.work[:0]
 	defer func() { c.work = work }()

@@ -16,8 +16,7 @@ type CallResults struct {
 
 // Reset prepares c for a function of n values, keeping its storage.
 func (c *CallResults) Reset(n int) {
-	c.at = bufs.Resize(c.at, n)
-	clear(c.at)
+	c.at = bufs.Cleared(c.at, n)
 	c.regs = c.regs[:0]
 }
 

@@ -73,8 +73,8 @@ func (s *Spills) Prepare(n int, succs func(b int) []int, edits []regalloc.Edit) 
 		return
 	}
 	size := n * s.words
-	s.liveOut, s.liveIn = clearedWords(s.liveOut, size), clearedWords(s.liveIn, size)
-	s.gen, s.kill = clearedWords(s.gen, size), clearedWords(s.kill, size)
+	s.liveOut, s.liveIn = bufs.Cleared(s.liveOut, size), bufs.Cleared(s.liveIn, size)
+	s.gen, s.kill = bufs.Cleared(s.gen, size), bufs.Cleared(s.kill, size)
 	for i := range edits {
 		ed := &edits[i]
 		if ed.Kind == regalloc.EditMove || int(ed.Pos.Block) >= n {
@@ -107,15 +107,6 @@ func (s *Spills) Prepare(n int, succs func(b int) []int, edits []regalloc.Edit) 
 			}
 		}
 	}
-}
-
-func clearedWords(x []uint64, n int) []uint64 {
-	if cap(x) < n {
-		return bufs.Zeroed[uint64](n)
-	}
-	x = x[:n]
-	clear(x)
-	return x
 }
 
 // readAfter reports whether slot key k may be reloaded after block b.

@@ -14,6 +14,17 @@ func Resize[T any](s []T, n int) []T {
 	return s[:n]
 }
 
+// Cleared is Resize with every element zero: a reused array is cleared,
+// a new one is zero already.
+func Cleared[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return ZeroedCap[T](n, n+n/4)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // Zeroed returns a new slice of n zero elements whose memory has been
 // written. Go hands a large allocation from fresh pages over untouched; a
 // table probed, or a pointer slot overwritten while the collector runs

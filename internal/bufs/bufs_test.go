@@ -45,3 +45,22 @@ func TestResizeKeepsArray(t *testing.T) {
 		t.Fatalf("Resize to a smaller length did not reuse the array")
 	}
 }
+
+func TestCleared(t *testing.T) {
+	s := Cleared[int32](nil, 10)
+	if len(s) != 10 || cap(s) < 10 {
+		t.Fatalf("Cleared(nil, 10): len %d cap %d", len(s), cap(s))
+	}
+	for i := range s {
+		s[i] = int32(i + 1)
+	}
+	r := Cleared(s, 8)
+	if &r[0] != &s[0] || len(r) != 8 {
+		t.Fatalf("Cleared to a smaller length did not reuse the array")
+	}
+	for i, x := range r {
+		if x != 0 {
+			t.Fatalf("Cleared left r[%d] = %d", i, x)
+		}
+	}
+}
