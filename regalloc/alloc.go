@@ -50,6 +50,7 @@ type allocator struct {
 	depth     []uint8 // capped loop depth of each block
 	slotBlock []int32 // block of each slot
 	seen      []int32 // per block, 1 + the last block that listed it as a successor
+	header    []bool  // headerIn's loop headers
 
 	opStart   []int32   // per slot, first operand index; len slots+1
 	ops       []Operand // all operands

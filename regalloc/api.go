@@ -32,6 +32,9 @@ type RegSet [2]uint64
 // Add returns s with r added.
 func (s RegSet) Add(r Reg) RegSet { s[r/64] |= 1 << (r % 64); return s }
 
+// Union returns the registers in s or t.
+func (s RegSet) Union(t RegSet) RegSet { return RegSet{s[0] | t[0], s[1] | t[1]} }
+
 // Has reports whether r is in s.
 func (s RegSet) Has(r Reg) bool { return r < FirstVirtual && s[r/64]&(1<<(r%64)) != 0 }
 
@@ -81,6 +84,8 @@ type RegInfo struct {
 	Allocatable [2][]Reg
 	// Names are for debug output, indexed by real register number.
 	Names []string
+	// LoopRegs asks for Allocation.HeaderIn and EntryOut.
+	LoopRegs bool
 }
 
 // Pos is a point in the instruction stream: before or after an instruction.
@@ -119,6 +124,16 @@ type Allocation struct {
 	Edits []Edit
 	// Slots is the number of spill slots of each class.
 	Slots [2]int
+	// HeaderIn[b] (with RegInfo.LoopRegs), for a loop header b (a block with a predecessor at or
+	// after it in layout), is the set of registers holding values live
+	// into b; it is empty for other blocks. With the registers the loop's
+	// instructions and edits name, it tells a backend which registers a
+	// whole loop leaves free.
+	HeaderIn []RegSet
+	// EntryOut[p], for a block p with several successors, one of them a
+	// later loop header, is the set of registers holding values live out
+	// of p at its last instruction; it is empty for other blocks.
+	EntryOut []RegSet
 	// Split lists the critical edges that need moves. The backend makes
 	// block NumBlocks()+j for Split[j]: the edits at Pos{Block:
 	// NumBlocks()+j}, then a jump to Succ; Pred branches to it instead

@@ -33,6 +33,7 @@ type emitter struct {
 	zf                            zeroFlag    // what ZF holds after the last instruction
 	testNext                      Reg         // register the next instruction tests against zero, or NoReg
 	testNextSize                  Size
+	guards                        guards // planGuards
 }
 
 // zeroFlag records that the instruction ending at offset end left ZF set
@@ -88,7 +89,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1, zf: zeroFlag{end: -1},
-		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
+		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split, guards: e.guards}
 	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
@@ -123,6 +124,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	}
 	next := 0 // next edit
 	edits := alloc.Edits
+	e.planGuards()
 	e.computeJumps()
 	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
 	for b, blk := range mf.blocks {
@@ -146,6 +148,9 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 				return FuncCode{}, err
 			}
 			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
+			if r := e.guards.load[b]; r != NoReg && i == len(blk.instrs)-1 {
+				e.a.loadGuard(r)
+			}
 			e.instr(in)
 			e.noteWrites(b, i, in)
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i), After: true}) {
@@ -428,7 +433,11 @@ func (e *emitter) instr(in *instr) {
 	case mBoundsChk:
 		e.boundsCheck(in)
 	case mIntCheck:
-		a.InterruptCheck()
+		if r := e.guards.check[e.block]; r != NoReg {
+			a.InterruptCheckVia(r)
+		} else {
+			a.InterruptCheck()
+		}
 	case mCall:
 		a.CallFunc(uint32(in.imm))
 	case mCallInd:

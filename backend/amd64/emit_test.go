@@ -168,3 +168,53 @@ func TestEmitZeroTestFromArithmetic(t *testing.T) {
 		t.Errorf("join code: want the test kept after the join:\n%s", strings.Join(code, "\n"))
 	}
 }
+
+// guardLoop builds sum += n; n -= 1 while n != 0, with the loop's
+// interrupt check and, if withCall, a call in its body.
+func guardLoop(withCall bool) *ssa.Func {
+	f := ssa.NewFunc("guard", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
+	b0, head, exit := f.NewBlock(), f.NewBlock(), f.NewBlock()
+	n0, s0 := b0.NewParam(ssa.I32), b0.NewParam(ssa.I32)
+	b0.Jump(head, n0, s0)
+	n, s := head.NewParam(ssa.I32), head.NewParam(ssa.I32)
+	head.LoopHeader = true
+	head.NewValue(ssa.OpInterruptCheck, ssa.TypeNone)
+	if withCall {
+		call := head.NewValueAux(ssa.OpCall, ssa.I32, 0, s)
+		call.Sig = sig([]ssa.Type{ssa.I32}, ssa.I32)
+		s = call
+	}
+	s1 := head.NewValue(ssa.OpI32Add, ssa.I32, s, n)
+	n1 := head.NewValue(ssa.OpI32Sub, ssa.I32, n, head.NewValueAux(ssa.OpConstI32, ssa.I32, 1))
+	head.BrIf(n1, ssa.Edge{Block: head, Args: []*ssa.Value{n1, s1}}, ssa.Edge{Block: exit})
+	exit.Return(s1)
+	return f
+}
+
+func TestEmitLoopGuard(t *testing.T) {
+	// Without calls the loop loads the preemption word's address once,
+	// into a register it leaves free, and checks through it.
+	code := ops(t, guardLoop(false))
+	var load, check string
+	for _, c := range code {
+		if strings.HasSuffix(c, "qword ptr [r14+0x58]") && strings.HasPrefix(c, "mov ") {
+			load = c
+		}
+		if strings.HasPrefix(c, "cmp qword ptr [") && strings.HasSuffix(c, "], -0x522") {
+			check = c
+		}
+	}
+	reg := strings.TrimSuffix(strings.TrimPrefix(load, "mov "), ", qword ptr [r14+0x58]")
+	if load == "" || reg == "r11" || check != "cmp qword ptr ["+reg+"], -0x522" {
+		t.Errorf("call-free loop: want the address loaded once outside the loop and checked through its register:\n%s", strings.Join(code, "\n"))
+	}
+	if !containsSeq(code, load, check, "jz", "sub", "jnz") {
+		t.Errorf("call-free loop: want the load before the loop:\n%s", strings.Join(code, "\n"))
+	}
+	// A call may move the frame to another goroutine: the check reloads
+	// the address every time.
+	code = ops(t, guardLoop(true))
+	if !containsSeq(code, "mov r11, qword ptr [r14+0x58]", "cmp qword ptr [r11], -0x522", "jz", "call") {
+		t.Errorf("loop with a call: want the address loaded at each check:\n%s", strings.Join(code, "\n"))
+	}
+}

@@ -71,7 +71,7 @@ func RegInfo() *regalloc.RegInfo {
 	for i := range names {
 		names[i] = Reg(i).String()
 	}
-	return &regalloc.RegInfo{Allocatable: allocatable, Names: names}
+	return &regalloc.RegInfo{Allocatable: allocatable, Names: names, LoopRegs: true}
 }
 
 func (f *mfunc) NumBlocks() int      { return len(f.blocks) }

@@ -12,10 +12,11 @@ import (
 // split block n+j holds the moves of Split[j]).
 type EdgeBlocks struct {
 	// Num is the new number of block b, old (b < n) or split (n+j).
-	Num    []int
-	edits  []regalloc.Edit
-	cnt    []int
-	starts [][]int32 // SplitEdges' scratch
+	Num     []int
+	edits   []regalloc.Edit
+	cnt     []int
+	starts  [][]int32 // SplitEdges' scratch
+	regSets []regalloc.RegSet
 }
 
 // Place numbers the blocks of a function of n blocks with split edges
@@ -134,6 +135,10 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 		retarget(t.CFG(blocks[s]).Preds, p, nb)
 		// The jump has no operands.
 		alloc.Start = append(alloc.Start, []int32{int32(len(alloc.Assign))})
+		if len(alloc.HeaderIn) > 0 {
+			alloc.HeaderIn = append(alloc.HeaderIn, regalloc.RegSet{})
+			alloc.EntryOut = append(alloc.EntryOut, regalloc.RegSet{})
+		}
 	}
 	if !x.Place(n, alloc.Split, func(b int) []int { return t.CFG(blocks[b]).Preds }) {
 		return blocks
@@ -141,6 +146,10 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 	num := x.Num
 	Permute(num, blocks, tmp)
 	Permute(num, alloc.Start, &x.starts)
+	if len(alloc.HeaderIn) == len(blocks) {
+		Permute(num, alloc.HeaderIn, &x.regSets)
+		Permute(num, alloc.EntryOut, &x.regSets)
+	}
 	for _, blk := range blocks {
 		ts := t.Targets(blk)
 		for k, b := range ts {

@@ -1,0 +1,214 @@
+package amd64
+
+import (
+	"github.com/wasmc/wasmc/internal/bufs"
+	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// Interrupt checks through a register the loop leaves free.
+//
+// A loop header's check loads the address of the goroutine's preemption
+// word from the ExecCtx, then compares the word (docs/abi.md). The address
+// changes only across calls (a callee may resume this frame's continuation
+// on another goroutine), so a loop without calls can load it once, on
+// entry, into a register that no value occupies anywhere in the loop and
+// check through it with one load: memcmp's byte loop goes from 11
+// instructions to 10, and no value gives up its register for it, since the
+// allocator is never asked (asking it measured slower where registers are
+// scarce; docs/performance.md).
+
+// guards holds, per block, the register its loop check reads the word's
+// address from (check) and the register to load the address into at its
+// end (load), the preheader of such a loop; NoReg when none.
+type guards struct {
+	check, load []Reg
+	member      []int32           // per block, 1 + the header whose loop holds it
+	regs        []regalloc.RegSet // per block, the registers its operands, edits and clobbers name
+	scanned     []bool            // per block, whether regs covers its instructions (regsOf)
+	calls       []bool            // per block, whether it calls (once scanned)
+	work        []int
+	ops         []regalloc.Operand
+}
+
+// planGuards fills e.guards for the final block order (after splitEdges,
+// before computeJumps: a preheader that loads is no longer trivial).
+func (e *emitter) planGuards() {
+	g := &e.guards
+	mf := e.mf
+	n := len(mf.blocks)
+	g.check, g.load = g.check[:0], g.load[:0]
+	for range n {
+		g.check = append(g.check, NoReg)
+		g.load = append(g.load, NoReg)
+	}
+	scanned := false
+	for h := range n {
+		if !isLoopHeader(h, mf.blocks[h].Preds) || !hasIntCheck(mf.blocks[h]) {
+			continue
+		}
+		if !scanned {
+			e.editRegs()
+			scanned = true
+		}
+		pre, busy, ok := e.loopBusy(h)
+		if !ok {
+			continue
+		}
+		for _, r := range allocatable[regalloc.ClassInt] {
+			if !busy.Has(r) && !calleeSaved.Has(r) {
+				g.check[h], g.load[pre] = Reg(r), Reg(r)
+				break
+			}
+		}
+	}
+}
+
+// editRegs starts g.regs with the registers of each block's edits.
+func (e *emitter) editRegs() {
+	g := &e.guards
+	n := len(e.mf.blocks)
+	g.member = bufs.Cleared(g.member, n)
+	g.regs = bufs.Cleared(g.regs, n)
+	g.scanned = bufs.Cleared(g.scanned, n)
+	g.calls = bufs.Cleared(g.calls, n)
+	for i := range e.alloc.Edits {
+		ed := &e.alloc.Edits[i]
+		r := &g.regs[ed.Pos.Block]
+		if ed.Kind != regalloc.EditSpill {
+			*r = r.Add(ed.Dst)
+		}
+		if ed.Kind != regalloc.EditReload {
+			*r = r.Add(ed.Src)
+		}
+	}
+}
+
+// regsOf returns the registers block b names (its edits', operands' and
+// clobbers') and whether it calls.
+func (e *emitter) regsOf(b int) (regalloc.RegSet, bool) {
+	g := &e.guards
+	if g.scanned[b] {
+		return g.regs[b], g.calls[b]
+	}
+	g.scanned[b] = true
+	mf, alloc := e.mf, e.alloc
+	blk := mf.blocks[b]
+	last := len(blk.instrs) - 1
+	if last < 0 {
+		return g.regs[b], false
+	}
+	r := g.regs[b]
+	for i := range blk.instrs {
+		switch blk.instrs[i].op {
+		case mCall, mCallInd, mCallBltin:
+			g.calls[b] = true
+		}
+		r = r.Union(mf.Clobbers(b, i))
+	}
+	// The operands of a block's instructions are consecutive.
+	g.ops = mf.Operands(b, last, g.ops[:0])
+	lo, hi := alloc.Start[b][0], alloc.Start[b][last]+int32(len(g.ops))
+	for _, x := range alloc.Assign[lo:hi] {
+		r = r.Add(x)
+	}
+	g.regs[b] = r
+	return r, g.calls[b]
+}
+
+// loopBusy collects the natural loop of header h and returns its
+// preheader, the one block outside it that enters it, and the registers
+// the loop uses: values live into h, operands, clobbers and edits of its
+// blocks, and those the preheader's end needs. ok is false when the loop
+// contains a call, is entered from several blocks or is not a natural
+// loop.
+func (e *emitter) loopBusy(h int) (pre int, busy regalloc.RegSet, ok bool) {
+	g := &e.guards
+	mf, alloc := e.mf, e.alloc
+	regs, calls := e.regsOf(h)
+	if h >= len(alloc.HeaderIn) || calls {
+		return 0, busy, false
+	}
+	stamp := int32(h + 1)
+	g.member[h] = stamp
+	g.work = g.work[:0]
+	busy = alloc.HeaderIn[h].Union(regs)
+	pre = -1
+	for _, p := range mf.blocks[h].Preds {
+		if p < h {
+			if pre >= 0 && pre != p {
+				return 0, busy, false
+			}
+			pre = p
+		} else if g.member[p] != stamp {
+			g.member[p] = stamp
+			g.work = append(g.work, p)
+		}
+	}
+	if pre < 0 {
+		return 0, busy, false
+	}
+	if len(mf.blocks[pre].Succs) > 1 {
+		// The address is loaded before pre's terminator, where the
+		// registers of values live out of pre and those the terminator
+		// reads must stay; on the edge to h no moves follow (they would
+		// have a block of their own).
+		if pre >= len(alloc.EntryOut) {
+			return 0, busy, false
+		}
+		busy = busy.Union(alloc.EntryOut[pre])
+		last := len(mf.blocks[pre].instrs) - 1
+		g.ops = mf.Operands(pre, last, g.ops[:0])
+		for k := range g.ops {
+			busy = busy.Add(alloc.Reg(pre, last, k))
+		}
+	}
+	for len(g.work) > 0 {
+		b := g.work[len(g.work)-1]
+		g.work = g.work[:len(g.work)-1]
+		regs, calls := e.regsOf(b)
+		if b == 0 || b == pre || calls {
+			return 0, busy, false // a call, or reached without passing h: not a natural loop
+		}
+		busy = busy.Union(regs)
+		for _, p := range mf.blocks[b].Preds {
+			if g.member[p] != stamp {
+				g.member[p] = stamp
+				g.work = append(g.work, p)
+			}
+		}
+	}
+	return pre, busy, true
+}
+
+func hasIntCheck(b *mblock) bool {
+	for i := range b.instrs {
+		if b.instrs[i].op == mIntCheck {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoopHeader reports whether block b is entered by a back edge (from
+// itself or a block after it in layout).
+func isLoopHeader(b int, preds []int) bool {
+	for _, p := range preds {
+		if p >= b {
+			return true
+		}
+	}
+	return false
+}
+
+// loadGuard loads the preemption word's address into r.
+func (a *Asm) loadGuard(r Reg) { a.MovRM(S64, r, execMem(abi.ExecPreempt)) }
+
+// InterruptCheckVia is InterruptCheck with the word's address already in r.
+func (a *Asm) InterruptCheckVia(r Reg) {
+	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
+	a.AluMI(CMP, S64, M(r, 0), int32(int64(abi.PreemptRequest-1<<64)))
+	a.Jcc(CondE, y.call)
+	a.Bind(y.back)
+	a.yieldSites = append(a.yieldSites, y)
+}
