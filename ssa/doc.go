@@ -74,6 +74,11 @@
 //     runtime structures alike.
 //   - stores (i32.store, i64.store, f32.store, f64.store, iN.storeK) addr,
 //     x [off]: write x (its low K bits for storeK) at addr + off.
+//   - mem.copy dst, src, n: copy n bytes from machine address src to dst;
+//     the ranges may overlap (the result is as if copied through a buffer).
+//   - mem.fill dst, x, n: set the n bytes at machine address dst to the
+//     low 8 bits of x. Neither checks bounds: memory.copy and memory.fill
+//     check the whole range first, as no byte may change when they trap.
 //   - trap_if c [code]: trap with the abi.TrapCode code when c != 0.
 //   - interrupt_check: yield to Go when the running goroutine's preemption
 //     word (at abi.ExecPreempt) holds abi.PreemptRequest; Go may answer a

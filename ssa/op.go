@@ -174,6 +174,8 @@ const (
 	OpI64Store8
 	OpI64Store16
 	OpI64Store32
+	OpMemCopy
+	OpMemFill
 	OpTrapIf
 	OpInterruptCheck
 	OpCall
@@ -361,6 +363,8 @@ var opTable = [numOps]OpInfo{
 	OpI64Store8:         {"i64.store8", "II>", AuxOffset, SideEffect},
 	OpI64Store16:        {"i64.store16", "II>", AuxOffset, SideEffect},
 	OpI64Store32:        {"i64.store32", "II>", AuxOffset, SideEffect},
+	OpMemCopy:           {"mem.copy", "III>", AuxNone, SideEffect},
+	OpMemFill:           {"mem.fill", "IiI>", AuxNone, SideEffect},
 	OpTrapIf:            {"trap_if", "i>", AuxTrap, SideEffect | MayTrap},
 	OpInterruptCheck:    {"interrupt_check", ">", AuxNone, SideEffect | MayTrap},
 	OpCall:              {"call", "*", AuxFunc, SideEffect | MayTrap | Call},

@@ -651,5 +651,39 @@ func (a *Asm) Align(n int) {
 	}
 }
 
+// RepMovsb copies RCX bytes from [RSI] to [RDI], forward when the
+// direction flag is clear; RDI, RSI and RCX advance.
+func (a *Asm) RepMovsb() { a.bytes(0xF3, 0xA4) }
+
+// RepStosb stores AL in RCX bytes from [RDI].
+func (a *Asm) RepStosb() { a.bytes(0xF3, 0xAA) }
+
+// Std and Cld set and clear the direction flag (Go and the ABI keep it
+// clear).
+func (a *Asm) Std() { a.byte1(0xFD) }
+func (a *Asm) Cld() { a.byte1(0xFC) }
+
+// MemMove copies RCX bytes from [RSI] to [RDI] as memmove does: forward
+// unless the destination starts inside the source, then backward. With
+// fast short rep movsb (FSRM) a forward copy of a few bytes costs little
+// more than the moves; the rare backward one runs a byte per cycle.
+// Clobbers RDI, RSI, RCX, R11 and the flags.
+func (a *Asm) MemMove() {
+	back, done := a.NewLabel(), a.NewLabel()
+	a.Mov(S64, ScratchGPR, RDI)
+	a.Alu(SUB, S64, ScratchGPR, RSI)
+	a.Alu(CMP, S64, ScratchGPR, RCX)
+	a.Jcc(CondB, back) // 0 <= dst-src < n: dst inside the source
+	a.RepMovsb()
+	a.Jmp(done)
+	a.Bind(back)
+	a.Lea(S64, RSI, MI(RSI, RCX, 1, -1))
+	a.Lea(S64, RDI, MI(RDI, RCX, 1, -1))
+	a.Std()
+	a.RepMovsb()
+	a.Cld()
+	a.Bind(done)
+}
+
 // Leave restores RSP from RBP and pops RBP.
 func (a *Asm) Leave() { a.byte1(0xC9) }

@@ -430,6 +430,10 @@ func (e *emitter) instr(in *instr) {
 	case mParams:
 	case mTrapIf:
 		e.jumpIf(in.cond, a.TrapSite(trapCode(in.imm)))
+	case mMemCopy:
+		a.MemMove()
+	case mMemFill:
+		a.RepStosb()
 	case mBoundsChk:
 		e.boundsCheck(in)
 	case mIntCheck:

@@ -86,6 +86,8 @@ const (
 	mMovFromX // dst gpr = bits of src xmm (size)
 	// Control and calls.
 	mParams    // defines the function's register parameters (fixed)
+	mMemCopy   // copy a2 bytes from a1 to a0 (RDI, RSI, RCX), overlap allowed; clobbers them
+	mMemFill   // set a2 bytes at a0 to a1 (RDI, RAX, RCX); clobbers RDI and RCX
 	mTrapIf    // trap with code imm when cond holds
 	mBoundsChk // trap with code imm when a+c > b (signed), a >= 0 and c = args[2] < 0: a > b first, the rest out of line
 	mIntCheck  // trap with TrapInterrupted when the interrupt flag is set
@@ -115,7 +117,7 @@ var mopNames = [numMops]string{
 	mFCopysgn: "fcopysign", mFSelect: "fselect", mFCvt: "fcvt",
 	mCvtSI2F: "cvtsi2f", mCvtUI2F: "cvtui2f", mCvtF2SI: "cvtf2si", mCvtF2UI: "cvtf2ui",
 	mCvtF2SIS: "cvtf2si.sat", mCvtF2UIS: "cvtf2ui.sat", mMovToX: "movtox", mMovFromX: "movfromx",
-	mParams: "params", mTrapIf: "trapif", mBoundsChk: "boundschk", mIntCheck: "intcheck", mCall: "call",
+	mParams: "params", mMemCopy: "memcopy", mMemFill: "memfill", mTrapIf: "trapif", mBoundsChk: "boundschk", mIntCheck: "intcheck", mCall: "call",
 	mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "jmp", mBr: "br",
 	mBrAddr: "braddr", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
 }

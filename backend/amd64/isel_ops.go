@@ -310,11 +310,32 @@ func (s *isel) value(v *ssa.Value) {
 		s.emit(instr{op: mTrapIf, cond: c, imm: v.AuxInt})
 	case ssa.OpInterruptCheck:
 		s.emit(instr{op: mIntCheck})
+	case ssa.OpMemCopy:
+		s.bulk(v, mMemCopy, RDI, RSI, RCX)
+	case ssa.OpMemFill:
+		s.bulk(v, mMemFill, RDI, RAX, RCX)
 	case ssa.OpParam:
 		s.fail("parameter %v among block values", v)
 	default:
 		s.fail("cannot select %v", v.LongString())
 	}
+}
+
+// bulk selects mem.copy or mem.fill, whose three operands go to the
+// string instructions' registers.
+func (s *isel) bulk(v *ssa.Value, op mop, r0, r1, r2 Reg) {
+	var regs [3]regalloc.Reg
+	for i, a := range v.Args {
+		regs[i] = s.reg(a)
+		for j := range i {
+			if regs[j] == regs[i] { // one value cannot sit in two fixed registers
+				regs[i] = s.newVReg(regalloc.ClassInt)
+				s.copyInto(regs[i], a)
+				break
+			}
+		}
+	}
+	s.emitOp(op, S64, fixedOp(regs[0], rUse, r0), fixedOp(regs[1], rUse, r1), fixedOp(regs[2], rUse, r2))
 }
 
 func (s *isel) selectValue(v *ssa.Value) {

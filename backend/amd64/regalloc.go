@@ -103,6 +103,10 @@ func (f *mfunc) Clobbers(b, i int) regalloc.RegSet {
 		return s.Add(regalloc.Reg(RDX))
 	case mRemS, mRemU:
 		return s.Add(regalloc.Reg(RAX))
+	case mMemCopy:
+		return s.Add(regalloc.Reg(RDI)).Add(regalloc.Reg(RSI)).Add(regalloc.Reg(RCX))
+	case mMemFill:
+		return s.Add(regalloc.Reg(RDI)).Add(regalloc.Reg(RCX))
 	}
 	return s
 }

@@ -177,3 +177,66 @@ func (a *Asm) pair(l uint32, sz Size, rt1, rt2 Reg, m Mem) {
 	imm7 := uint32(m.Disp/nb) & 0x7F
 	a.Word(0x28000000 | opc<<30 | v<<26 | mode<<23 | l<<22 | imm7<<15 | t2<<10 | n<<5 | t1)
 }
+
+// MemMove copies n bytes from src to dst as memmove does: forward unless
+// dst starts inside the source, then backward from the ends; eight bytes
+// at a time, then single bytes. dst, src, n, X16 and X17 are clobbered.
+func (a *Asm) MemMove(dst, src, n Reg) {
+	back, done := a.NewLabel(), a.NewLabel()
+	a.Alu(SUB, S64, ScratchGPR, dst, src)
+	a.Cmp(S64, ScratchGPR, n)
+	a.Bcond(CondLO, back) // 0 <= dst-src < n: dst inside the source
+	a.copyLoop(dst, src, n, 8, 1, done)
+	a.Bind(back)
+	a.Alu(ADD, S64, src, src, n)
+	a.Alu(ADD, S64, dst, dst, n)
+	a.copyLoop(dst, src, n, -8, -1, done)
+	a.Bind(done)
+}
+
+// copyLoop copies n bytes in steps of wide (8 or -8) bytes while at least
+// that many remain, then of narrow, and branches to done. Negative steps
+// copy backward, pre-decrementing.
+func (a *Asm) copyLoop(dst, src, n Reg, wide, narrow int32, done Label) {
+	mem := func(r Reg, step int32) Mem {
+		if step < 0 {
+			return MPre(r, step)
+		}
+		return MPost(r, step)
+	}
+	loop8, loop1 := a.NewLabel(), a.NewLabel()
+	a.Bind(loop8)
+	a.AluImm(SUBS, S64, ScratchGPR, n, 8)
+	a.Bcond(CondLO, loop1)
+	a.Ldr(S64, ScratchGPR2, mem(src, wide))
+	a.Str(S64, ScratchGPR2, mem(dst, wide))
+	a.Mov(S64, n, ScratchGPR)
+	a.B(loop8)
+	a.Bind(loop1)
+	a.Cbz(S64, n, done)
+	a.Ldr(S8, ScratchGPR2, mem(src, narrow))
+	a.Str(S8, ScratchGPR2, mem(dst, narrow))
+	a.AluImm(SUB, S64, n, n, 1)
+	a.B(loop1)
+}
+
+// MemSet sets n bytes from dst to the low byte of v, eight at a time,
+// then one. dst, v, n, X16 and X17 are clobbered.
+func (a *Asm) MemSet(dst, v, n Reg) {
+	loop8, loop1, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	a.Uxtb(v, v)
+	a.MovImm(S64, ScratchGPR2, 0x0101010101010101)
+	a.Mul(S64, v, v, ScratchGPR2) // the byte in all eight
+	a.Bind(loop8)
+	a.AluImm(SUBS, S64, ScratchGPR, n, 8)
+	a.Bcond(CondLO, loop1)
+	a.Str(S64, v, MPost(dst, 8))
+	a.Mov(S64, n, ScratchGPR)
+	a.B(loop8)
+	a.Bind(loop1)
+	a.Cbz(S64, n, done)
+	a.Str(S8, v, MPost(dst, 1))
+	a.AluImm(SUB, S64, n, n, 1)
+	a.B(loop1)
+	a.Bind(done)
+}

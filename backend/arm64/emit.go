@@ -342,6 +342,10 @@ func (e *emitter) instr(in *instr) {
 		}
 	case mIntCheck:
 		a.InterruptCheck()
+	case mMemCopy:
+		a.MemMove(in.r(0), in.r(1), in.r(2))
+	case mMemFill:
+		a.MemSet(in.r(0), in.r(1), in.r(2))
 	case mCall:
 		a.CallFunc(uint32(in.imm))
 	case mCallInd:

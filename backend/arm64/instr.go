@@ -77,6 +77,8 @@ const (
 	mMovToGP // dst gpr = bits of src fp (size)
 	// Control and calls.
 	mParams    // defines the function's register parameters (fixed)
+	mMemCopy   // copy a2 bytes from a1 to a0 (X0, X1, X2), overlap allowed; clobbers them
+	mMemFill   // set a2 bytes at a0 to a1 (X0, X1, X2); clobbers them
 	mTrapIf    // trap with code imm when cond holds (flags)
 	mTrapIfReg // trap with code imm when a (size) is non-zero (cond NE) or zero (EQ)
 	mBoundsChk // trap with code imm when a+c > b (signed), a >= 0 and c = args[2] < 0: a > b first, the rest out of line
@@ -107,7 +109,7 @@ var mopNames = [numMops]string{
 	mFCopysign: "fcopysign", mFSqrt: "fsqrt", mFAbs: "fabs", mFNeg: "fneg", mFRound: "frint",
 	mFCsel: "fcsel", mFCvt: "fcvt", mSCvtF: "scvtf", mUCvtF: "ucvtf", mFCvtZS: "fcvtzs",
 	mFCvtZU: "fcvtzu", mMovToF: "movtof", mMovToGP: "movtogp",
-	mParams: "params", mTrapIf: "trapif", mTrapIfReg: "trapifreg", mBoundsChk: "boundschk", mIntCheck: "intcheck",
+	mParams: "params", mMemCopy: "memcopy", mMemFill: "memfill", mTrapIf: "trapif", mTrapIfReg: "trapifreg", mBoundsChk: "boundschk", mIntCheck: "intcheck",
 	mCall: "call", mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "b", mBr: "b",
 	mCbz: "cbz", mTbz: "tbz", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
 }

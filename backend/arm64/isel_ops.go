@@ -359,6 +359,10 @@ func (s *isel) value(v *ssa.Value) {
 		s.emit(in)
 	case ssa.OpInterruptCheck:
 		s.emit(instr{op: mIntCheck})
+	case ssa.OpMemCopy:
+		s.bulk(v, mMemCopy)
+	case ssa.OpMemFill:
+		s.bulk(v, mMemFill)
 	case ssa.OpParam:
 		s.fail("parameter %v among block values", v)
 	default:
@@ -368,6 +372,26 @@ func (s *isel) value(v *ssa.Value) {
 
 // selectValue emits csel/fcsel; the flags are set last so that nothing
 // materialized for the operands sits between the compare and its use.
+// bulkRegs are the registers of mem.copy's and mem.fill's operands, which
+// the loops emitting them consume.
+var bulkRegs = [3]Reg{X0, X1, X2}
+
+// bulk selects mem.copy or mem.fill.
+func (s *isel) bulk(v *ssa.Value, op mop) {
+	var regs [3]regalloc.Reg
+	for i, a := range v.Args {
+		regs[i] = s.reg(a)
+		for j := range i {
+			if regs[j] == regs[i] { // one value cannot sit in two fixed registers
+				regs[i] = s.newVReg(regalloc.ClassInt)
+				s.copyInto(regs[i], a)
+				break
+			}
+		}
+	}
+	s.emitOp(op, S64, fixedOp(regs[0], rUse, bulkRegs[0]), fixedOp(regs[1], rUse, bulkRegs[1]), fixedOp(regs[2], rUse, bulkRegs[2]))
+}
+
 func (s *isel) selectValue(v *ssa.Value) {
 	var ra, rb regalloc.Reg
 	op := mCsel

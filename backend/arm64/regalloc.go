@@ -112,6 +112,12 @@ func (f *mfunc) Clobbers(b, i int) regalloc.RegSet {
 	switch f.blocks[b].instrs[i].op {
 	case mCall, mCallInd, mCallBltin:
 		return callClobbers
+	case mMemCopy, mMemFill:
+		var s regalloc.RegSet
+		for _, r := range bulkRegs {
+			s = s.Add(regalloc.Reg(r))
+		}
+		return s
 	}
 	return regalloc.RegSet{}
 }

@@ -44,11 +44,14 @@ func (l *Builder) memory() bool {
 		l.memType(in.Index)
 		l.memType(in.Index2)
 		n, s, d := l.pop(), l.pop(), l.pop()
-		l.builtin(abi.BuiltinMemoryCopy, sig5I, l.i32(int32(in.Index)), l.i32(int32(in.Index2)), d, s, n)
+		n64 := l.emit(ssa.OpI64ExtendI32U, ssa.I64, n)
+		dst, src := l.bulkAddr(in.Index, d, n64), l.bulkAddr(in.Index2, s, n64)
+		l.emit(ssa.OpMemCopy, ssa.TypeNone, dst, src, n64)
 	case in.Op == wasm.PrefixMisc<<16|0x0b: // memory.fill
 		l.memType(in.Index)
 		n, v, d := l.pop(), l.pop(), l.pop()
-		l.builtin(abi.BuiltinMemoryFill, sig4I, l.i32(int32(in.Index)), d, v, n)
+		n64 := l.emit(ssa.OpI64ExtendI32U, ssa.I64, n)
+		l.emit(ssa.OpMemFill, ssa.TypeNone, l.bulkAddr(in.Index, d, n64), v, n64)
 	default:
 		return false
 	}
@@ -58,7 +61,6 @@ func (l *Builder) memory() bool {
 // Builtin signatures (see abi.Builtin for the argument order).
 var (
 	sig1I    = &ssa.Signature{Params: []ssa.Type{ssa.I32}}
-	sig4I    = &ssa.Signature{Params: []ssa.Type{ssa.I32, ssa.I32, ssa.I32, ssa.I32}}
 	sig5I    = &ssa.Signature{Params: []ssa.Type{ssa.I32, ssa.I32, ssa.I32, ssa.I32, ssa.I32}}
 	sigII_I  = &ssa.Signature{Params: []ssa.Type{ssa.I32, ssa.I32}, Results: []ssa.Type{ssa.I32}}
 	sigTGrow = &ssa.Signature{Params: []ssa.Type{ssa.I32, ssa.I64, ssa.I32}, Results: []ssa.Type{ssa.I32}}
@@ -148,6 +150,18 @@ func (l *Builder) memAddr(ma wasm.MemArg, addr *ssa.Value, size int) (*ssa.Value
 		return l.emit(ssa.OpI64Add, ssa.I64, p, l.i64(int64(ma.Offset))), 0
 	}
 	return p, int64(ma.Offset)
+}
+
+// bulkAddr traps unless the n bytes (an i64) at addr lie inside memory i,
+// and returns the machine address of the first. Guard pages do not make
+// the check unnecessary: memory.copy and memory.fill must not write a
+// byte when they trap, so the whole range is checked before the first.
+func (l *Builder) bulkAddr(i uint32, addr, n *ssa.Value) *ssa.Value {
+	ea := l.emit(ssa.OpI64ExtendI32U, ssa.I64, addr)
+	size := l.emitAux(ssa.OpI64Load, ssa.I64, abi.MemLen, l.memRec(i))
+	end := l.emit(ssa.OpI64Add, ssa.I64, ea, n)
+	l.trapIf(l.emit(ssa.OpI64GtU, ssa.I32, end, size), abi.TrapOutOfBoundsMemory)
+	return l.emit(ssa.OpI64Add, ssa.I64, l.memBase(i), ea)
 }
 
 // calls lowers call and call_indirect; it reports false for other ops.

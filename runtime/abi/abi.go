@@ -106,8 +106,8 @@ const CallBuiltin = 1 << 31
 
 const (
 	BuiltinMemoryGrow Builtin = iota + 1 // (mem, delta) -> old pages or -1
-	BuiltinMemoryFill                    // (mem, dst, value, len)
-	BuiltinMemoryCopy                    // (dstMem, srcMem, dst, src, len)
+	BuiltinMemoryFill                    // (mem, dst, value, len); compiled code fills inline
+	BuiltinMemoryCopy                    // (dstMem, srcMem, dst, src, len); compiled code copies inline
 	BuiltinMemoryInit                    // (mem, data, dst, src, len)
 	BuiltinDataDrop                      // (data)
 	BuiltinTableGrow                     // (table, init, delta) -> old size or -1
