@@ -525,6 +525,10 @@ b3:
 			t.Errorf("b%d is no loop header nor enters one: HeaderIn %v EntryOut %v", b, a.HeaderIn[b], a.EntryOut[b])
 		}
 	}
+	// b1 writes v3 (add, xor) and v2 (dec); b2 only jumps.
+	if w := (RegSet{}).Add(a.Reg(1, 0, 0)).Add(a.Reg(1, 2, 0)); len(a.Writes) != 4 || a.Writes[1] != w || a.Writes[2] != (RegSet{}) {
+		t.Errorf("Writes %v, want %v at b1 and nothing at b2\n%s", a.Writes, w, dumpAlloc(f, a))
+	}
 	if a2 := checkToy(t, f, toyInfo(6, 1)); len(a2.HeaderIn) != 0 || len(a2.EntryOut) != 0 {
 		t.Error("HeaderIn and EntryOut filled without LoopRegs")
 	}

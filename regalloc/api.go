@@ -124,6 +124,11 @@ type Allocation struct {
 	Edits []Edit
 	// Slots is the number of spill slots of each class.
 	Slots [2]int
+	// Writes[b] is the set of registers the instructions of block b write
+	// (defs and clobbers; edits not included).
+	Writes []RegSet
+	// Named[b] is Writes[b] and the registers its instructions read.
+	Named []RegSet
 	// HeaderIn[b] (with RegInfo.LoopRegs), for a loop header b (a block with a predecessor at or
 	// after it in layout), is the set of registers holding values live
 	// into b; it is empty for other blocks. With the registers the loop's

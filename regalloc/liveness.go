@@ -270,6 +270,7 @@ func (a *allocator) buildIntervals() error {
 			a.fixed[r] = append(a.fixed[r], fixedRange{from, to, owner})
 		}
 	}
+	a.clob = bufs.Cleared(a.clob, a.nb)
 	for b := int32(a.nb - 1); b >= 0; b-- {
 		from, to := 4*a.hdr[b], a.blockEnd(b)
 		depth := a.depth[b]
@@ -322,6 +323,7 @@ func (a *allocator) buildIntervals() error {
 				}
 			}
 			cl := a.f.Clobbers(int(b), int(k-a.hdr[b]-1))
+			a.clob[b] = a.clob[b].Union(cl)
 			for w := range cl {
 				for m := cl[w]; m != 0; m &= m - 1 {
 					r := Reg(w*64 + bits.TrailingZeros64(m))

@@ -154,6 +154,7 @@ func (a *allocator) result() (*Allocation, error) {
 			}
 		}
 	}
+	a.blockWrites(alloc)
 	a.resetCursors()
 	a.splitEdges = a.splitEdges[:0]
 	for p := int32(0); p < int32(a.nb); p++ {
@@ -421,6 +422,25 @@ func (a *allocator) entryLocs() {
 		}
 	}
 	a.inLocAt[a.nb] = int32(len(a.inLocs))
+}
+
+// blockWrites fills alloc.Writes and alloc.Named from the block's
+// operands and clobbers.
+func (a *allocator) blockWrites(alloc *Allocation) {
+	alloc.Writes = bufs.Resize(alloc.Writes, a.nb)
+	alloc.Named = bufs.Resize(alloc.Named, a.nb)
+	for b := range a.nb {
+		w, n := a.clob[b], a.clob[b]
+		lo, hi := a.opStart[a.hdr[b]+1], a.opStart[a.hdr[b]+a.nins[b]+1]
+		for x := lo; x < hi; x++ {
+			r := alloc.Assign[x]
+			n = n.Add(r)
+			if a.ops[x].Def {
+				w = w.Add(r)
+			}
+		}
+		alloc.Writes[b], alloc.Named[b] = w, n
+	}
 }
 
 // headerIn fills alloc.HeaderIn and alloc.EntryOut from the locations of

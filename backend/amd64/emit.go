@@ -127,6 +127,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	e.planGuards()
 	e.computeJumps()
 	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
+	e.spills.UseLoops(mf, alloc)
 	for b, blk := range mf.blocks {
 		e.block = b
 		e.a.Bind(e.labels[b])
@@ -150,6 +151,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
 			if r := e.guards.load[b]; r != NoReg && i == len(blk.instrs)-1 {
 				e.a.loadGuard(r)
+				e.spills.Def(regalloc.Reg(r))
 			}
 			e.instr(in)
 			e.noteWrites(b, i, in)

@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/internal/bufs"
 	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/runtime/abi"
@@ -23,12 +24,11 @@ import (
 // end (load), the preheader of such a loop; NoReg when none.
 type guards struct {
 	check, load []Reg
-	member      []int32           // per block, 1 + the header whose loop holds it
-	regs        []regalloc.RegSet // per block, the registers its operands, edits and clobbers name
-	scanned     []bool            // per block, whether regs covers its instructions (regsOf)
-	calls       []bool            // per block, whether it calls (once scanned)
-	work        []int
-	ops         []regalloc.Operand
+	loop        mach.Loop
+	regs        []regalloc.RegSet  // per block, the registers its operands, edits and clobbers name
+	scanned     []bool             // per block, whether regs covers its instructions (regsOf)
+	calls       []bool             // per block, whether it calls (once scanned)
+	ops         []regalloc.Operand // loopBusy's
 }
 
 // planGuards fills e.guards for the final block order (after splitEdges,
@@ -44,7 +44,7 @@ func (e *emitter) planGuards() {
 	}
 	scanned := false
 	for h := range n {
-		if !isLoopHeader(h, mf.blocks[h].Preds) || !hasIntCheck(mf.blocks[h]) {
+		if !mach.IsHeader(h, mf.blocks[h].Preds) || !hasIntCheck(mf.blocks[h]) {
 			continue
 		}
 		if !scanned {
@@ -68,7 +68,7 @@ func (e *emitter) planGuards() {
 func (e *emitter) editRegs() {
 	g := &e.guards
 	n := len(e.mf.blocks)
-	g.member = bufs.Cleared(g.member, n)
+	g.loop.Reset(n)
 	g.regs = bufs.Cleared(g.regs, n)
 	g.scanned = bufs.Cleared(g.scanned, n)
 	g.calls = bufs.Cleared(g.calls, n)
@@ -88,32 +88,19 @@ func (e *emitter) editRegs() {
 // clobbers') and whether it calls.
 func (e *emitter) regsOf(b int) (regalloc.RegSet, bool) {
 	g := &e.guards
-	if g.scanned[b] {
-		return g.regs[b], g.calls[b]
-	}
-	g.scanned[b] = true
-	mf, alloc := e.mf, e.alloc
-	blk := mf.blocks[b]
-	last := len(blk.instrs) - 1
-	if last < 0 {
-		return g.regs[b], false
-	}
-	r := g.regs[b]
-	for i := range blk.instrs {
-		switch blk.instrs[i].op {
-		case mCall, mCallInd, mCallBltin:
-			g.calls[b] = true
+	if !g.scanned[b] {
+		g.scanned[b] = true
+		if b < len(e.alloc.Named) {
+			g.regs[b] = g.regs[b].Union(e.alloc.Named[b])
 		}
-		r = r.Union(mf.Clobbers(b, i))
+		for i := range e.mf.blocks[b].instrs {
+			switch e.mf.blocks[b].instrs[i].op {
+			case mCall, mCallInd, mCallBltin:
+				g.calls[b] = true
+			}
+		}
 	}
-	// The operands of a block's instructions are consecutive.
-	g.ops = mf.Operands(b, last, g.ops[:0])
-	lo, hi := alloc.Start[b][0], alloc.Start[b][last]+int32(len(g.ops))
-	for _, x := range alloc.Assign[lo:hi] {
-		r = r.Add(x)
-	}
-	g.regs[b] = r
-	return r, g.calls[b]
+	return g.regs[b], g.calls[b]
 }
 
 // loopBusy collects the natural loop of header h and returns its
@@ -125,29 +112,22 @@ func (e *emitter) regsOf(b int) (regalloc.RegSet, bool) {
 func (e *emitter) loopBusy(h int) (pre int, busy regalloc.RegSet, ok bool) {
 	g := &e.guards
 	mf, alloc := e.mf, e.alloc
-	regs, calls := e.regsOf(h)
-	if h >= len(alloc.HeaderIn) || calls {
+	if h >= len(alloc.HeaderIn) || !g.loop.Collect(h, func(b int) []int { return mf.blocks[b].Preds }) {
 		return 0, busy, false
 	}
-	stamp := int32(h + 1)
-	g.member[h] = stamp
-	g.work = g.work[:0]
-	busy = alloc.HeaderIn[h].Union(regs)
 	pre = -1
 	for _, p := range mf.blocks[h].Preds {
-		if p < h {
+		if !g.loop.Has(h, p) {
 			if pre >= 0 && pre != p {
 				return 0, busy, false
 			}
 			pre = p
-		} else if g.member[p] != stamp {
-			g.member[p] = stamp
-			g.work = append(g.work, p)
 		}
 	}
 	if pre < 0 {
 		return 0, busy, false
 	}
+	busy = alloc.HeaderIn[h]
 	if len(mf.blocks[pre].Succs) > 1 {
 		// The address is loaded before pre's terminator, where the
 		// registers of values live out of pre and those the terminator
@@ -163,20 +143,12 @@ func (e *emitter) loopBusy(h int) (pre int, busy regalloc.RegSet, ok bool) {
 			busy = busy.Add(alloc.Reg(pre, last, k))
 		}
 	}
-	for len(g.work) > 0 {
-		b := g.work[len(g.work)-1]
-		g.work = g.work[:len(g.work)-1]
+	for _, b := range g.loop.Blocks {
 		regs, calls := e.regsOf(b)
-		if b == 0 || b == pre || calls {
-			return 0, busy, false // a call, or reached without passing h: not a natural loop
+		if calls {
+			return 0, busy, false
 		}
 		busy = busy.Union(regs)
-		for _, p := range mf.blocks[b].Preds {
-			if g.member[p] != stamp {
-				g.member[p] = stamp
-				g.work = append(g.work, p)
-			}
-		}
 	}
 	return pre, busy, true
 }
@@ -184,17 +156,6 @@ func (e *emitter) loopBusy(h int) (pre int, busy regalloc.RegSet, ok bool) {
 func hasIntCheck(b *mblock) bool {
 	for i := range b.instrs {
 		if b.instrs[i].op == mIntCheck {
-			return true
-		}
-	}
-	return false
-}
-
-// isLoopHeader reports whether block b is entered by a back edge (from
-// itself or a block after it in layout).
-func isLoopHeader(b int, preds []int) bool {
-	for _, p := range preds {
-		if p >= b {
 			return true
 		}
 	}

@@ -66,6 +66,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	edits := alloc.Edits
 	e.computeJumps()
 	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
+	e.spills.UseLoops(mf, alloc)
 	var in instr // e.instr keeps a pointer: one for the function, not one per instruction
 	for b, blk := range mf.blocks {
 		e.block = b

@@ -22,9 +22,11 @@ import (
 //     value, and becomes a register move when another register does.
 //
 // What registers hold is tracked through a block and into a block whose
-// predecessors were all emitted before it (what they agree on). The
-// emitter reports what each instruction writes (Def, Copy, Clobber)
-// after emitting it.
+// predecessors were all emitted before it (what they agree on), and, with
+// UseLoops, into a loop header: what the predecessors before it agree on,
+// less what the loop may change (a register it writes other than by
+// reloading the same slot, a slot it spills). The emitter reports what
+// each instruction writes (Def, Copy, Clobber) after emitting it.
 type Spills struct {
 	holds [regalloc.FirstVirtual]int32 // by real register: key of the slot whose value it holds, or 0
 	held  regBits                      // the registers whose holds is not 0
@@ -40,6 +42,81 @@ type Spills struct {
 	// may read after block b before they are spilled again (Prepare).
 	liveOut, liveIn, gen, kill []uint64
 	words                      int
+	loops                      *spillLoops // UseLoops
+}
+
+// spillLoops is what StartBlock needs to enter loop headers.
+type spillLoops struct {
+	f      regalloc.Func
+	alloc  *regalloc.Allocation
+	loop   Loop
+	editAt []int32 // edits of block b: alloc.Edits[editAt[b]:editAt[b+1]]
+}
+
+// UseLoops lets StartBlock carry what registers hold into loop headers; f
+// is the function in its final block order (edges split) and alloc its
+// allocation.
+func (s *Spills) UseLoops(f regalloc.Func, alloc *regalloc.Allocation) {
+	if len(alloc.Writes) != f.NumBlocks() {
+		s.loops = nil // an allocation without them: loops are not entered
+		return
+	}
+	if s.loops == nil {
+		s.loops = new(spillLoops)
+	}
+	l := s.loops
+	n := f.NumBlocks()
+	l.f, l.alloc = f, alloc
+	l.loop.Reset(n)
+	l.editAt = bufs.Resize(l.editAt, n+1)
+	k := 0
+	for b := range n + 1 {
+		for k < len(alloc.Edits) && int(alloc.Edits[k].Pos.Block) < b {
+			k++
+		}
+		l.editAt[b] = int32(k)
+	}
+}
+
+// keepLoopInvariant forgets what registers hold at header h unless no
+// block of h's loop can change it: the register is written only by
+// reloads of the slot it holds, and the slot is never stored. What the
+// predecessors entering the loop agree on then holds around every back
+// edge too.
+func (s *Spills) keepLoopInvariant(h int) {
+	l := s.loops
+	if s.held == (regBits{}) {
+		return
+	}
+	whole := l.loop.Walk(h, l.f.Preds, func(b int) bool {
+		w := l.alloc.Writes[b]
+		for r := range s.held.all() {
+			if w.Has(r) {
+				s.set(r, 0)
+			}
+		}
+		for i := l.editAt[b]; i < l.editAt[b+1]; i++ {
+			ed := &l.alloc.Edits[i]
+			switch ed.Kind {
+			case regalloc.EditMove:
+				if ed.Dst < regalloc.FirstVirtual {
+					s.set(ed.Dst, 0)
+				}
+			case regalloc.EditReload:
+				if ed.Dst < regalloc.FirstVirtual && s.holds[ed.Dst] != slotKey(ed.Class, ed.Slot) {
+					s.set(ed.Dst, 0)
+				}
+			case regalloc.EditSpill:
+				for r := s.holder(slotKey(ed.Class, ed.Slot)); r != regalloc.NoReg; r = s.holder(slotKey(ed.Class, ed.Slot)) {
+					s.set(r, 0)
+				}
+			}
+		}
+		return s.held != (regBits{})
+	})
+	if !whole {
+		s.forgetAll() // nothing left to keep, or no natural loop
+	}
 }
 
 type regHold struct{ reg, key int32 }
@@ -134,18 +211,25 @@ func (s *Spills) StartBlock(b int, preds []int, edits []regalloc.Edit, lo int) {
 		}
 		s.endAt = append(s.endAt, int32(len(s.endBuf)))
 	}
-	// What every predecessor's end agrees on, when all come before b.
+	// What every predecessor's end agrees on, when all come before b; at
+	// a loop header, what those before it agree on and the loop keeps.
 	s.forgetAll()
-	known := b > 0 && len(preds) > 0
+	first, back := -1, false
 	for _, p := range preds {
-		known = known && p < b
+		if p >= b {
+			back = true
+		} else if first < 0 {
+			first = p
+		}
 	}
-	if known {
-		p := preds[0]
-		for _, h := range s.endBuf[s.endAt[p]:s.endAt[p+1]] {
+	if b > 0 && first >= 0 && (!back || s.loops != nil) {
+		for _, h := range s.endBuf[s.endAt[first]:s.endAt[first+1]] {
 			s.set(regalloc.Reg(h.reg), h.key)
 		}
-		for _, p := range preds[1:] {
+		for _, p := range preds {
+			if p >= b || p == first {
+				continue
+			}
 			end := s.endBuf[s.endAt[p]:s.endAt[p+1]]
 			for r := range s.held.all() {
 				agree := false
@@ -159,6 +243,9 @@ func (s *Spills) StartBlock(b int, preds []int, edits []regalloc.Edit, lo int) {
 					s.set(r, 0)
 				}
 			}
+		}
+		if back {
+			s.keepLoopInvariant(b)
 		}
 	}
 	hi := lo

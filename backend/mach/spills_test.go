@@ -172,3 +172,82 @@ func TestSpillsLiveness(t *testing.T) {
 		t.Errorf("block 3 emitted\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// loopFunc is a regalloc.Func of blocks whose instructions each define
+// one register (defs[b][i]), for UseLoops.
+type loopFunc struct {
+	preds, succs [][]int
+	defs         [][]regalloc.Reg
+}
+
+func (f *loopFunc) NumBlocks() int                       { return len(f.preds) }
+func (f *loopFunc) Succs(b int) []int                    { return f.succs[b] }
+func (f *loopFunc) Preds(b int) []int                    { return f.preds[b] }
+func (f *loopFunc) LoopDepth(b int) int                  { return 0 }
+func (f *loopFunc) NumInstrs(b int) int                  { return len(f.defs[b]) }
+func (f *loopFunc) RegClass(regalloc.Reg) regalloc.Class { return regalloc.ClassInt }
+func (f *loopFunc) Clobbers(b, i int) regalloc.RegSet    { return regalloc.RegSet{} }
+func (f *loopFunc) IsMove(b, i int) (regalloc.Reg, regalloc.Reg, bool) {
+	return 0, 0, false
+}
+func (f *loopFunc) Operands(b, i int, ops []regalloc.Operand) []regalloc.Operand {
+	return append(ops, regalloc.Operand{Reg: f.defs[b][i], Def: true, Fixed: regalloc.NoReg})
+}
+
+// allocation assigns every operand its own (real) register.
+func (f *loopFunc) allocation(edits []regalloc.Edit) *regalloc.Allocation {
+	a := &regalloc.Allocation{Edits: edits}
+	for _, ds := range f.defs {
+		var starts []int32
+		var w regalloc.RegSet
+		for _, r := range ds {
+			starts = append(starts, int32(len(a.Assign)))
+			a.Assign = append(a.Assign, r)
+			w = w.Add(r)
+		}
+		a.Start = append(a.Start, starts)
+		a.Writes = append(a.Writes, w)
+	}
+	return a
+}
+
+func TestSpillsIntoLoop(t *testing.T) {
+	// b0 reloads r1 (slot 3) and r2 (slot 4) and enters the loop b1-b2,
+	// whose b1 writes r2 and whose latch b2 reloads both again for the
+	// header. r1 keeps slot 3 around the loop: its reload is redundant.
+	f := &loopFunc{
+		preds: [][]int{nil, {0, 2}, {1}, {1}},
+		succs: [][]int{{1}, {2, 3}, {1}, nil},
+		defs:  [][]regalloc.Reg{nil, {2}, nil, nil},
+	}
+	run := func(loops bool, edits []regalloc.Edit) []regalloc.Edit {
+		var s Spills
+		if loops {
+			s.UseLoops(f, f.allocation(edits))
+		}
+		var out []regalloc.Edit
+		lo := 0
+		for b := range 4 {
+			out = append(out, runEdits(&s, b, f.preds[b], edits, lo)...)
+			for _, r := range f.defs[b] {
+				s.Def(r)
+			}
+			for lo < len(edits) && int(edits[lo].Pos.Block) == b {
+				lo++
+			}
+		}
+		return out
+	}
+	edits := []regalloc.Edit{reload(0, 0, 1, 3), reload(0, 0, 2, 4), reload(2, 0, 1, 3), reload(2, 0, 2, 4)}
+	if got, want := run(true, edits), []regalloc.Edit{edits[0], edits[1], edits[3]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("with loops: emitted\n%+v\nwant\n%+v", got, want)
+	}
+	if got := run(false, edits); !reflect.DeepEqual(got, edits) {
+		t.Errorf("without loops: emitted\n%+v\nwant every edit", got)
+	}
+	// A store to slot 3 inside the loop changes what r1 would hold.
+	stored := []regalloc.Edit{reload(0, 0, 1, 3), spill(1, 0, true, 2, 3), reload(2, 0, 1, 3)}
+	if got := run(true, stored); !reflect.DeepEqual(got, stored) {
+		t.Errorf("slot stored in the loop: emitted\n%+v\nwant every edit", got)
+	}
+}

@@ -135,9 +135,10 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 		retarget(t.CFG(blocks[s]).Preds, p, nb)
 		// The jump has no operands.
 		alloc.Start = append(alloc.Start, []int32{int32(len(alloc.Assign))})
-		if len(alloc.HeaderIn) > 0 {
-			alloc.HeaderIn = append(alloc.HeaderIn, regalloc.RegSet{})
-			alloc.EntryOut = append(alloc.EntryOut, regalloc.RegSet{})
+		for _, sets := range blockSets(alloc) {
+			if len(*sets) > 0 {
+				*sets = append(*sets, regalloc.RegSet{})
+			}
 		}
 	}
 	if !x.Place(n, alloc.Split, func(b int) []int { return t.CFG(blocks[b]).Preds }) {
@@ -146,9 +147,10 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 	num := x.Num
 	Permute(num, blocks, tmp)
 	Permute(num, alloc.Start, &x.starts)
-	if len(alloc.HeaderIn) == len(blocks) {
-		Permute(num, alloc.HeaderIn, &x.regSets)
-		Permute(num, alloc.EntryOut, &x.regSets)
+	for _, sets := range blockSets(alloc) {
+		if len(*sets) == len(blocks) {
+			Permute(num, *sets, &x.regSets)
+		}
 	}
 	for _, blk := range blocks {
 		ts := t.Targets(blk)
@@ -162,6 +164,12 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 	}
 	alloc.Edits = x.Renumber(alloc.Edits)
 	return blocks
+}
+
+// blockSets are the allocation's register sets by block, which split
+// blocks extend (empty) and renumbering permutes.
+func blockSets(alloc *regalloc.Allocation) [4]*[]regalloc.RegSet {
+	return [4]*[]regalloc.RegSet{&alloc.Writes, &alloc.Named, &alloc.HeaderIn, &alloc.EntryOut}
 }
 
 func retarget(bs []int, from, to int) {
