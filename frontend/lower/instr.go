@@ -86,9 +86,21 @@ func (l *Builder) globalCell(i uint32) *ssa.Value {
 	if v := l.globals.get(i); v != nil {
 		return v
 	}
-	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Global(i)), l.vmctx))
+	v := l.ownCell(i, l.m.NumImportedGlobals, l.layout.OwnGlobal, l.layout.Global)
 	l.globals.put(i, v)
 	return v
+}
+
+// ownCell returns the address of the cell (or record) of global or memory
+// i, as a prelude value: for a defined one, the vmctx plus the offset own
+// gives its k-th own cell, which the backends fold into the accesses; for
+// an imported one, the pointer at offset ptr.
+func (l *Builder) ownCell(i, imported uint32, own, ptr func(uint32) uint32) *ssa.Value {
+	entry := l.f.Blocks[0]
+	if i >= imported {
+		return l.inPrelude(entry.NewValue(ssa.OpI64Add, ssa.I64, l.vmctx, l.i64(int64(own(i-imported)))))
+	}
+	return l.inPrelude(entry.NewValueAux(ssa.OpI64Load, ssa.I64, int64(ptr(i)), l.vmctx))
 }
 
 func loadOp(t ssa.Type) ssa.Op {

@@ -105,7 +105,7 @@ func (l *Builder) memRec(i uint32) *ssa.Value {
 	if v := l.memRecs.get(i); v != nil {
 		return v
 	}
-	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Memory(i)), l.vmctx))
+	v := l.ownCell(i, l.m.NumImportedMemories, l.layout.OwnMemory, l.layout.Memory)
 	l.memRecs.put(i, v)
 	// The bounds-check passes rely on lengths changing only in calls;
 	// another thread may grow a shared memory at any time.

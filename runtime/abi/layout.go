@@ -27,15 +27,18 @@ func NewLayout(m *wasm.Module) *Layout {
 		off = (off + 15) &^ 15
 		return at
 	}
+	// Compiled code reads defined globals and memory records at their
+	// offsets from the vmctx register: they come first, where arm64's
+	// scaled 12-bit displacements reach them.
+	l.OwnGlobals = take(len(m.Globals), GlobalCellSize)
+	l.OwnMemories = take(len(m.Memories), MemRecSize)
 	l.Memories = take(int(m.NumMemories()), 8)
 	l.Tables = take(int(m.NumTables()), 8)
 	l.Globals = take(int(m.NumGlobals()), 8)
 	l.ImportedFuncs = take(int(m.NumImportedFuncs), ImportSize)
 	l.TypeIDs = take(len(m.Types), 8)
 	l.FuncRefs = take(int(m.NumFuncs()), FuncRefSize)
-	l.OwnMemories = take(len(m.Memories), MemRecSize)
 	l.OwnTables = take(len(m.Tables), TableRecSize)
-	l.OwnGlobals = take(len(m.Globals), GlobalCellSize)
 	l.Size = off
 	return l
 }
@@ -48,6 +51,14 @@ func (l *Layout) Table(i uint32) uint32 { return l.Tables + 8*i }
 
 // Global returns the offset of global i's cell pointer.
 func (l *Layout) Global(i uint32) uint32 { return l.Globals + 8*i }
+
+// OwnGlobal returns the offset of defined global k's cell (global index
+// NumImportedGlobals+k), which its cell pointer points at.
+func (l *Layout) OwnGlobal(k uint32) uint32 { return l.OwnGlobals + GlobalCellSize*k }
+
+// OwnMemory returns the offset of defined memory k's record (memory index
+// NumImportedMemories+k), which its record pointer points at.
+func (l *Layout) OwnMemory(k uint32) uint32 { return l.OwnMemories + MemRecSize*k }
 
 // ImportedFunc returns the offset of imported function i's slot.
 func (l *Layout) ImportedFunc(i uint32) uint32 { return l.ImportedFuncs + ImportSize*i }
