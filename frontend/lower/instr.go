@@ -91,8 +91,8 @@ func (l *Builder) globalCell(i uint32) *ssa.Value {
 	return v
 }
 
-// ownCell returns the address of the cell (or record) of global or memory
-// i, as a prelude value: for a defined one, the vmctx plus the offset own
+// ownCell returns the address of the cell (or record) of global, memory
+// or table i, as a prelude value: for a defined one, the vmctx plus the offset own
 // gives its k-th own cell, which the backends fold into the accesses; for
 // an imported one, the pointer at offset ptr.
 func (l *Builder) ownCell(i, imported uint32, own, ptr func(uint32) uint32) *ssa.Value {

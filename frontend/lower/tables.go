@@ -84,7 +84,7 @@ func (l *Builder) tableRec(i uint32) *ssa.Value {
 	if v := l.tabRecs.get(i); v != nil {
 		return v
 	}
-	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, int64(l.layout.Table(i)), l.vmctx))
+	v := l.ownCell(i, l.m.NumImportedTables, l.layout.OwnTable, l.layout.Table)
 	l.tabRecs.put(i, v)
 	return v
 }

@@ -27,18 +27,18 @@ func NewLayout(m *wasm.Module) *Layout {
 		off = (off + 15) &^ 15
 		return at
 	}
-	// Compiled code reads defined globals and memory records at their
-	// offsets from the vmctx register: they come first, where arm64's
-	// scaled 12-bit displacements reach them.
+	// Compiled code reads defined globals, memory and table records at
+	// their offsets from the vmctx register: they come first, where
+	// arm64's scaled 12-bit displacements reach them.
 	l.OwnGlobals = take(len(m.Globals), GlobalCellSize)
 	l.OwnMemories = take(len(m.Memories), MemRecSize)
+	l.OwnTables = take(len(m.Tables), TableRecSize)
 	l.Memories = take(int(m.NumMemories()), 8)
 	l.Tables = take(int(m.NumTables()), 8)
 	l.Globals = take(int(m.NumGlobals()), 8)
 	l.ImportedFuncs = take(int(m.NumImportedFuncs), ImportSize)
 	l.TypeIDs = take(len(m.Types), 8)
 	l.FuncRefs = take(int(m.NumFuncs()), FuncRefSize)
-	l.OwnTables = take(len(m.Tables), TableRecSize)
 	l.Size = off
 	return l
 }
@@ -55,6 +55,10 @@ func (l *Layout) Global(i uint32) uint32 { return l.Globals + 8*i }
 // OwnGlobal returns the offset of defined global k's cell (global index
 // NumImportedGlobals+k), which its cell pointer points at.
 func (l *Layout) OwnGlobal(k uint32) uint32 { return l.OwnGlobals + GlobalCellSize*k }
+
+// OwnTable returns the offset of defined table k's record (table index
+// NumImportedTables+k), which its record pointer points at.
+func (l *Layout) OwnTable(k uint32) uint32 { return l.OwnTables + TableRecSize*k }
 
 // OwnMemory returns the offset of defined memory k's record (memory index
 // NumImportedMemories+k), which its record pointer points at.
