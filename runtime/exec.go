@@ -47,9 +47,13 @@ type execCtx struct {
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
 const maxNest = 64
 
-// stackMargin is kept free above the guard page for stubs, which do not
-// check the stack limit themselves.
+// stackMargin is kept free above the guard page for stubs and leaf
+// functions (abi.LeafFrame), which do not check the stack limit
+// themselves.
 const stackMargin = 16 << 10
+
+// A leaf's frame, the call into it and the stubs it calls fit the margin.
+const _ = uint(stackMargin - 2*abi.LeafFrame)
 
 var stackSize atomic.Int64
 

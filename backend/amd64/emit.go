@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"fmt"
+	"github.com/wasmc/wasmc/runtime/abi"
 
 	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
@@ -118,7 +119,8 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	for range mf.blocks {
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	e.a.PrologueCheck(e.frame, !mf.noEntryCheck && mf.makesCalls())
+	calls := mf.makesCalls()
+	e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, calls || e.frame > abi.LeafFrame)
 	for k, r := range e.saved {
 		e.a.MovMR(S64, M(RBP, -8*int32(k+1)), r)
 	}

@@ -218,3 +218,19 @@ func TestEmitLoopGuard(t *testing.T) {
 		t.Errorf("loop with a call: want the address loaded at each check:\n%s", strings.Join(code, "\n"))
 	}
 }
+
+func TestEmitLeafStackCheck(t *testing.T) {
+	// A function that calls nothing and has a small frame skips the
+	// stack limit check (abi.LeafFrame); one that calls keeps it.
+	limit := "qword ptr [r14+0x20]"
+	for _, withCall := range []bool{false, true} {
+		code := ops(t, guardLoop(withCall))
+		checked := false
+		for _, c := range code {
+			checked = checked || strings.HasSuffix(c, limit) && strings.HasPrefix(c, "cmp ")
+		}
+		if checked != withCall {
+			t.Errorf("calls %v: stack check %v, want %v:\n%s", withCall, checked, withCall, strings.Join(code, "\n"))
+		}
+	}
+}

@@ -14,23 +14,27 @@ func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
 // ExecStackLimit (TrapStackOverflow); the interrupt check (a possible
 // yield to Go); sub rsp, frame. Both checks run after RBP is set so a
 // trap's or a cancelled yield's backtrace starts at this function.
-func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true) }
+func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true, true) }
 
-// PrologueCheck is Prologue with the interrupt check only when check is
-// set: only functions a cycle of calls may pass through need it
-// (backend/entrycheck.go); loop headers check on their own.
-func (a *Asm) PrologueCheck(frameSize int32, check bool) {
+// PrologueCheck is Prologue with the interrupt check only when interrupt
+// is set (only functions a cycle of calls may pass through need it,
+// backend/entrycheck.go; loop headers check on their own) and the stack
+// check only when stack is (a leaf's small frame fits the margin the
+// runtime keeps below the limit: abi.LeafFrame).
+func (a *Asm) PrologueCheck(frameSize int32, interrupt, stack bool) {
 	frame := FrameSize(frameSize)
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
-	if frame > 0 {
-		a.Lea(S64, ScratchGPR, M(RSP, -frame))
-		a.AluRM(CMP, S64, ScratchGPR, execMem(abi.ExecStackLimit))
-	} else {
-		a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
+	if stack {
+		if frame > 0 {
+			a.Lea(S64, ScratchGPR, M(RSP, -frame))
+			a.AluRM(CMP, S64, ScratchGPR, execMem(abi.ExecStackLimit))
+		} else {
+			a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
+		}
+		a.TrapIf(CondB, abi.TrapStackOverflow)
 	}
-	a.TrapIf(CondB, abi.TrapStackOverflow)
-	if check && lower.Omit&lower.InterruptChecks == 0 {
+	if interrupt && lower.Omit&lower.InterruptChecks == 0 {
 		a.InterruptCheck()
 	}
 	if frame > 0 {

@@ -60,7 +60,8 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	for i := range e.labels {
 		e.labels[i] = e.a.NewLabel()
 	}
-	e.a.PrologueCheck(FrameSize(int32(frame)), !mf.noEntryCheck && mf.makesCalls())
+	calls := mf.makesCalls()
+	e.a.PrologueCheck(FrameSize(int32(frame)), !mf.noEntryCheck && calls, calls || FrameSize(int32(frame)) > abi.LeafFrame)
 	e.a.SaveRegs(e.saved)
 	next := 0 // next edit
 	edits := alloc.Edits

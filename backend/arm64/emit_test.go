@@ -198,3 +198,23 @@ func TestEmitCalleeSaved(t *testing.T) {
 		t.Errorf("8 live values: registers %v, %d saves/restores, %d spills:\n%s", regs, frameOps, spills, strings.Join(code, "\n"))
 	}
 }
+
+func TestEmitLeafStackCheck(t *testing.T) {
+	// A function that calls nothing and has a small frame skips the
+	// stack limit check (abi.LeafFrame); one that calls keeps it.
+	for _, withCall := range []bool{false, true} {
+		f := ssa.NewFunc("leaf", 0, sig([]ssa.Type{ssa.I32}, ssa.I32))
+		b := f.NewBlock()
+		x := b.NewParam(ssa.I32)
+		if withCall {
+			call := b.NewValueAux(ssa.OpCall, ssa.I32, 0, x)
+			call.Sig = sig([]ssa.Type{ssa.I32}, ssa.I32)
+			x = call
+		}
+		b.Return(b.NewValue(ssa.OpI32Add, ssa.I32, x, x))
+		code := ops(t, f)
+		if got := containsSeq(code, "ldr x16, [x19,#32]"); got != withCall {
+			t.Errorf("calls %v: stack check %v, want %v:\n%s", withCall, got, withCall, strings.Join(code, "\n"))
+		}
+	}
+}

@@ -53,12 +53,14 @@ const maxFrame = 1 << 30
 // the interrupt check (a possible yield to Go); sub sp, sp, #frame. Both checks
 // run after FP is set so a trap's backtrace starts at this function.
 // Clobbers X16 and X17.
-func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true) }
+func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true, true) }
 
-// PrologueCheck is Prologue with the interrupt check only when check is
-// set: only functions a cycle of calls may pass through need it
-// (backend/entrycheck.go); loop headers check on their own.
-func (a *Asm) PrologueCheck(frameSize int32, check bool) {
+// PrologueCheck is Prologue with the interrupt check only when interrupt
+// is set (only functions a cycle of calls may pass through need it,
+// backend/entrycheck.go; loop headers check on their own) and the stack
+// check only when stack is (a leaf's small frame fits the margin the
+// runtime keeps below the limit: abi.LeafFrame).
+func (a *Asm) PrologueCheck(frameSize int32, interrupt, stack bool) {
 	frame := FrameSize(frameSize)
 	if frame < 0 || frame > maxFrame {
 		a.fail("frame of %d bytes too large", frameSize)
@@ -66,15 +68,17 @@ func (a *Asm) PrologueCheck(frameSize int32, check bool) {
 	}
 	a.Stp(S64, FP, LR, MPre(SP, -16))
 	a.Mov(S64, FP, SP)
-	a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecStackLimit))
-	if frame > 0 {
-		a.AddImm(S64, ScratchGPR2, SP, -int64(frame), ScratchGPR2)
-		a.Cmp(S64, ScratchGPR2, ScratchGPR)
-	} else {
-		a.Cmp(S64, SP, ScratchGPR)
+	if stack {
+		a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecStackLimit))
+		if frame > 0 {
+			a.AddImm(S64, ScratchGPR2, SP, -int64(frame), ScratchGPR2)
+			a.Cmp(S64, ScratchGPR2, ScratchGPR)
+		} else {
+			a.Cmp(S64, SP, ScratchGPR)
+		}
+		a.TrapIf(CondLO, abi.TrapStackOverflow)
 	}
-	a.TrapIf(CondLO, abi.TrapStackOverflow)
-	if check && lower.Omit&lower.InterruptChecks == 0 {
+	if interrupt && lower.Omit&lower.InterruptChecks == 0 {
 		a.InterruptCheck()
 	}
 	if frame > 0 {

@@ -28,6 +28,12 @@ const (
 	ExecCtxSize    = ExecArgs + ExecArgsSize
 )
 
+// LeafFrame is the largest frame of a function that calls no Wasm or host
+// function and skips the prologue's stack check: its caller checked, and
+// the runtime keeps more than this (stackMargin) free between
+// ExecStackLimit and the guard page, for it and the stubs it may call.
+const LeafFrame = 4 << 10
+
 // Status says why Wasm returned to Go.
 type Status uint32
 
