@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/ssa"
 )
@@ -325,16 +326,11 @@ func (s *isel) value(v *ssa.Value) {
 // string instructions' registers.
 func (s *isel) bulk(v *ssa.Value, op mop, r0, r1, r2 Reg) {
 	var regs [3]regalloc.Reg
-	for i, a := range v.Args {
-		regs[i] = s.reg(a)
-		for j := range i {
-			if regs[j] == regs[i] { // one value cannot sit in two fixed registers
-				regs[i] = s.newVReg(regalloc.ClassInt)
-				s.copyInto(regs[i], a)
-				break
-			}
-		}
-	}
+	mach.DistinctRegs(regs[:], v.Args, s.reg, func(a *ssa.Value) regalloc.Reg {
+		r := s.newVReg(regalloc.ClassInt)
+		s.copyInto(r, a)
+		return r
+	})
 	s.emitOp(op, S64, fixedOp(regs[0], rUse, r0), fixedOp(regs[1], rUse, r1), fixedOp(regs[2], rUse, r2))
 }
 

@@ -1,6 +1,7 @@
 package arm64
 
 import (
+	"github.com/wasmc/wasmc/backend/mach"
 	"math/bits"
 
 	"github.com/wasmc/wasmc/regalloc"
@@ -379,16 +380,11 @@ var bulkRegs = [3]Reg{X0, X1, X2}
 // bulk selects mem.copy or mem.fill.
 func (s *isel) bulk(v *ssa.Value, op mop) {
 	var regs [3]regalloc.Reg
-	for i, a := range v.Args {
-		regs[i] = s.reg(a)
-		for j := range i {
-			if regs[j] == regs[i] { // one value cannot sit in two fixed registers
-				regs[i] = s.newVReg(regalloc.ClassInt)
-				s.copyInto(regs[i], a)
-				break
-			}
-		}
-	}
+	mach.DistinctRegs(regs[:], v.Args, s.reg, func(a *ssa.Value) regalloc.Reg {
+		r := s.newVReg(regalloc.ClassInt)
+		s.copyInto(r, a)
+		return r
+	})
 	s.emitOp(op, S64, fixedOp(regs[0], rUse, bulkRegs[0]), fixedOp(regs[1], rUse, bulkRegs[1]), fixedOp(regs[2], rUse, bulkRegs[2]))
 }
 

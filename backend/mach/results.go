@@ -40,3 +40,19 @@ func (c *CallResults) Of(id ssa.ID, types []ssa.Type, newReg func(ssa.Type) rega
 	c.at[id] = int32(len(c.regs)-n) + 1
 	return regs
 }
+
+// DistinctRegs fills regs with the registers of args for an instruction
+// that pins each operand to a fixed register of its own: reg gives a
+// value's register, and a value met a second time gets the one dup copies
+// it into, as one value cannot sit in two fixed registers at once.
+func DistinctRegs(regs []regalloc.Reg, args []*ssa.Value, reg, dup func(*ssa.Value) regalloc.Reg) {
+	for i, a := range args {
+		regs[i] = reg(a)
+		for _, r := range regs[:i] {
+			if r == regs[i] {
+				regs[i] = dup(a)
+				break
+			}
+		}
+	}
+}
