@@ -26,7 +26,9 @@ func (a *Asm) PrologueCheck(frameSize int32, interrupt, stack bool) {
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
 	if stack {
-		if frame > 0 {
+		// A frame within abi.LeafFrame fits the margin below the limit,
+		// like a leaf's: checking SP itself is enough.
+		if frame > abi.LeafFrame {
 			a.Lea(S64, ScratchGPR, M(RSP, -frame))
 			a.AluRM(CMP, S64, ScratchGPR, execMem(abi.ExecStackLimit))
 		} else {

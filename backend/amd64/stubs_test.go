@@ -181,8 +181,10 @@ func TestFixedStubs(t *testing.T) {
 }
 
 func TestPrologue(t *testing.T) {
+	// A frame over abi.LeafFrame checks where SP will be; a smaller one
+	// checks SP.
 	a := NewAsm()
-	a.Prologue(40)
+	a.Prologue(5000)
 	a.Epilogue()
 	a.Prologue(0)
 	a.InterruptCheck()
@@ -190,35 +192,35 @@ func TestPrologue(t *testing.T) {
 	checkLines(t, "prologue", disasm(t, fc.Code), `
 		push rbp
 		mov rbp, rsp
-		lea r11, ptr [rsp-0x30]
+		lea r11, ptr [rsp+0xffffec70]
 		cmp r11, qword ptr [r14+0x20]
-		jb 0x5a
+		jb 0x60
 		mov r11, qword ptr [r14+0x58]
 		cmp qword ptr [r11], -0x522
-		jz 0x5f
-		sub rsp, 0x30
+		jz 0x65
+		sub rsp, 0x1390
 		leave
 		ret
 		push rbp
 		mov rbp, rsp
 		cmp rsp, qword ptr [r14+0x20]
-		jb 0x5a
+		jb 0x60
 		mov r11, qword ptr [r14+0x58]
 		cmp qword ptr [r11], -0x522
-		jz 0x66
+		jz 0x6c
 		mov r11, qword ptr [r14+0x58]
 		cmp qword ptr [r11], -0x522
-		jz 0x6d
-		call 0x5f
-		call 0x64
-		jmp 0x24
-		call 0x6b
-		jmp 0x49
-		call 0x72
-		jmp 0x5a
+		jz 0x73
+		call 0x65
+		call 0x6a
+		jmp 0x27
+		call 0x71
+		jmp 0x4f
+		call 0x78
+		jmp 0x60
 	`)
-	want := []Reloc{{0x5b, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
-		{0x60, RelocStub, StubYield, 0}, {0x67, RelocStub, StubYield, 0}, {0x6e, RelocStub, StubYield, 0}}
+	want := []Reloc{{0x61, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
+		{0x66, RelocStub, StubYield, 0}, {0x6d, RelocStub, StubYield, 0}, {0x74, RelocStub, StubYield, 0}}
 	if !slices.Equal(fc.Relocs, want) {
 		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
 	}

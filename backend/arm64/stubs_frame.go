@@ -70,7 +70,9 @@ func (a *Asm) PrologueCheck(frameSize int32, interrupt, stack bool) {
 	a.Mov(S64, FP, SP)
 	if stack {
 		a.Ldr(S64, ScratchGPR, M(ExecReg, abi.ExecStackLimit))
-		if frame > 0 {
+		// A frame within abi.LeafFrame fits the margin below the limit,
+		// like a leaf's: checking SP itself is enough.
+		if frame > abi.LeafFrame {
 			a.AddImm(S64, ScratchGPR2, SP, -int64(frame), ScratchGPR2)
 			a.Cmp(S64, ScratchGPR2, ScratchGPR)
 		} else {

@@ -65,12 +65,12 @@ func TestPrologue(t *testing.T) {
 			bl .+0x0
 			bl .+0x0
 			b .+0xffffffffffffffec`},
+		// A frame within abi.LeafFrame: SP itself is checked.
 		{40, `
 			stp x29, x30, [sp,#-16]!
 			mov x29, sp
 			ldr x16, [x19,#32]
-			sub x17, sp, #0x30
-			cmp x17, x16
+			cmp sp, x16
 			b.cc .+0x20
 			ldr x16, [x28,#16]
 			cmn x16, #0x522
