@@ -55,6 +55,14 @@ func (e *emitter) planGuards() {
 		if !ok {
 			continue
 		}
+		if r := g.load[pre]; r != NoReg {
+			// pre enters another loop too (a branch to two headers): one
+			// load serves both if that loop's register is free here.
+			if !busy.Has(regalloc.Reg(r)) {
+				g.check[h] = r
+			}
+			continue
+		}
 		for _, r := range allocatable[regalloc.ClassInt] {
 			if !busy.Has(r) && !calleeSaved.Has(r) {
 				g.check[h], g.load[pre] = Reg(r), Reg(r)
