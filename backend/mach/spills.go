@@ -26,7 +26,9 @@ import (
 // UseLoops, into a loop header: what the predecessors before it agree on,
 // less what the loop may change (a register it writes other than by
 // reloading the same slot, a slot it spills). The emitter reports what
-// each instruction writes (Def, Copy, Clobber) after emitting it.
+// each instruction writes (Def, Copy, Clobber) after emitting it, and any
+// other register its code writes (amd64's loop guard load): a write left
+// unreported would let a later reload be dropped for a stale register.
 type Spills struct {
 	holds [regalloc.FirstVirtual]int32 // by real register: key of the slot whose value it holds, or 0
 	held  regBits                      // the registers whose holds is not 0
