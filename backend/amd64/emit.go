@@ -140,6 +140,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		if len(alloc.Start[b]) != len(blk.instrs) {
 			return FuncCode{}, fmt.Errorf("amd64: allocation of block %d covers %d instructions, block has %d", b, len(alloc.Start[b]), len(blk.instrs))
 		}
+		guard := e.guards.load[b] // loaded before the terminator: a loop check reads it
 		for i := range blk.instrs {
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i)}) {
 				e.emitEdit(edits, next)
@@ -151,9 +152,9 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 				return FuncCode{}, err
 			}
 			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
-			if r := e.guards.load[b]; r != NoReg && i == len(blk.instrs)-1 {
-				e.a.loadGuard(r)
-				e.spills.Def(regalloc.Reg(r))
+			if i == len(blk.instrs)-1 && guard != NoReg {
+				e.a.loadGuard(guard)
+				e.spills.Def(regalloc.Reg(guard))
 			}
 			e.instr(in)
 			e.noteWrites(b, i, in)

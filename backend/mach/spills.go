@@ -53,6 +53,7 @@ type spillLoops struct {
 	alloc  *regalloc.Allocation
 	loop   Loop
 	editAt []int32 // edits of block b: alloc.Edits[editAt[b]:editAt[b+1]]
+	ready  bool    // loop and editAt are set up for this function (prepare)
 }
 
 // UseLoops lets StartBlock carry what registers hold into loop headers; f
@@ -67,17 +68,23 @@ func (s *Spills) UseLoops(f regalloc.Func, alloc *regalloc.Allocation) {
 		s.loops = new(spillLoops)
 	}
 	l := s.loops
-	n := f.NumBlocks()
-	l.f, l.alloc = f, alloc
+	l.f, l.alloc, l.ready = f, alloc, false
+}
+
+// prepare sets up the loop walk and the edits' block index for the first
+// header of a function: most functions have none.
+func (l *spillLoops) prepare() {
+	n := l.f.NumBlocks()
 	l.loop.Reset(n)
 	l.editAt = bufs.Resize(l.editAt, n+1)
 	k := 0
 	for b := range n + 1 {
-		for k < len(alloc.Edits) && int(alloc.Edits[k].Pos.Block) < b {
+		for k < len(l.alloc.Edits) && int(l.alloc.Edits[k].Pos.Block) < b {
 			k++
 		}
 		l.editAt[b] = int32(k)
 	}
+	l.ready = true
 }
 
 // keepLoopInvariant forgets what registers hold at header h unless no
@@ -89,6 +96,9 @@ func (s *Spills) keepLoopInvariant(h int) {
 	l := s.loops
 	if s.held == (regBits{}) {
 		return
+	}
+	if !l.ready {
+		l.prepare()
 	}
 	whole := l.loop.Walk(h, l.f.Preds, func(b int) bool {
 		w := l.alloc.Writes[b]
