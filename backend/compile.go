@@ -54,6 +54,7 @@ func CompileOptions(m *wasm.Module, features wasm.Features, arch string, opts Op
 	var firstErr atomic.Int64
 	firstErr.Store(int64(n))
 	workers := min(runtime.GOMAXPROCS(0), n)
+	defer holdHeapGoal(compileHeap(m, order[:workers]))()
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -99,6 +100,22 @@ func CompileOptions(m *wasm.Module, features wasm.Features, arch string, opts Op
 }
 
 func (o Options) lower() lower.Options { return lower.Options{GuardPages: o.GuardPages} }
+
+// compileHeap estimates what compiling m allocates: the buffers of the
+// workers, sized by the first function each compiles (first are the
+// largest), and the output, which grows with the code.
+func compileHeap(m *wasm.Module, first []int32) uint64 {
+	var n uint64
+	for _, i := range first {
+		if int(i) < len(m.Codes) {
+			n += 768 * uint64(len(m.Codes[i].Body))
+		}
+	}
+	for _, c := range m.Codes {
+		n += 32 * uint64(len(c.Body))
+	}
+	return n
+}
 
 // bySize returns the defined functions' indices, largest body first, so
 // that the workers do not end waiting on one large function taken last.
