@@ -113,13 +113,26 @@ func (a *allocator) result() (*Allocation, error) {
 	starts := alloc.starts
 	moves = a.leaveStores(moves)
 	a.resetCursors()
+	alloc.Writes = bufs.Resize(alloc.Writes, a.nb)
+	alloc.Named = bufs.Resize(alloc.Named, a.nb)
 	for b := int32(0); b < int32(a.nb); b++ {
 		lo, hi := a.hdr[b]+1, a.hdr[b]+1+a.nins[b]
 		alloc.Start[b] = starts[lo:hi:hi]
+		// The registers the block's instructions write (Writes) and name
+		// (Named), gathered as they are assigned.
+		writes, named := a.clob[b], a.clob[b]
 		for k := a.hdr[b] + 1; k <= a.hdr[b]+a.nins[b]; k++ {
 			base := 4 * k
 			if a.moveOf[k] >= 0 && a.isVirtualMove(k) {
 				a.moveOperands(alloc, k)
+				ops, lo := a.instrOps(k)
+				for j, op := range ops {
+					r := alloc.Assign[lo+int32(j)]
+					named = named.Add(r)
+					if op.Def {
+						writes = writes.Add(r)
+					}
+				}
 				continue
 			}
 			ops, lo := a.instrOps(k)
@@ -127,6 +140,10 @@ func (a *allocator) result() (*Allocation, error) {
 				x := lo + int32(j)
 				if !op.Reg.IsVirtual() {
 					alloc.Assign[x] = op.Reg
+					named = named.Add(op.Reg)
+					if op.Def {
+						writes = writes.Add(op.Reg)
+					}
 					continue
 				}
 				id := a.find(a.ids[x])
@@ -145,16 +162,22 @@ func (a *allocator) result() (*Allocation, error) {
 				default:
 					alloc.Assign[x] = a.locFwd(id, base+1)
 				}
-				if alloc.Assign[x] == NoReg {
+				r := alloc.Assign[x]
+				if r == NoReg {
 					a.internal("operand %d of v%d at %d has no register", j, id, base)
+					continue
 				}
-				if op.Def && spilled[id] && (!a.lazy[id] || a.locFwd(id, base+3) == NoReg) {
-					a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(id), Src: alloc.Assign[x], Slot: int(a.slotOf[id])})
+				named = named.Add(r)
+				if op.Def {
+					writes = writes.Add(r)
+					if spilled[id] && (!a.lazy[id] || a.locFwd(id, base+3) == NoReg) {
+						a.addEdit(a.afterKey(k, ordStore), Edit{Kind: EditSpill, Class: a.classOf(id), Src: r, Slot: int(a.slotOf[id])})
+					}
 				}
 			}
 		}
+		alloc.Writes[b], alloc.Named[b] = writes, named
 	}
-	a.blockWrites(alloc)
 	a.resetCursors()
 	a.splitEdges = a.splitEdges[:0]
 	for p := int32(0); p < int32(a.nb); p++ {
@@ -407,11 +430,16 @@ type inLoc struct {
 // passes skip them.
 func (a *allocator) entryLocs() {
 	a.inLocAt = bufs.Cleared(a.inLocAt, a.nb+1)
-	a.inLocs = a.inLocs[:0]
+	// Sized once for every block: grown block by block, a large function
+	// copied the table each time it doubled.
+	total := 0
+	for _, in := range a.liveIn[:a.nb] {
+		total += len(in)
+	}
+	a.inLocs = room(a.inLocs[:0], total)
 	a.resetCursors()
 	for b := 0; b < a.nb; b++ {
 		a.inLocAt[b] = int32(len(a.inLocs))
-		a.inLocs = room(a.inLocs, len(a.liveIn[b]))
 		for _, id := range a.liveIn[b] {
 			if id < int32(FirstVirtual) {
 				continue
@@ -422,25 +450,6 @@ func (a *allocator) entryLocs() {
 		}
 	}
 	a.inLocAt[a.nb] = int32(len(a.inLocs))
-}
-
-// blockWrites fills alloc.Writes and alloc.Named from the block's
-// operands and clobbers.
-func (a *allocator) blockWrites(alloc *Allocation) {
-	alloc.Writes = bufs.Resize(alloc.Writes, a.nb)
-	alloc.Named = bufs.Resize(alloc.Named, a.nb)
-	for b := range a.nb {
-		w, n := a.clob[b], a.clob[b]
-		lo, hi := a.opStart[a.hdr[b]+1], a.opStart[a.hdr[b]+a.nins[b]+1]
-		for x := lo; x < hi; x++ {
-			r := alloc.Assign[x]
-			n = n.Add(r)
-			if a.ops[x].Def {
-				w = w.Add(r)
-			}
-		}
-		alloc.Writes[b], alloc.Named[b] = w, n
-	}
 }
 
 // headerIn fills alloc.HeaderIn and alloc.EntryOut from the locations of
