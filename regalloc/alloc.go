@@ -58,6 +58,7 @@ type allocator struct {
 	ids       []int32   // dense id of each operand, -1 if not tracked
 	moveOf    []int32   // per slot, index into moves or -1
 	moves     []moveInstr
+	scanPos   int32      // start of the interval scan is allocating
 	coalMoves []coalMove // coalesceOrder's buffers
 	coalOrder []coalMove
 	coalSums  []pairSum

@@ -322,3 +322,20 @@ func TestRandomProgramsCopiesAndStores(t *testing.T) {
 		checkToy(t, f, toyInfo(nInt, 2+int(seed%3)))
 	}
 }
+
+// TestRandomCriticalEdgesCrowded runs the critical-edge programs with two
+// to six integer registers. Seed 641 once made the allocator give a
+// register to a reload piece that started before the scan position (an
+// evicted value's cut moved back to its loop's start), which the scan
+// had passed: two values held r0 into a loop header.
+func TestRandomCriticalEdgesCrowded(t *testing.T) {
+	n := int64(2000)
+	if testing.Short() {
+		n = 700
+	}
+	for seed := int64(0); seed < n; seed++ {
+		nInt := 2 + int(seed%5)
+		g := &progGen{r: rand.New(rand.NewSource(seed + 100000)), f: &tFunc{}, counters: map[Reg]bool{}, budget: 20 + int(seed%60), nInt: nInt, critical: true}
+		checkToy(t, g.program(), toyInfo(nInt, 2+int(seed%2)))
+	}
+}

@@ -45,6 +45,7 @@ func (a *allocator) scan() error {
 			break
 		}
 		pos := cur.start()
+		a.scanPos = pos
 		a.advance(pos)
 		if len(a.info.Allocatable[cur.class]) == 0 {
 			return a.errorf(pos, "no allocatable registers of class %d", cur.class)
@@ -425,6 +426,13 @@ func (a *allocator) toStack(it *interval, p int32) {
 		return
 	}
 	g := a.reloadPos(p, hi)
+	if g < a.scanPos {
+		// The cut lies before the scan position (spillPos moved an
+		// evicted value's cut back to a loop's start): a piece starting
+		// there would be allocated without seeing the intervals the scan
+		// has retired since, and could share their register.
+		g = min(max(g, (a.scanPos+3)&^3), hi)
+	}
 	if g <= s.start() {
 		s.done = false
 		s.reload = true
