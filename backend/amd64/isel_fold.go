@@ -70,6 +70,14 @@ func (s *isel) loadToFold(u *ssa.Value, b *ssa.Block) *ssa.Value {
 		if !isCompare(u.Op) || len(u.Args) != 2 || u.Args[0].Type.IsFloat() {
 			return nil
 		}
+		if byteCompare(u) {
+			for _, x := range u.Args {
+				if x.Op == ssa.OpI32Load8U && x.Uses == 1 && x.Block == b && !s.fold[x.ID] {
+					return x
+				}
+			}
+			return nil
+		}
 		cands = u.Args
 	}
 	want := ssa.OpI32Load
@@ -91,7 +99,29 @@ func writesMem(v *ssa.Value) bool {
 
 // foldedLoad reports whether v is a load its user reads from memory.
 func (s *isel) foldedLoad(v *ssa.Value) bool {
-	return (v.Op == ssa.OpI32Load || v.Op == ssa.OpI64Load) && s.fold[v.ID]
+	return (v.Op == ssa.OpI32Load || v.Op == ssa.OpI64Load || v.Op == ssa.OpI32Load8U) && s.fold[v.ID]
+}
+
+// byteCompare reports whether comparison u has two i32 operands that are
+// zero-extended bytes (i32.load8_u, or constants 1 to 255) and at least
+// one load: a compare of their low bytes, with unsigned conditions, sets
+// the same flags, so one load can be read by the compare itself
+// (memcmp's and the compressors' match loops compare bytes so).
+func byteCompare(u *ssa.Value) bool {
+	if u.Args[0].Type != ssa.I32 {
+		return false
+	}
+	loads := 0
+	for _, x := range u.Args {
+		switch {
+		case x.Op == ssa.OpI32Load8U:
+			loads++
+		case x.Op == ssa.OpConstI32 && int32(x.AuxInt) > 0 && int32(x.AuxInt) <= 0xff:
+		default:
+			return false
+		}
+	}
+	return loads > 0
 }
 
 // loadMem returns the memory operand of folded load v.

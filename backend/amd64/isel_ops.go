@@ -233,6 +233,13 @@ func (s *isel) compare(v *ssa.Value) cc {
 	if a.Type == ssa.I64 {
 		k = int(v.Op - ssa.OpI64Eq)
 	}
+	if s.foldedLoad(a) && a.Op == ssa.OpI32Load8U || s.foldedLoad(b) && b.Op == ssa.OpI32Load8U {
+		// Bytes compared as bytes (byteCompare): unsigned conditions.
+		sz = S8
+		if k >= 2 && k%2 == 0 {
+			k++
+		}
+	}
 	swap := 0
 	_, aConst := constImm(a, sz)
 	_, bConst := constImm(b, sz)

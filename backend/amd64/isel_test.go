@@ -313,3 +313,35 @@ b3: ; preds [2]
   lea.32 =v6, [v4+v5*1]
   ret.8 v6@rax`)
 }
+
+func TestIselByteCompare(t *testing.T) {
+	// Two zero-extended bytes, or one and a constant below 256, compare as
+	// bytes with unsigned conditions: one load becomes the cmp's memory
+	// operand even under a signed compare.
+	f := ssa.NewFunc("bytes", 0, sig([]ssa.Type{ssa.I64}, ssa.I32))
+	b0, b1, b2, b3 := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	p := b0.NewParam(ssa.I64)
+	x := b0.NewValueAux(ssa.OpI32Load8U, ssa.I32, 0, p)
+	y := b0.NewValueAux(ssa.OpI32Load8U, ssa.I32, 1, p)
+	b0.BrIf(b0.NewValue(ssa.OpI32LtS, ssa.I32, x, y), ssa.Edge{Block: b1}, ssa.Edge{Block: b2})
+	b1.Return(b1.NewValueAux(ssa.OpConstI32, ssa.I32, 1))
+	z := b2.NewValueAux(ssa.OpI32Load8U, ssa.I32, 2, p)
+	b2.BrIf(b2.NewValue(ssa.OpI32GtS, ssa.I32, z, b2.NewValueAux(ssa.OpConstI32, ssa.I32, 0x90)), ssa.Edge{Block: b1}, ssa.Edge{Block: b3})
+	b3.Return(b3.NewValueAux(ssa.OpConstI32, ssa.I32, 0))
+	wantListing(t, listing(t, f), `
+selected bytes:
+b0:
+  params.64 =v0@rax
+  load.8.32 =v1, [v0+1]
+  cmp.8 v1, [v0]
+  br.a.8 -> b1 b2
+b1: ; preds [0 2]
+  movimm.32 =v2, $1
+  ret.8 v2@rax
+b2: ; preds [0]
+  cmp.8 [v0+2], $144
+  br.a.8 -> b1 b3
+b3: ; preds [2]
+  movimm.32 =v3, $0
+  ret.8 v3@rax`)
+}
