@@ -149,6 +149,13 @@ func (c *CompiledModule) sourceHash() [sha256.Size]byte {
 // number, and WebAssembly text otherwise. The compiled module keeps
 // slices of a binary src (its data segments, for one): src must not be
 // modified afterwards.
+//
+// Functions are compiled on GOMAXPROCS goroutines. While they are, a
+// process whose heap goal is smaller than the compilation is expected to
+// allocate (up to 32 MB more than is live) has GOGC raised to make room,
+// as cmd/compile does, and set back afterwards; a process running under
+// a memory limit (debug.SetMemoryLimit, GOMEMLIMIT) or with GOGC=off is
+// left alone.
 func (r *Runtime) CompileModule(_ context.Context, src []byte) (*CompiledModule, error) {
 	if r.isClosed() {
 		return nil, errClosed
