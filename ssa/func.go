@@ -67,6 +67,9 @@ type Func struct {
 	// FaultingLoads: linear-memory loads are unchecked and may trap by
 	// faulting (guard pages), so they are kept even when unused.
 	FaultingLoads bool
+	// SharedMemory: the function accesses a shared memory, whose bytes
+	// another thread may change between two loads of one address.
+	SharedMemory bool
 	// NoEntryCheck: no cycle of calls passes through the function, so its
 	// prologue need not check for preemption (set by the backend).
 	NoEntryCheck bool
@@ -107,7 +110,7 @@ func (f *Func) Reset(name string, index uint32, sig *Signature) {
 	f.Name, f.Index, f.Sig = name, index, sig
 	f.Blocks = f.Blocks[:0] // its old elements are in f.blocks anyway
 	f.Mems = f.Mems[:0]
-	f.FaultingLoads, f.NoEntryCheck = false, false
+	f.FaultingLoads, f.NoEntryCheck, f.SharedMemory = false, false, false
 	f.nextValue, f.nextBlock = 0, 0
 	f.slab, f.cur = 0, nil
 	if len(f.slabs) > 0 {

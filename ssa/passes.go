@@ -32,6 +32,7 @@ var Passes = []Pass{
 	{"bounds", boundsChecks, true},
 	{"widen", widenChecks, true},
 	{"boundsfast", boundsFast, true},
+	{"exitloads", exitLoads, true},
 	{"remat", remat, true},
 	{"dce", deadCode, true},
 	{"merge", mergeBlocks, false},

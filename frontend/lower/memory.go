@@ -109,6 +109,9 @@ func (l *Builder) memRec(i uint32) *ssa.Value {
 	l.memRecs.put(i, v)
 	// The bounds-check passes rely on lengths changing only in calls;
 	// another thread may grow a shared memory at any time.
+	if l.memType(i).Limits.Shared {
+		l.f.SharedMemory = true
+	}
 	if mt := l.memType(i); !mt.Limits.Shared && mt.PageSizeLog2 < 32 && mt.Limits.Min <= (1<<40)>>mt.PageSizeLog2 {
 		l.f.Mems = append(l.f.Mems, ssa.MemInfo{Rec: v, LenOff: abi.MemLen, MinLen: mt.Limits.Min << mt.PageSizeLog2})
 	}
