@@ -24,7 +24,9 @@ func exitLoads(f *Func) {
 	if f.SharedMemory || len(f.Blocks) == 0 {
 		return
 	}
-	f.CountUses()
+	// Counting uses walks the whole function: only when some branch has
+	// the shape.
+	counted := false
 	type cand struct {
 		v *Value
 		s *Block
@@ -36,7 +38,14 @@ func exitLoads(f *Func) {
 			continue
 		}
 		c := t.Args[0]
-		if c.Block != b || c.Uses != 1 || !isIntCompare2(c.Op) {
+		if c.Block != b || !isIntCompare2(c.Op) || !c.Args[0].Op.IsLoad() && !c.Args[1].Op.IsLoad() {
+			continue
+		}
+		if !counted {
+			f.CountUses()
+			counted = true
+		}
+		if c.Uses != 1 {
 			continue
 		}
 		for _, v := range c.Args {
