@@ -66,6 +66,11 @@ func (e *emitter) planGuards() {
 		for _, r := range allocatable[regalloc.ClassInt] {
 			if !busy.Has(r) && !calleeSaved.Has(r) {
 				g.check[h], g.load[pre] = Reg(r), Reg(r)
+				// The load writes r in pre: mach.Spills must not assume
+				// that r keeps a slot's value around a loop containing pre.
+				if pre < len(e.alloc.Writes) {
+					e.alloc.Writes[pre] = e.alloc.Writes[pre].Add(r)
+				}
 				break
 			}
 		}

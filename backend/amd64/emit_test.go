@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
+	"github.com/wasmc/wasmc/regalloc"
 	"github.com/wasmc/wasmc/ssa"
 )
 
@@ -216,6 +217,42 @@ func TestEmitLoopGuard(t *testing.T) {
 	code = ops(t, guardLoop(true))
 	if !containsSeq(code, "mov r11, qword ptr [r14+0x58]", "cmp qword ptr [r11], -0x522", "jz", "call") {
 		t.Errorf("loop with a call: want the address loaded at each check:\n%s", strings.Join(code, "\n"))
+	}
+}
+
+// TestEmitLoopGuardWrites checks that the preheader's load of a guard
+// register counts as a write of it: mach.Spills keeps what a register
+// holds around a loop whose blocks write it only by reloading the same
+// slot, and a check's load in an inner loop's preheader inside that loop
+// once overwrote such a register (found in zstd's HUF_fillDTableX2ForWeight
+// under another allocation heuristic: the outer loop read a clobbered value).
+func TestEmitLoopGuardWrites(t *testing.T) {
+	f := guardLoop(false)
+	f.CountUses()
+	c := NewCompiler()
+	mf, err := c.isel.selectFunc(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc, err := c.alloc.Allocate(mf, regInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf.asm = &c.asm
+	if _, err := c.emit.encode(mf, alloc); err != nil {
+		t.Fatal(err)
+	}
+	loads := 0
+	for b, r := range c.emit.guards.load {
+		if r != NoReg {
+			loads++
+			if !alloc.Writes[b].Has(regalloc.Reg(r)) {
+				t.Errorf("block %d loads the guard address into %v, which its Writes lack", b, r)
+			}
+		}
+	}
+	if loads == 0 {
+		t.Error("no preheader loads a guard address")
 	}
 }
 
