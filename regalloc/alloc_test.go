@@ -533,3 +533,60 @@ b3:
 		t.Error("HeaderIn and EntryOut filled without LoopRegs")
 	}
 }
+
+// TestRareArmReloadsAtJoin: a loop's rarely taken arm needs every
+// register, so v1, which the loop reads at its top, loses its register
+// there. Its next use lies after the loop, but it lives around the back
+// edge in a register: it takes the register again where the arm rejoins
+// (a load on the arm's edge), not on the back edge, where the load would
+// run on every iteration.
+func TestRareArmReloadsAtJoin(t *testing.T) {
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  const v2 10
+  const v3 0
+  jmp -> b1
+b1 depth 1:
+  add v3 v3 v1
+  brlt v3 v2 -> b2 b3
+b2 depth 1:
+  const v4 1
+  const v5 2
+  add v6 v4 v5
+  add v6 v6 v3
+  add v6 v6 v4
+  add v6 v6 v5
+  out v6
+  jmp -> b3
+b3 depth 1:
+  dec v2
+  brnz v2 -> b4 b5
+b4 depth 1:
+  jmp -> b1
+b5:
+  out v3
+  out v1
+  ret v3
+`)
+	a := checkToy(t, f, toyInfo(3, 1))
+	slot := -1 // v1's: stored after its definition
+	for _, e := range a.Edits {
+		if e.Kind == EditSpill && e.Pos.Block == 0 && e.Pos.Instr == 0 {
+			slot = e.Slot
+		}
+	}
+	inArm := false
+	for _, e := range a.Edits {
+		if e.Kind != EditReload || e.Slot != slot || f.blocks[e.Pos.Block].depth == 0 {
+			continue
+		}
+		if e.Pos.Block != 2 {
+			t.Errorf("v1 reloaded outside the rare arm: %+v\n%s", e, dumpAlloc(f, a))
+		}
+		inArm = true
+	}
+	if slot < 0 || !inArm {
+		t.Errorf("want v1 spilled and reloaded in the rare arm:\n%s", dumpAlloc(f, a))
+	}
+}

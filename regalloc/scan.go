@@ -426,6 +426,9 @@ func (a *allocator) toStack(it *interval, p int32) {
 		return
 	}
 	g := a.reloadPos(p, hi)
+	if j := a.joinReload(s, p, hi); j > 0 && j < g {
+		g = j
+	}
 	if g < a.scanPos {
 		// The cut lies before the scan position (spillPos moved an
 		// evicted value's cut back to a loop's start): a piece starting
@@ -443,6 +446,51 @@ func (a *allocator) toStack(it *interval, p int32) {
 	r.reload = true
 	a.heap.push(r)
 }
+
+// joinReload returns where a value sent to the stack at p, inside a loop
+// that it enters in a register and lives around, takes a register again
+// when its next use lies beyond the loop: at the first block after p's
+// that control reaches without passing p's block (a join after a branch
+// of the loop body). The load then runs on the edges from where the value
+// is on the stack, and the paths that kept it in its register reach the
+// back edge with it there; reloaded only for the use after the loop, it
+// would be loaded on the back edge on every iteration. -1 if none.
+func (a *allocator) joinReload(it *interval, p, hi int32) int32 {
+	b := a.slotBlock[p/4]
+	// The loops around p, innermost first, up to one that the value
+	// enters in a register.
+	for x := b; a.depth[x] > 0; {
+		h := a.outerBefore[x] + 1
+		end := a.loopEnd(x)
+		if hi < end || it.end() < end {
+			return -1 // used again in this loop, or not live around it
+		}
+		if hs := 4 * a.hdr[h]; hs < p && a.regAt(it.id, hs) != NoReg {
+			return a.joinAfter(b, a.outerAfter[x])
+		}
+		if h == 0 {
+			break
+		}
+		x = h - 1
+	}
+	return -1
+}
+
+// joinAfter returns the start of the first block in (b, e) with a
+// predecessor laid out before b, or -1.
+func (a *allocator) joinAfter(b, e int32) int32 {
+	for x, n := b+1, 0; x < e && n < joinReloadWindow; x, n = x+1, n+1 {
+		for _, q := range a.preds[a.predStart[x]:a.predStart[x+1]] {
+			if q < b {
+				return 4 * a.hdr[x]
+			}
+		}
+	}
+	return -1
+}
+
+// joinReloadWindow bounds the blocks joinReload looks at.
+const joinReloadWindow = 32
 
 // stackAfterUses sends a reloaded piece back to the stack after a use that
 // needs the register when no further use does, or when the next one lies
