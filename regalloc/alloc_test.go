@@ -590,3 +590,49 @@ b5:
 		t.Errorf("want v1 spilled and reloaded in the rare arm:\n%s", dumpAlloc(f, a))
 	}
 }
+
+// TestSlotsByUse: v9, spilled first, is reloaded once after the loop;
+// v1 and v4 are reloaded on every iteration (the call clobbers them).
+// Slots are numbered by how often their edits run, so theirs come first.
+func TestSlotsByUse(t *testing.T) {
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  const v9 7
+  call v8 v9 v9
+  const v4 100
+  const v2 3
+  jmp -> b1
+b1 depth 1:
+  call v5 v1 v2
+  add v6 v5 v1
+  add v6 v6 v4
+  out v6
+  dec v2
+  brnz v2 -> b2 b3
+b2 depth 1:
+  jmp -> b1
+b3:
+  add v7 v1 v4
+  add v7 v7 v9
+  ret v7
+`)
+	a := checkToy(t, f, toyInfo(4, 1))
+	inLoop := map[int]bool{}
+	for _, e := range a.Edits {
+		if e.Kind == EditReload && f.blocks[e.Pos.Block].depth > 0 {
+			inLoop[e.Slot] = true
+		}
+	}
+	after := -1 // v9's: reloaded after the loop only
+	for _, e := range a.Edits {
+		if e.Kind == EditReload && e.Pos.Block == 3 && !inLoop[e.Slot] {
+			after = e.Slot
+		}
+	}
+	for s := range inLoop {
+		if after < 0 || s > after {
+			t.Errorf("slot %d reloaded in the loop should come before v9's (%d)\n%s", s, after, dumpAlloc(f, a))
+		}
+	}
+}

@@ -224,7 +224,60 @@ func (a *allocator) result() (*Allocation, error) {
 	}
 	alloc.Slots = a.slots
 	alloc.Split = append(alloc.Split[:0], a.splitEdges...)
+	a.sortSlots(alloc)
 	return alloc, nil
+}
+
+// sortSlots renumbers each class's spill slots by how often the edits
+// that touch them run (10^loop depth each), most first: the backends lay
+// the first slots out nearest the frame pointer, where the addressing
+// mode is shortest (x86's 8-bit displacement reaches 16 int slots).
+func (a *allocator) sortSlots(alloc *Allocation) {
+	if alloc.Slots[0] <= 1 && alloc.Slots[1] <= 1 {
+		return
+	}
+	n0 := alloc.Slots[0]
+	w := bufs.Cleared(a.slotW, n0+alloc.Slots[1])
+	a.slotW = w
+	for i := range alloc.Edits {
+		ed := &alloc.Edits[i]
+		if ed.Kind == EditMove {
+			continue
+		}
+		b := ed.Pos.Block
+		if int(b) >= a.nb { // a split edge: as deep as its shallower end
+			e := alloc.Split[int(b)-a.nb]
+			b = e.Pred
+			if a.depth[e.Succ] < a.depth[b] {
+				b = e.Succ
+			}
+		}
+		w[int(ed.Class)*n0+ed.Slot] += weights[a.depth[b]]
+	}
+	perm := bufs.Cleared(a.slotPerm, len(w))
+	a.slotPerm = perm
+	for c, base := range [2]int{0, n0} {
+		n := alloc.Slots[c]
+		order := perm[base : base+n]
+		for i := range order {
+			order[i] = int32(i)
+		}
+		ws := w[base : base+n]
+		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(ws[y], ws[x]) })
+		// order[new] = old; invert in place through w's spare use.
+		inv := a.slotInv[:0]
+		inv = append(inv, order...)
+		for nw, old := range inv {
+			order[old] = int32(nw)
+		}
+		a.slotInv = inv
+	}
+	for i := range alloc.Edits {
+		ed := &alloc.Edits[i]
+		if ed.Kind != EditMove {
+			ed.Slot = int(perm[int(ed.Class)*n0+ed.Slot])
+		}
+	}
 }
 
 // moveOperands assigns the registers of the copy at slot k. A source on

@@ -106,12 +106,14 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		top += 8
 		e.vmctxSlot = top
 	}
-	e.floatBase = top
+	// Int slots nearest RBP: they are most of the spill traffic, and the
+	// first 16 (the most used, regalloc's order) take 8-bit displacements.
+	e.intBase = top
+	e.floatBase = top + 8*int32(alloc.Slots[regalloc.ClassInt])
 	if alloc.Slots[regalloc.ClassFloat] > 0 {
-		e.floatBase = (top + 15) &^ 15
+		e.floatBase = (e.floatBase + 15) &^ 15
 	}
-	e.intBase = e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
-	spill := e.intBase + 8*int32(alloc.Slots[regalloc.ClassInt])
+	spill := e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
 	if spill > 1<<30 || mf.outArea > 1<<30 {
 		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
 	}
