@@ -78,6 +78,14 @@ type Func interface {
 	RegClass(r Reg) Class
 }
 
+// EarlyClobberer is implemented by a Func whose instructions may write
+// registers before they have read their operands, such as a code
+// generator's scratch register: an early-clobbered register holds none of
+// the instruction's operands, used or defined, and nothing across it.
+type EarlyClobberer interface {
+	EarlyClobbers(b, i int) RegSet
+}
+
 // RegInfo describes a machine's registers.
 type RegInfo struct {
 	// Allocatable lists the registers of each class in preference order.
@@ -86,6 +94,11 @@ type RegInfo struct {
 	Names []string
 	// LoopRegs asks for Allocation.HeaderIn and EntryOut.
 	LoopRegs bool
+	// Whole lists registers that only take values free to stay in them
+	// from their start to their end (a scratch register that many
+	// instructions clobber: a value split there would be stored and
+	// reloaded around each of them).
+	Whole RegSet
 }
 
 // Pos is a point in the instruction stream: before or after an instruction.

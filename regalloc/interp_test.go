@@ -124,6 +124,9 @@ func (m *machine) exec(b, i int) (next int, ret int64, done bool, err error) {
 		}
 		return ops[k].Reg
 	}
+	if spec.early {
+		m.regs[toyScratch] = m.rnd.Int63()
+	}
 	var vals []int64
 	for k, op := range ops {
 		if !op.Def {

@@ -271,6 +271,7 @@ func (a *allocator) buildIntervals() error {
 		}
 	}
 	a.clob = bufs.Cleared(a.clob, a.nb)
+	ec, _ := a.f.(EarlyClobberer)
 	for b := int32(a.nb - 1); b >= 0; b-- {
 		from, to := 4*a.hdr[b], a.blockEnd(b)
 		depth := a.depth[b]
@@ -323,18 +324,31 @@ func (a *allocator) buildIntervals() error {
 				}
 			}
 			cl := a.f.Clobbers(int(b), int(k-a.hdr[b]-1))
-			a.clob[b] = a.clob[b].Union(cl)
-			for w := range cl {
-				for m := cl[w]; m != 0; m &= m - 1 {
-					r := Reg(w*64 + bits.TrailingZeros64(m))
-					if r >= FirstVirtual || a.regClass[r] < 0 {
-						continue
+			var early RegSet
+			if ec != nil {
+				early = ec.EarlyClobbers(int(b), int(k-a.hdr[b]-1))
+			}
+			for pass, set := range [2]RegSet{cl, early} {
+				if set == (RegSet{}) {
+					continue
+				}
+				a.clob[b] = a.clob[b].Union(set)
+				for w := range set {
+					for m := set[w]; m != 0; m &= m - 1 {
+						r := Reg(w*64 + bits.TrailingZeros64(m))
+						if r >= FirstVirtual || a.regClass[r] < 0 {
+							continue
+						}
+						if live.has(int32(r)) {
+							a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
+							return a.errorf(base, "%s is live across an instruction that clobbers it", a.regName(r))
+						}
+						if pass == 0 {
+							addFixed(r, base+2, base+3, -1)
+						} else {
+							addFixed(r, base, base+4, -1) // operands and defs too
+						}
 					}
-					if live.has(int32(r)) {
-						a.rflat, a.uflat, a.lastR, a.lastU = rflat, uflat, lastR, lastU
-						return a.errorf(base, "%s is live across an instruction that clobbers it", a.regName(r))
-					}
-					addFixed(r, base+2, base+3, -1)
 				}
 			}
 			for j, op := range ops {
@@ -527,7 +541,7 @@ func (a *allocator) sortFixed() error {
 		out := fr[:1]
 		for _, x := range fr[1:] {
 			last := &out[len(out)-1]
-			if x.from < last.to {
+			if x.from < last.to || x.from == last.to && x.owner < 0 && last.owner < 0 {
 				if x.owner != last.owner {
 					return a.errorf(x.from, "%s is needed by two values at once", a.regName(Reg(r)))
 				}

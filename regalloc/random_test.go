@@ -24,6 +24,7 @@ type progGen struct {
 	nInt     int  // allocatable int registers (shl needs r2)
 	window   int  // when > 0, operands come from the last window values
 	critical bool // loops may branch back from the latch: a critical edge
+	scratch  bool // emit "scr", which clobbers toyScratch early
 }
 
 func genProgram(seed int64, size, nInt int) *tFunc {
@@ -127,6 +128,9 @@ func (g *progGen) stmt() {
 	switch {
 	case x < 25:
 		ops := []string{"add", "sub", "mul", "xor"}
+		if g.scratch {
+			ops = append(ops, "scr", "scr")
+		}
 		a, b := g.pick(), g.pick()
 		g.emit(ops[g.r.Intn(len(ops))], g.target(), a, b)
 	case x < 32:
@@ -337,5 +341,23 @@ func TestRandomCriticalEdgesCrowded(t *testing.T) {
 		nInt := 2 + int(seed%5)
 		g := &progGen{r: rand.New(rand.NewSource(seed + 100000)), f: &tFunc{}, counters: map[Reg]bool{}, budget: 20 + int(seed%60), nInt: nInt, critical: true}
 		checkToy(t, g.program(), toyInfo(nInt, 2+int(seed%2)))
+	}
+}
+
+// TestRandomScratch runs programs with "scr", which writes r1 before it
+// reads its operands (EarlyClobberer), with r1 a Whole register: no
+// operand of "scr" may sit in r1, nor any value across it, and values in
+// r1 must fit between two "scr" (checkToy fills r1 with garbage first).
+func TestRandomScratch(t *testing.T) {
+	n := int64(1500)
+	if testing.Short() {
+		n = 500
+	}
+	for seed := int64(0); seed < n; seed++ {
+		nInt := 4 + int(seed%3) // "scr" needs two registers besides r1
+		g := &progGen{r: rand.New(rand.NewSource(seed + 200000)), f: &tFunc{}, counters: map[Reg]bool{}, budget: 20 + int(seed%70), nInt: nInt, critical: seed%2 == 0, scratch: true}
+		info := toyInfo(nInt, 2+int(seed%2))
+		info.Whole = info.Whole.Add(toyScratch)
+		checkToy(t, g.program(), info)
 	}
 }

@@ -426,6 +426,9 @@ func (a *allocator) checkTerminator(alloc *Allocation, b int32, r Reg) error {
 	k := a.hdr[b] + a.nins[b]
 	ops, lo := a.instrOps(k)
 	clobbers := a.f.Clobbers(int(b), int(a.nins[b]-1))
+	if ec, ok := a.f.(EarlyClobberer); ok {
+		clobbers = clobbers.Union(ec.EarlyClobbers(int(b), int(a.nins[b]-1)))
+	}
 	for j, op := range ops {
 		if !op.Def && alloc.Assign[lo+int32(j)] == r {
 			return a.errorf(4*k, "edge moves need %s, which the terminator uses", a.regName(r))

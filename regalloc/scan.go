@@ -207,12 +207,15 @@ func (a *allocator) tryFree(cur *interval) bool {
 		}
 	}
 	if best < 0 { // else the longest free stretch
-		for i := range free {
-			if best < 0 || free[i] > free[best] {
+		for i, r := range regs {
+			if (best < 0 || free[i] > free[best]) && !a.info.Whole.Has(r) {
 				best = i
 			}
 		}
-		if hi >= 0 && free[hi] == free[best] {
+		if best < 0 {
+			return false
+		}
+		if hi >= 0 && free[hi] == free[best] && !a.info.Whole.Has(regs[hi]) {
 			best = hi
 		}
 	}
@@ -306,6 +309,9 @@ func (a *allocator) allocBlocked(cur *interval) error {
 			continue
 		}
 		if blockP[i] < end {
+			if a.info.Whole.Has(regs[i]) {
+				continue
+			}
 			if k, _ := a.planCut(cur, blockP[i]); k == cutNone {
 				continue
 			}

@@ -58,6 +58,7 @@ func aTF(r Reg) argSpec { return argSpec{use: true, def: true, fixed: r} }
 type opSpec struct {
 	args    []argSpec
 	clobber bool // destroys every allocatable register
+	early   bool // destroys toyScratch before reading its operands
 	term    bool
 	move    bool
 	// exec maps the values read (operand order) to those written.
@@ -75,6 +76,7 @@ func mix(in []int64) int64 {
 var toyOps = map[string]*opSpec{
 	"const": {args: []argSpec{aD}, exec: func(_ []int64, imm int64) []int64 { return []int64{imm} }},
 	"add":   {args: []argSpec{aD, aU, aU}, exec: func(in []int64, _ int64) []int64 { return []int64{in[0] + in[1]} }},
+	"scr":   {args: []argSpec{aD, aU, aU}, early: true, exec: func(in []int64, _ int64) []int64 { return []int64{in[0]*3 - in[1]} }},
 	"sub":   {args: []argSpec{aD, aU, aU}, exec: func(in []int64, _ int64) []int64 { return []int64{in[0] - in[1]} }},
 	"mul":   {args: []argSpec{aD, aU, aU}, exec: func(in []int64, _ int64) []int64 { return []int64{in[0] * in[1]} }},
 	"xor":   {args: []argSpec{aD, aU, aU}, exec: func(in []int64, _ int64) []int64 { return []int64{in[0] ^ in[1]} }},
@@ -151,6 +153,18 @@ func (f *tFunc) Clobbers(b, i int) RegSet {
 		for r := Reg(0); r < 8; r++ {
 			s = s.Add(r).Add(xReg0 + r)
 		}
+	}
+	return s
+}
+
+// toyScratch is the register "scr" writes before reading its operands, as
+// a code generator's scratch register.
+const toyScratch = Reg(1)
+
+func (f *tFunc) EarlyClobbers(b, i int) RegSet {
+	var s RegSet
+	if toyOps[f.instr(b, i).op].early {
+		s = s.Add(toyScratch)
 	}
 	return s
 }

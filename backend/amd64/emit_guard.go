@@ -64,7 +64,7 @@ func (e *emitter) planGuards() {
 			continue
 		}
 		for _, r := range allocatable[regalloc.ClassInt] {
-			if !busy.Has(r) && !calleeSaved.Has(r) {
+			if !busy.Has(r) && !calleeSaved.Has(r) && r != regalloc.Reg(ScratchGPR) {
 				g.check[h], g.load[pre] = Reg(r), Reg(r)
 				// The load writes r in pre: mach.Spills must not assume
 				// that r keeps a slot's value around a loop containing pre.

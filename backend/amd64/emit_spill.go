@@ -28,5 +28,5 @@ func (e *emitter) noteWrites(b, i int, in *instr) {
 			s.Def(o.reg)
 		}
 	}
-	s.Clobber(e.mf.Clobbers(b, i))
+	s.Clobber(e.mf.Clobbers(b, i).Union(e.mf.EarlyClobbers(b, i)))
 }

@@ -36,7 +36,7 @@ type mfunc struct {
 var allocatable = [2][]regalloc.Reg{
 	{regalloc.Reg(RAX), regalloc.Reg(RBX), regalloc.Reg(RCX), regalloc.Reg(RDX),
 		regalloc.Reg(RSI), regalloc.Reg(RDI), regalloc.Reg(R8), regalloc.Reg(R9),
-		regalloc.Reg(R10), regalloc.Reg(R12), regalloc.Reg(R13)},
+		regalloc.Reg(R10), regalloc.Reg(R12), regalloc.Reg(R13), regalloc.Reg(ScratchGPR)},
 	{regalloc.Reg(X0), regalloc.Reg(X1), regalloc.Reg(X2), regalloc.Reg(X3),
 		regalloc.Reg(X4), regalloc.Reg(X5), regalloc.Reg(X6), regalloc.Reg(X7),
 		regalloc.Reg(X8), regalloc.Reg(X9), regalloc.Reg(X10), regalloc.Reg(X11),
@@ -71,7 +71,8 @@ func RegInfo() *regalloc.RegInfo {
 	for i := range names {
 		names[i] = Reg(i).String()
 	}
-	return &regalloc.RegInfo{Allocatable: allocatable, Names: names, LoopRegs: true}
+	var whole regalloc.RegSet
+	return &regalloc.RegInfo{Allocatable: allocatable, Names: names, LoopRegs: true, Whole: whole.Add(regalloc.Reg(ScratchGPR))}
 }
 
 func (f *mfunc) NumBlocks() int      { return len(f.blocks) }
@@ -110,6 +111,30 @@ func (f *mfunc) Clobbers(b, i int) regalloc.RegSet {
 	}
 	return s
 }
+
+// EarlyClobbers reports the scratch register R11 for every instruction
+// whose encoding may use it (emitter.instr): values live in R11 only
+// across the integer arithmetic, loads, stores, compares and branches of
+// keepsScratch, never as an operand of an instruction that writes R11
+// before reading its operands.
+func (f *mfunc) EarlyClobbers(b, i int) regalloc.RegSet {
+	var s regalloc.RegSet
+	if !keepsScratch[f.blocks[b].instrs[i].op] {
+		s = s.Add(regalloc.Reg(ScratchGPR))
+	}
+	return s
+}
+
+// keepsScratch lists the instructions whose encoding never touches R11.
+var keepsScratch = func() (k [numMops]bool) {
+	for _, op := range []mop{mMov, mMovImm, mMovzx, mMovsx, mLoad, mLoadS, mStore, mLea,
+		mAdd, mSub, mAnd, mOr, mXor, mImul, mImul3, mNeg, mShl, mShr, mSar, mRol, mRor,
+		mLzcnt, mTzcnt, mPopcnt, mBlsr, mCmp, mTestZero, mTest, mParams, mTrapIf,
+		mJmp, mBr, mRet, mTrap} {
+		k[op] = true
+	}
+	return
+}()
 
 func (f *mfunc) IsMove(b, i int) (dst, src regalloc.Reg, ok bool) {
 	in := &f.blocks[b].instrs[i]

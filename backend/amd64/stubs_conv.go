@@ -7,9 +7,13 @@ import (
 
 // Fixed registers of the calling convention (docs/abi.md).
 const (
-	ExecReg    = R14 // the ExecCtx; callee-saved, never allocated
-	VMCtxReg   = R15 // the current instance's vmctx; callee-saved
-	ScratchGPR = R11 // code generator scratch, never allocated
+	ExecReg  = R14 // the ExecCtx; callee-saved, never allocated
+	VMCtxReg = R15 // the current instance's vmctx; callee-saved
+	// ScratchGPR is the code generator's scratch. The allocator may keep a
+	// value in it only between instructions that leave it alone
+	// (keepsScratch, regalloc.go): an instruction whose encoding uses it
+	// must not be listed there.
+	ScratchGPR = R11
 	ScratchXMM = X15
 )
 
