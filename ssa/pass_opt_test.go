@@ -231,6 +231,44 @@ func TestSimplify(t *testing.T) {
 	}
 }
 
+// TestSimplifySignExtend: a shift left and back right by the same amount
+// is a sign extension; by different amounts, or logically, it is not.
+func TestSimplifySignExtend(t *testing.T) {
+	tests := []struct {
+		typ       Type
+		shl, shr  int64
+		right     Op
+		want, not string
+	}{
+		{I32, 16, 16, OpI32ShrS, "i32.extend16_s v0", "shl"},
+		{I32, 24, 24, OpI32ShrS, "i32.extend8_s v0", "shl"},
+		{I32, 56, 24, OpI32ShrS, "i32.extend8_s v0", "shl"}, // shift counts are mod 32
+		{I64, 32, 32, OpI64ShrS, "i64.extend32_s v0", "shl"},
+		{I64, 48, 48, OpI64ShrS, "i64.extend16_s v0", "shl"},
+		{I64, 56, 56, OpI64ShrS, "i64.extend8_s v0", "shl"},
+		{I32, 16, 24, OpI32ShrS, "i32.shr_s", "extend"},
+		{I32, 8, 8, OpI32ShrS, "i32.shr_s", "extend"},
+		{I32, 16, 16, OpI32ShrU, "i32.shr_u", "extend"},
+	}
+	for _, tc := range tests {
+		f := NewFunc("s", 0, sig([]Type{tc.typ}, []Type{tc.typ}))
+		b := f.NewBlock()
+		x := b.NewParam(tc.typ)
+		c := ConstOp(tc.typ)
+		shl := OpI32Shl
+		if tc.typ == I64 {
+			shl = OpI64Shl
+		}
+		l := b.NewValue(shl, tc.typ, x, b.NewValueAux(c, tc.typ, tc.shl))
+		b.Return(b.NewValue(tc.right, tc.typ, l, b.NewValueAux(c, tc.typ, tc.shr)))
+		runPass(t, f, simplify)
+		runPass(t, f, deadCode)
+		if s := f.String(); !strings.Contains(s, tc.want) || strings.Contains(s, tc.not) {
+			t.Errorf("%v (x << %d) >> %d: want %q and no %q in\n%s", tc.right, tc.shl, tc.shr, tc.want, tc.not, s)
+		}
+	}
+}
+
 func TestSimplifyConds(t *testing.T) {
 	f := NewFunc("c", 0, sig([]Type{I32, I64, I32}, []Type{I32}))
 	b0, yes, no := f.NewBlock(), f.NewBlock(), f.NewBlock()

@@ -204,6 +204,18 @@ func (s *simplifier) value(v *Value) (repl *Value, again bool) {
 				return nil, true
 			}
 		}
+	case OpI32ShrS, OpI64ShrS:
+		// (x << k) >> k, arithmetic, is a sign extension from the low
+		// n-k bits: how a compiler without the sign-extension operators
+		// (clang 14's default target) writes (int16_t)x.
+		if x.Op == shiftOp(v.Type, OpI32Shl, OpI64Shl) {
+			if c2, ok := intConst(x.Args[1]); ok && c2&int64(n-1) == c&int64(n-1) {
+				if op, ok := signExtends[[2]int64{int64(n), c & int64(n-1)}]; ok {
+					v.Op, v.Args = op, append(v.argBuf[:0], x.Args[0])
+					return nil, true
+				}
+			}
+		}
 	case OpI32LtU, OpI64LtU:
 		if c == 0 {
 			toConst(v, 0)
@@ -214,6 +226,13 @@ func (s *simplifier) value(v *Value) (repl *Value, again bool) {
 		}
 	}
 	return nil, false
+}
+
+// signExtends maps (width, shift) to the extension that a shift left and
+// back right by shift amounts to.
+var signExtends = map[[2]int64]Op{
+	{32, 24}: OpI32Extend8S, {32, 16}: OpI32Extend16S,
+	{64, 56}: OpI64Extend8S, {64, 48}: OpI64Extend16S, {64, 32}: OpI64Extend32S,
 }
 
 func shiftOp(t Type, op32, op64 Op) Op {
