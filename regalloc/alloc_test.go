@@ -80,11 +80,8 @@ b3:
 	}
 }
 
-func TestLoopWithCallSpillsOutside(t *testing.T) {
-	// v1 and v4 live across the call in the loop: all registers are
-	// clobbered, so they are reloaded in the loop, but stored only once,
-	// before it.
-	f := mustParse(t, `
+// loopWithCall keeps v1 and v4 live across a call in a loop.
+const loopWithCall = `
 b0:
   mov v1 r0
   const v4 100
@@ -102,7 +99,13 @@ b2 depth 1:
 b3:
   add v7 v1 v4
   ret v7
-`)
+`
+
+func TestLoopWithCallSpillsOutside(t *testing.T) {
+	// v1 and v4 live across the call in the loop: all registers are
+	// clobbered, so they are reloaded in the loop, but stored only once,
+	// before it.
+	f := mustParse(t, loopWithCall)
 	a := checkToy(t, f, toyInfo(4, 1))
 	stores := 0
 	for _, e := range a.Edits {
@@ -595,28 +598,9 @@ b5:
 // v1 and v4 are reloaded on every iteration (the call clobbers them).
 // Slots are numbered by how often their edits run, so theirs come first.
 func TestSlotsByUse(t *testing.T) {
-	f := mustParse(t, `
-b0:
-  mov v1 r0
-  const v9 7
-  call v8 v9 v9
-  const v4 100
-  const v2 3
-  jmp -> b1
-b1 depth 1:
-  call v5 v1 v2
-  add v6 v5 v1
-  add v6 v6 v4
-  out v6
-  dec v2
-  brnz v2 -> b2 b3
-b2 depth 1:
-  jmp -> b1
-b3:
-  add v7 v1 v4
-  add v7 v7 v9
-  ret v7
-`)
+	// loopWithCall, with v9 spilled before the loop and read after it.
+	prog := strings.Replace(loopWithCall, "  const v4 100\n", "  const v9 7\n  call v8 v9 v9\n  const v4 100\n", 1)
+	f := mustParse(t, strings.Replace(prog, "  ret v7\n", "  add v7 v7 v9\n  ret v7\n", 1))
 	a := checkToy(t, f, toyInfo(4, 1))
 	inLoop := map[int]bool{}
 	for _, e := range a.Edits {
