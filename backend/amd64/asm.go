@@ -348,7 +348,7 @@ func (a *Asm) emit(in asmInst, o asmOperand) bool {
 	force := in.reg8 && isByteHighReg(Reg(in.reg))
 	if o.mem && !o.rip {
 		m := o.m
-		if !m.Base.IsGPR() {
+		if m.Base == NoReg && m.Index == NoReg || m.Base != NoReg && !m.Base.IsGPR() {
 			a.fail("memory base %v is not a general register", m.Base)
 			return false
 		}
@@ -361,7 +361,7 @@ func (a *Asm) emit(in asmInst, o asmOperand) bool {
 				rex |= 2
 			}
 		}
-		if m.Base&8 != 0 {
+		if m.Base != NoReg && m.Base&8 != 0 {
 			rex |= 1
 		}
 	} else if !o.mem {
@@ -392,8 +392,32 @@ func (a *Asm) emit(in asmInst, o asmOperand) bool {
 	return true
 }
 
-// memOperand writes ModRM (with regField), SIB and displacement.
+// scaleBits is the SIB encoding of an index scale.
+func scaleBits(a *Asm, scale uint8) byte {
+	switch scale {
+	case 0, 1:
+		return 0
+	case 2:
+		return 1
+	case 4:
+		return 2
+	case 8:
+		return 3
+	}
+	a.fail("bad scale %d", scale)
+	return 0
+}
+
+// memOperand writes ModRM (with regField), SIB and displacement. Without
+// a base ([index*scale + disp]) the SIB's base field 101 with mod 00
+// takes a 32-bit displacement.
 func (a *Asm) memOperand(regField byte, m Mem) {
+	if m.Base == NoReg {
+		a.byte1(regField | 4)
+		a.byte1(scaleBits(a, m.Scale)<<6 | (m.Index.enc()&7)<<3 | 5)
+		a.imm32(m.Disp)
+		return
+	}
 	base := m.Base.enc() & 7
 	var mod byte
 	switch {
@@ -411,18 +435,7 @@ func (a *Asm) memOperand(regField byte, m Mem) {
 		if m.Index != NoReg {
 			idx = m.Index.enc() & 7
 		}
-		var ss byte
-		switch m.Scale {
-		case 0, 1:
-		case 2:
-			ss = 1
-		case 4:
-			ss = 2
-		case 8:
-			ss = 3
-		default:
-			a.fail("bad scale %d", m.Scale)
-		}
+		ss := scaleBits(a, m.Scale)
 		a.byte1(mod<<6 | regField | 4)
 		a.byte1(ss<<6 | idx<<3 | base)
 	}

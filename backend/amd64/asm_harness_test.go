@@ -70,7 +70,10 @@ func xr(s Size, r Reg) x86asm.Reg {
 func xx(r Reg) x86asm.Reg { return x86asm.X0 + x86asm.Reg(r-X0) }
 
 func xm(m Mem) x86asm.Mem {
-	out := x86asm.Mem{Base: x86asm.RAX + x86asm.Reg(m.Base), Disp: int64(m.Disp)}
+	out := x86asm.Mem{Disp: int64(m.Disp)}
+	if m.Base != NoReg {
+		out.Base = x86asm.RAX + x86asm.Reg(m.Base)
+	}
 	if m.Index != NoReg {
 		out.Index = x86asm.RAX + x86asm.Reg(m.Index)
 		out.Scale = max(m.Scale, 1)
@@ -92,7 +95,10 @@ func goR(s Size, r Reg) int16 {
 func gReg(s Size, r Reg) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: goR(s, r)} }
 func gConst(v int64) obj.Addr     { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
 func gMem(m Mem) obj.Addr {
-	a := obj.Addr{Type: obj.TYPE_MEM, Reg: goR(S64, m.Base), Offset: int64(m.Disp)}
+	a := obj.Addr{Type: obj.TYPE_MEM, Offset: int64(m.Disp)}
+	if m.Base != NoReg {
+		a.Reg = goR(S64, m.Base)
+	}
 	if m.Index != NoReg {
 		a.Index = goR(S64, m.Index)
 		a.Scale = int16(max(m.Scale, 1))
@@ -255,6 +261,11 @@ func testMems() []Mem {
 			for _, sc := range []uint8{1, 2, 4, 8} {
 				ms = append(ms, MI(b, x, sc, disps[(int(b)+int(x)+int(sc))%len(disps)]))
 			}
+		}
+	}
+	for x := RAX; x <= R15; x++ { // no base: [index*scale + disp32]
+		if x != RSP {
+			ms = append(ms, MI(NoReg, x, 4, 0), MI(NoReg, x, 8, -16))
 		}
 	}
 	return ms

@@ -3,6 +3,7 @@ package amd64
 import (
 	"fmt"
 	"github.com/wasmc/wasmc/runtime/abi"
+	"math/bits"
 
 	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
@@ -299,6 +300,15 @@ func (in *instr) m(k int) Mem {
 	return m
 }
 
+// scaleShift is the shift that [index*scale] ([index+index] when there is
+// a base) applies to index.
+func scaleShift(m Mem) uint8 {
+	if m.Base != NoReg {
+		return 1
+	}
+	return uint8(bits.TrailingZeros8(m.Scale))
+}
+
 // jumpIf jumps to l when c holds.
 func (e *emitter) jumpIf(c cc, l Label) {
 	a := e.a
@@ -349,12 +359,17 @@ func (e *emitter) instr(in *instr) {
 			a.MovMR(in.size, in.m(0), in.r(1))
 		}
 	case mLea:
-		if m := in.m(1); m.Base == in.r(0) && m.Index == NoReg && e.testNext == in.r(0) && e.testNextSize == in.size {
+		m := in.m(1)
+		switch {
+		case m.Base == in.r(0) && m.Index == NoReg && e.testNext == in.r(0) && e.testNextSize == in.size:
 			// r = r + disp, then tested: add sets the flags the test would.
 			a.AluI(ADD, in.size, in.r(0), m.Disp)
 			e.setsZero(start, in.r(0), in.size)
-		} else {
-			a.Lea(in.size, in.r(0), in.m(1))
+		case m.Index == in.r(0) && m.Disp == 0 && (m.Base == NoReg || m.Base == in.r(0) && m.Scale <= 1):
+			// r = r * 2^k from a shift (isel shift): shl is shorter.
+			a.ShiftI(SHL, in.size, in.r(0), scaleShift(m))
+		default:
+			a.Lea(in.size, in.r(0), m)
 		}
 	case mAdd, mSub, mAnd, mOr, mXor:
 		if in.args[1].kind == kMem {

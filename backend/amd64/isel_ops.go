@@ -573,8 +573,20 @@ func (s *isel) shift(v *ssa.Value, op mop) {
 		if sz == S64 {
 			mask = 63
 		}
+		c := n.AuxInt & mask
+		if op == mShl && c >= 1 && c <= 3 {
+			// lea t, [x*2^c] (x+x for 1): no copy of x when it lives on;
+			// the emitter shifts in place when t and x share a register.
+			x := s.reg(v.Args[0])
+			m := vmem{base: regalloc.NoReg, index: x, scale: 1 << c}
+			if c == 1 {
+				m = vmem{base: x, index: x, scale: 1}
+			}
+			s.emitOp(mLea, sz, regOp(t, rDef), memOp(m))
+			return
+		}
 		s.copyInto(t, v.Args[0])
-		if c := n.AuxInt & mask; c != 0 {
+		if c != 0 {
 			s.emitOp(op, sz, regOp(t, rUseDef), immOp(c))
 		}
 		return

@@ -166,7 +166,8 @@ b3: ; preds [1]
 }
 
 func TestIselTwoScaledIndices(t *testing.T) {
-	// Only one operand can be the scaled index; the other is computed.
+	// Only one operand can be the scaled index; the other is computed,
+	// by an lea with no base (a shift that needs no copy of its operand).
 	f := ssa.NewFunc("two", 0, sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32))
 	b := f.NewBlock()
 	i, j := b.NewParam(ssa.I32), b.NewParam(ssa.I32)
@@ -180,8 +181,7 @@ func TestIselTwoScaledIndices(t *testing.T) {
 selected two:
 b0:
   params.64 =v0@rax, =v1@rbx
-  mov.64 =v2, v1
-  shl.64 +v2, $2
+  lea.64 =v2, [_+v1*4]
   load.32.32 =v3, [v2+v0*8+4]
   ret.8 v3@rax`)
 }
