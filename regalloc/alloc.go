@@ -154,9 +154,9 @@ type allocator struct {
 	spans      []span
 	inUse      [2][]busy
 	freeSl     [2][]int32
-	slotW      []float64 // sortSlots' weights, permutation and its inverse
+	slotW      []float64 // sortSlots' buffers: weights, renumbering, order
 	slotPerm   []int32
-	slotInv    []int32
+	slotOrder  []int32
 
 	// out, when set, is reused for the result (see Allocator).
 	out *Allocation

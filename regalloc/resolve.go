@@ -254,23 +254,19 @@ func (a *allocator) sortSlots(alloc *Allocation) {
 		}
 		w[int(ed.Class)*n0+ed.Slot] += weights[a.depth[b]]
 	}
-	perm := bufs.Cleared(a.slotPerm, len(w))
+	perm := bufs.Cleared(a.slotPerm, len(w)) // old slot -> new, per class
 	a.slotPerm = perm
 	for c, base := range [2]int{0, n0} {
-		n := alloc.Slots[c]
-		order := perm[base : base+n]
-		for i := range order {
-			order[i] = int32(i)
+		ws := w[base : base+alloc.Slots[c]]
+		order := a.slotOrder[:0] // new slot -> old
+		for i := range ws {
+			order = append(order, int32(i))
 		}
-		ws := w[base : base+n]
 		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(ws[y], ws[x]) })
-		// order[new] = old; invert in place through w's spare use.
-		inv := a.slotInv[:0]
-		inv = append(inv, order...)
-		for nw, old := range inv {
-			order[old] = int32(nw)
+		for nw, old := range order {
+			perm[base+int(old)] = int32(nw)
 		}
-		a.slotInv = inv
+		a.slotOrder = order
 	}
 	for i := range alloc.Edits {
 		ed := &alloc.Edits[i]

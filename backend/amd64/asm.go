@@ -393,7 +393,7 @@ func (a *Asm) emit(in asmInst, o asmOperand) bool {
 }
 
 // scaleBits is the SIB encoding of an index scale.
-func scaleBits(a *Asm, scale uint8) byte {
+func (a *Asm) scaleBits(scale uint8) byte {
 	switch scale {
 	case 0, 1:
 		return 0
@@ -414,7 +414,7 @@ func scaleBits(a *Asm, scale uint8) byte {
 func (a *Asm) memOperand(regField byte, m Mem) {
 	if m.Base == NoReg {
 		a.byte1(regField | 4)
-		a.byte1(scaleBits(a, m.Scale)<<6 | (m.Index.enc()&7)<<3 | 5)
+		a.byte1(a.scaleBits(m.Scale)<<6 | (m.Index.enc()&7)<<3 | 5)
 		a.imm32(m.Disp)
 		return
 	}
@@ -435,7 +435,7 @@ func (a *Asm) memOperand(regField byte, m Mem) {
 		if m.Index != NoReg {
 			idx = m.Index.enc() & 7
 		}
-		ss := scaleBits(a, m.Scale)
+		ss := a.scaleBits(m.Scale)
 		a.byte1(mod<<6 | regField | 4)
 		a.byte1(ss<<6 | idx<<3 | base)
 	}

@@ -2,8 +2,9 @@ package amd64
 
 import (
 	"fmt"
-	"github.com/wasmc/wasmc/runtime/abi"
 	"math/bits"
+
+	"github.com/wasmc/wasmc/runtime/abi"
 
 	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/regalloc"
@@ -108,7 +109,8 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		e.vmctxSlot = top
 	}
 	// Int slots nearest RBP: they are most of the spill traffic, and the
-	// first 16 (the most used, regalloc's order) take 8-bit displacements.
+	// first ones (the most used, in regalloc's order) take 8-bit
+	// displacements, up to 128 bytes below RBP.
 	e.intBase = top
 	e.floatBase = top + 8*int32(alloc.Slots[regalloc.ClassInt])
 	if alloc.Slots[regalloc.ClassFloat] > 0 {
