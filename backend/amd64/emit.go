@@ -27,6 +27,7 @@ type emitter struct {
 	saved                         []Reg // callee-saved registers to keep, at [rbp-8], [rbp-16]...
 	block                         int   // block being emitted
 	table                         Label // jump table of the block's br_table
+	tableDefault                  Label // br_table's default, for a branch around the table; -1 for none
 	spills                        mach.Spills
 	split                         edgeBlocks // splitEdges
 	jumps                         mach.Jumps
@@ -91,7 +92,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // encode is the function encode with e's buffers (labels, spill and jump
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
-	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1, zf: zeroFlag{end: -1},
+	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1, tableDefault: -1, zf: zeroFlag{end: -1},
 		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split, guards: e.guards}
 	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
@@ -157,6 +158,9 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 				return FuncCode{}, err
 			}
 			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
+			if in.op == mBrAddr {
+				e.tableDefault = e.defaultTarget(blk, b, i, edits[next:])
+			}
 			if i == len(blk.instrs)-1 && guard != NoReg {
 				e.a.loadGuard(guard)
 				e.spills.Def(regalloc.Reg(guard))
@@ -578,20 +582,30 @@ func (e *emitter) div(in *instr) {
 	}
 }
 
-// brAddr computes the target of a br_table: the index, clamped to the
-// default's entry, selects a 32-bit offset from the jump table that the
-// block's mBrTable emits.
+// brAddr computes the target of a br_table: the index selects a 32-bit
+// offset from the jump table that the block's mBrTable emits. An index
+// past the cases branches to the default (i32 values are zero-extended in
+// their registers, so the index addresses the table as it is); when the
+// allocator put moves between here and the jump, which that branch would
+// skip, the index is clamped to the default's entry instead.
 func (e *emitter) brAddr(in *instr) {
 	a := e.a
 	dst, idx := in.r(0), in.r(1)
 	n := int32(in.imm) // entries before the default
 	e.table = a.NewLabel()
-	// dst = min(idx, n) in three instructions either way.
-	if dst == idx {
+	switch {
+	case e.tableDefault >= 0:
+		a.AluI(CMP, S32, idx, n)
+		a.Jcc(CondAE, e.tableDefault)
+		a.LeaLabel(ScratchGPR, e.table)
+		a.MovsxdM(dst, MI(ScratchGPR, idx, 4, 0))
+		a.Alu(ADD, S64, dst, ScratchGPR)
+		return
+	case dst == idx:
 		a.MovRI(S32, ScratchGPR, int64(n))
 		a.AluI(CMP, S32, idx, n)
 		a.Cmov(CondAE, S32, dst, ScratchGPR)
-	} else {
+	default:
 		a.AluI(CMP, S32, idx, n)
 		a.MovRI(S32, dst, int64(n)) // a mov: the flags stay
 		a.Cmov(CondB, S32, dst, idx)
@@ -599,6 +613,20 @@ func (e *emitter) brAddr(in *instr) {
 	a.LeaLabel(ScratchGPR, e.table)
 	a.MovsxdM(dst, MI(ScratchGPR, dst, 4, 0))
 	a.Alu(ADD, S64, dst, ScratchGPR)
+}
+
+// defaultTarget returns the label of the default target of the br_table
+// whose address instruction i of block b computes, or -1 when edits
+// (pending, the block's edits from i's on) lie between the two.
+func (e *emitter) defaultTarget(blk *mblock, b, i int, pending []regalloc.Edit) Label {
+	if i+1 != len(blk.instrs)-1 || blk.instrs[i+1].op != mBrTable {
+		return -1
+	}
+	if len(pending) > 0 && pending[0].Pos.Block == int32(b) && pending[0].Pos.Instr <= int32(i+1) {
+		return -1
+	}
+	t := blk.instrs[i+1].targets
+	return e.labels[e.jumps.Final[t[len(t)-1]]]
 }
 
 func (e *emitter) brTable(in *instr) {
