@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -393,12 +392,11 @@ func (e *execCtx) exits(ctx context.Context, results []uint64) error {
 			return err
 		case abi.StatusYield:
 			// Go asked this goroutine to stop (GC, scheduler) or the call
-			// was cancelled. Gosched serves the first: once parked, the
-			// goroutine is at a safe point and its preemption word is reset.
+			// was cancelled. Yield serves the first as Go code would.
 			if e.interrupted() {
 				return &Trap{Code: abi.TrapInterrupted, Frames: e.exitBacktrace(), cause: ctx.Err()}
 			}
-			runtime.Gosched()
+			stackswitch.Yield()
 		case abi.StatusBuiltin:
 			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 			if inst == nil {

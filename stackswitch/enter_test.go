@@ -137,7 +137,7 @@ const preemptImm = int32(int64(abi.PreemptRequest - 1<<64))
 // TestSpinDoesNotBlockGo runs a Wasm loop that only checks its preemption
 // word for 2 s while GC runs ten times and a 1 ms ticker keeps ticking,
 // then stops it the way a cancellation does. The Go side serves yields as
-// the runtime package does (Gosched, Resume). It checks progress, not
+// the runtime package does (Yield, Resume). It checks progress, not
 // timing: GC completes, the ticker ticks, Wasm yields and stops; the
 // times, which depend on the machine's load, are logged.
 func TestSpinDoesNotBlockGo(t *testing.T) {
@@ -167,7 +167,7 @@ func spinWhileGoRuns(t *testing.T, c *testCtx, shim uintptr) (r spinResult) {
 		Enter(c.ptr(), shim)
 		for c.status() == abi.StatusYield && atomic.LoadUint32(stopFlag) == 0 {
 			yields++
-			runtime.Gosched()
+			Yield()
 			Resume(c.ptr())
 		}
 		done <- time.Now()
@@ -306,6 +306,20 @@ func TestCheckRuntime(t *testing.T) {
 	guard := *(*uintptr)(unsafe.Add(currentG(), GuardAddr()-uintptr(currentG())))
 	if sp := uintptr(unsafe.Pointer(&local)); guard >= sp && guard != abi.PreemptRequest {
 		t.Fatalf("stack guard %#x is not below SP %#x", guard, sp)
+	}
+}
+
+// TestYieldServesRequest: Yield answers a request standing in the guard
+// word through Go's preemption path, which resets the guard; a nosplit or
+// inlined Yield would leave the request there.
+func TestYieldServesRequest(t *testing.T) {
+	guard := (*uintptr)(unsafe.Add(currentG(), GuardAddr()-uintptr(currentG())))
+	for i := 0; i < 100; i++ {
+		atomic.StoreUintptr(guard, abi.PreemptRequest)
+		Yield()
+		if g := atomic.LoadUintptr(guard); g == abi.PreemptRequest {
+			t.Fatalf("round %d: the request is still pending after Yield", i)
+		}
 	}
 }
 

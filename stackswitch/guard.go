@@ -49,3 +49,24 @@ func checkG() error {
 // GuardAddr returns the address of the running goroutine's preemption word
 // (what Enter and Resume store in abi.ExecPreempt).
 func GuardAddr() uintptr { return uintptr(currentG()) + gStackGuard }
+
+// Yield answers the preemption request that made Wasm exit with
+// abi.StatusYield. It must run before the goroutine calls any other Go
+// function that checks its stack: the request is still in stackguard0, so
+// the prologue of Yield's call takes Go's own synchronous-preemption path
+// (morestack, newstack), which parks the goroutine when the runtime wants it
+// stopped (a stack scan: preemptStop) and reschedules it otherwise.
+// runtime.Gosched cannot stand in: it is nosplit and only requeues the
+// goroutine, which can run again before the stack scanner sees it stopped,
+// so a scan waits through round after round of requests (seconds under
+// qemu, and once past a minute in CI). When the request was already served
+// (the guard was reset), Yield returns at once.
+//
+//go:noinline
+func Yield() { yieldCheck() }
+
+// yieldCheck gives Yield a call, without which the compiler would drop the
+// stack check of a small leaf function.
+//
+//go:noinline
+func yieldCheck() {}
