@@ -30,9 +30,12 @@ type Compiled struct {
 	GuardPages bool
 }
 
-// FuncRange is a function's code within Compiled.Code.
+// FuncRange is a function's code within Compiled.Code and, on amd64
+// (which has no frame pointer), its frame: from code offset Body on, its
+// return address lies Frame bytes above its SP; before Body, at SP.
 type FuncRange struct {
 	Offset, Size uint32
+	Frame, Body  uint32
 }
 
 // NoOffset marks a missing entry shim.

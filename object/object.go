@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the layout this package writes.
-const FormatVersion = 4 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention
+const FormatVersion = 5 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention; 5: amd64 frames without RBP, sizes in the function table
 
 // Errors that Load wraps, for errors.Is.
 var (
@@ -354,6 +354,9 @@ func checkCompiled(m *wasm.Module, c *backend.Compiled) error {
 		if uint64(f.Offset)+uint64(f.Size) > n {
 			return corrupt("function %d's code lies outside .text", uint32(i)+m.NumImportedFuncs)
 		}
+		if f.Body > f.Size || f.Frame > 1<<31 {
+			return corrupt("function %d's frame is out of range", uint32(i)+m.NumImportedFuncs)
+		}
 	}
 	for t, off := range c.EntryShims {
 		if off != backend.NoOffset && uint64(off) >= n {
@@ -380,13 +383,15 @@ func encodeMeta(m *wasm.Module, c *backend.Compiled) ([]byte, error) {
 		return nil, err
 	}
 	le := binary.LittleEndian
-	b := make([]byte, 0, 12+8*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)+len(mod))
+	b := make([]byte, 0, 12+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)+len(mod))
 	b = le.AppendUint32(b, uint32(len(c.Funcs)))
 	b = le.AppendUint32(b, uint32(len(c.EntryShims)))
 	b = le.AppendUint32(b, uint32(len(c.HostStubs)))
 	for _, f := range c.Funcs {
 		b = le.AppendUint32(b, f.Offset)
 		b = le.AppendUint32(b, f.Size)
+		b = le.AppendUint32(b, f.Frame)
+		b = le.AppendUint32(b, f.Body)
 	}
 	for _, off := range c.EntryShims {
 		b = le.AppendUint32(b, off)
@@ -404,7 +409,7 @@ func decodeMeta(meta []byte, features wasm.Features) (*wasm.Module, *backend.Com
 		return nil, nil, corrupt(".wasmc.meta too short")
 	}
 	nf, nt, nh := uint64(le.Uint32(meta)), uint64(le.Uint32(meta[4:])), uint64(le.Uint32(meta[8:]))
-	need := 12 + 8*nf + 4*nt + 4*nh
+	need := 12 + 16*nf + 4*nt + 4*nh
 	if need > uint64(len(meta)) {
 		return nil, nil, corrupt(".wasmc.meta counts exceed its size")
 	}
@@ -415,8 +420,8 @@ func decodeMeta(meta []byte, features wasm.Features) (*wasm.Module, *backend.Com
 	}
 	p := meta[12:]
 	for i := range c.Funcs {
-		c.Funcs[i] = backend.FuncRange{Offset: le.Uint32(p), Size: le.Uint32(p[4:])}
-		p = p[8:]
+		c.Funcs[i] = backend.FuncRange{Offset: le.Uint32(p), Size: le.Uint32(p[4:]), Frame: le.Uint32(p[8:]), Body: le.Uint32(p[12:])}
+		p = p[16:]
 	}
 	for i := range c.EntryShims {
 		c.EntryShims[i] = le.Uint32(p)

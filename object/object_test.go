@@ -395,15 +395,17 @@ func TestRejectBadOffsets(t *testing.T) {
 		{"meta beyond the file", func(b []byte) { le.PutUint64(b[infoFileOff+offMetaSize:], 1<<40) }},
 		{"function beyond .text", func(b []byte) { le.PutUint32(b[metaOff+12:], uint32(len(c.Code))) }},
 		{"function count", func(b []byte) { le.PutUint32(b[metaOff:], 1<<30) }},
+		{"function body beyond its code", func(b []byte) { le.PutUint32(b[metaOff+12+12:], 1<<20) }},
+		{"function frame size", func(b []byte) { le.PutUint32(b[metaOff+12+8:], 1<<31+8) }},
 		{"entry shim beyond .text", func(b []byte) {
-			le.PutUint32(b[metaOff+12+8*len(c.Funcs)+4*int(m.Funcs[0]):], uint32(len(c.Code)))
+			le.PutUint32(b[metaOff+12+16*len(c.Funcs)+4*int(m.Funcs[0]):], uint32(len(c.Code)))
 		}},
 		{"host stub beyond .text", func(b []byte) {
-			le.PutUint32(b[metaOff+12+8*len(c.Funcs)+4*len(c.EntryShims):], 1<<31)
+			le.PutUint32(b[metaOff+12+16*len(c.Funcs)+4*len(c.EntryShims):], 1<<31)
 		}},
 		{"CPU count", func(b []byte) { le.PutUint32(b[infoFileOff+offNumCPU:], 1000) }},
 		{"module magic", func(b []byte) {
-			b[metaOff+12+8*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)] = 'X'
+			b[metaOff+12+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)] = 'X'
 		}},
 	}
 	for _, tc := range cases {

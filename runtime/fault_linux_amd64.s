@@ -71,13 +71,14 @@ bus:
 // faultExit<> is where a faulting Wasm instruction resumes, with the
 // registers of the fault but AX = the trap code and BX = the trap PC. It
 // leaves Wasm as a trap stub followed by the exit stub do (backend/amd64
-// TrapStub, ExitStub): the trap, its PC and frame pointer, the vmctx, then
+// TrapStub, ExitStub): the trap, its PC and SP (where the backtrace starts
+// stepping over frames), the vmctx, then
 // back to Go at GoSP/GoBP, returning from stackswitch's Enter or Resume.
 TEXT faultExit<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVL	AX, const_faultExecTrapCode(R14)
 	MOVL	$const_faultStatusTrap, const_faultExecStatus(R14)
 	MOVQ	BX, const_faultExecTrapPC(R14)
-	MOVQ	BP, const_faultExecTrapFP(R14)
+	MOVQ	SP, const_faultExecTrapFP(R14)
 	MOVQ	R15, const_faultExecVMCtx(R14)
 	MOVQ	SP, const_faultExecWasmSP(R14)
 	MOVQ	BP, const_faultExecWasmBP(R14)

@@ -33,7 +33,7 @@ func (a *asm) align() *asm {
 func (a *asm) ret() *asm          { return a.emit(0xc3) }
 func (a *asm) call(n string) *asm { return a.emit(0xe8).rel(n) }
 func (a *asm) jmp(n string) *asm  { return a.emit(0xe9).rel(n) }
-func (a *asm) enter() *asm        { return a.emit(0x55, 0x48, 0x89, 0xe5) } // push rbp; mov rbp, rsp
+func (a *asm) stubFrame() *asm    { return a.emit(0x55, 0x48, 0x89, 0xe5) } // push rbp; mov rbp, rsp
 func (a *asm) leave() *asm        { return a.emit(0xc9) }
 func (a *asm) inc0() *asm         { return a.emit(0x48, 0xff, 0xc0) } // inc rax
 func (a *asm) pushR15() *asm      { return a.emit(0x41, 0x57) }
@@ -56,6 +56,22 @@ func (a *asm) ctxStoreR11(off int32) *asm { return a.emit(0x4d, 0x89, 0x9e).d32(
 func (a *asm) vmLoadR11(off uint32) *asm  { return a.emit(0x4d, 0x8b, 0x9f).d32(int32(off)) }
 func (a *asm) vmLoadR15(off uint32) *asm  { return a.emit(0x4d, 0x8b, 0xbf).d32(int32(off)) }
 
+// enter opens a test function's frame: push rbp; mov rbp, rsp; push r15;
+// sub rsp, 8. Its return address then lies enterFrame bytes above RSP,
+// which frameOf records for backtraces (compiled code keeps no frame
+// pointer; docs/abi.md).
+func (a *asm) enter() *asm { return a.stubFrame().pushR15().subRSP8() }
+
+const enterFrame, enterLen = 24, 10
+
+// frameOf is the frame of the function whose code starts at start.
+func (a *asm) frameOf(start int) (frame, body uint32) {
+	if len(a.b) >= start+enterLen && string(a.b[start:start+4]) == "\x55\x48\x89\xe5" {
+		return enterFrame, enterLen
+	}
+	return 0, 0
+}
+
 // movImm0 sets RAX to v.
 func (a *asm) movImm0(v int32) *asm { return a.emit(0x48, 0xc7, 0xc0).d32(v) }
 
@@ -73,9 +89,7 @@ func (a *asm) spin() *asm {
 // R15 to the callee's vmctx and back.
 func (a *asm) callImport(i uint32) *asm {
 	slot := a.layout.ImportedFunc(i)
-	return a.pushR15().subRSP8().vmLoadR11(slot+abi.ImportCode).vmLoadR15(slot+abi.ImportVMCtx).
-		callR11().emit(0x48, 0x83, 0xc4, 0x08). // add rsp, 8
-		emit(0x41, 0x5f)                        // pop r15
+	return a.vmLoadR11(slot + abi.ImportCode).vmLoadR15(slot + abi.ImportVMCtx).callR11().reloadR15()
 }
 
 // stackCheck traps with stack exhaustion when a 16-byte frame would cross
@@ -110,19 +124,21 @@ func (a *asm) stubs() {
 		a.align().label(tc.name).ctxStore32(abi.ExecTrapCode, int32(tc.code)).
 			ctxStore32(abi.ExecStatus, int32(abi.StatusTrap)).
 			emit(0x4c, 0x8b, 0x1c, 0x24). // mov r11, [rsp]
-			ctxStoreR11(abi.ExecTrapPC).ctxStoreRBP(abi.ExecTrapFP).ctxStoreR15(abi.ExecVMCtx).jmp("exit")
+			ctxStoreR11(abi.ExecTrapPC).
+			emit(0x4c, 0x8d, 0x5c, 0x24, 0x08). // lea r11, [rsp+8]: the trapping function's SP
+			ctxStoreR11(abi.ExecTrapFP).ctxStoreR15(abi.ExecVMCtx).jmp("exit")
 	}
-	a.align().label("yield").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+	a.align().label("yield").stubFrame().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
 		ctxStore32(abi.ExecStatus, int32(abi.StatusYield)).call("exit").reloadR15().leave().ret()
-	a.align().label("builtin_grow").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+	a.align().label("builtin_grow").stubFrame().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
 		ctxStore32(abi.ExecCallIndex, int32(abi.BuiltinMemoryGrow)).
 		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()
-	a.align().label("builtin_fill").enter().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
+	a.align().label("builtin_fill").stubFrame().pushR15().subRSP8().ctxStoreR15(abi.ExecVMCtx).
 		ctxStore32(abi.ExecCallIndex, int32(abi.BuiltinMemoryFill)).
 		ctxStore32(abi.ExecStatus, int32(abi.StatusBuiltin)).call("exit").reloadR15().leave().ret()
 	// One entry shim serves every signature used here: at most one i64
 	// parameter in RAX and one result in RAX.
-	a.align().label("shim").enter().ctxLoad0(abi.ExecArgs).
+	a.align().label("shim").stubFrame().ctxLoad0(abi.ExecArgs).
 		emit(0x41, 0xff, 0x96).d32(abi.ExecTarget). // call [r14+ExecTarget]
 		ctxStore0(abi.ExecArgs).leave().ret()
 }
@@ -130,7 +146,7 @@ func (a *asm) stubs() {
 // hostStub is the code address of import i when a host function satisfies
 // it: argument in RAX, result in RAX.
 func (a *asm) hostStub(i int) {
-	a.align().label(hostLabel(i)).enter().pushR15().subRSP8().ctxStore0(abi.ExecArgs).
+	a.align().label(hostLabel(i)).stubFrame().pushR15().subRSP8().ctxStore0(abi.ExecArgs).
 		ctxStoreR15(abi.ExecVMCtx).ctxStore32(abi.ExecCallIndex, int32(i)).
 		emit(0x41, 0xff, 0x96).d32(abi.ExecCallback). // call [r14+ExecCallback]
 		emit(0x48, 0x8d, 0x6c, 0x24, 0x10).           // lea rbp, [rsp+16]

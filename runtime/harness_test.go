@@ -77,7 +77,8 @@ func testModule(t testing.TB, wat string, bodies ...func(a *asm)) *Module {
 		a.align().label("f" + string(rune('0'+i)))
 		start := len(a.b)
 		body(a)
-		c.Funcs = append(c.Funcs, backend.FuncRange{Offset: uint32(start), Size: uint32(len(a.b) - start)})
+		frame, bodyAt := a.frameOf(start)
+		c.Funcs = append(c.Funcs, backend.FuncRange{Offset: uint32(start), Size: uint32(len(a.b) - start), Frame: frame, Body: bodyAt})
 	}
 	c.Code = a.resolve(t)
 	for range m.Types {

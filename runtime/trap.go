@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wasmc/wasmc/backend"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
@@ -59,55 +60,54 @@ func (f Frame) String() string {
 }
 
 // frameAt describes return or trap address pc (pointing just after the
-// call or trapping instruction) if it lies in a Wasm function.
-func frameAt(pc uintptr) (Frame, bool) {
+// call or trapping instruction) if it lies in a Wasm function, with that
+// function's code range and frame size.
+func frameAt(pc uintptr) (Frame, backend.FuncRange, bool) {
 	c := codeAt(pc - 1)
 	if c == nil {
-		return Frame{}, false
+		return Frame{}, backend.FuncRange{}, false
 	}
 	off := uint32(pc - 1 - c.base)
 	i := c.compiled.FuncAt(off)
 	if i < 0 {
-		return Frame{}, false
+		return Frame{}, backend.FuncRange{}, false
 	}
+	fr := c.compiled.Funcs[i]
 	idx := c.wasm.NumImportedFuncs + uint32(i)
-	f := Frame{FuncIndex: idx, Name: c.wasm.FuncName(idx), Offset: off + 1 - c.compiled.Funcs[i].Offset}
+	f := Frame{FuncIndex: idx, Name: c.wasm.FuncName(idx), Offset: off + 1 - fr.Offset}
 	if c.wasm.Names != nil {
 		f.Module = c.wasm.Names.Module
 	}
-	return f, true
+	return f, fr, true
 }
 
-// backtrace walks the frame-pointer chain from a Wasm frame: pc is inside
-// the function whose frame pointer is fp.
+// backtrace walks the Wasm frames from pc, inside the function whose frame
+// address (callerOf) is fp.
 func (e *execCtx) backtrace(pc, fp uintptr) []Frame {
 	var frames []Frame
 	for len(frames) < maxFrames {
-		f, ok := frameAt(pc)
+		f, fr, ok := frameAt(pc)
 		if !ok {
 			break
 		}
 		frames = append(frames, f)
-		ret, ok1 := e.stackWord(fp + 8)
-		next, ok2 := e.stackWord(fp)
-		if !ok1 || !ok2 || uintptr(next) <= fp {
+		ret, next, ok := e.callerOf(fr, f.Offset-1, fp)
+		if !ok || next <= fp {
 			break
 		}
-		pc, fp = uintptr(ret), uintptr(next)
+		pc, fp = ret, next
 	}
 	return frames
 }
 
-// exitBacktrace is the backtrace at a host call or builtin exit. Host
-// and builtin stubs set up a frame (docs/abi.md), so WasmBP is the stub's
-// frame: above it are the return address into the calling Wasm function and
-// that function's frame pointer.
+// exitBacktrace is the backtrace at a host call, builtin or yield exit.
+// Their stubs set up an RBP frame (docs/abi.md), so WasmBP is the stub's
+// frame: above it are the return address into the calling Wasm function
+// and that function's frame address.
 func (e *execCtx) exitBacktrace() []Frame {
-	bp := uintptr(load64(e.block, abi.ExecWasmBP))
-	ret, ok1 := e.stackWord(bp + 8)
-	fp, ok2 := e.stackWord(bp)
-	if !ok1 || !ok2 {
+	pc, fp, ok := e.stubCaller(uintptr(load64(e.block, abi.ExecWasmBP)))
+	if !ok {
 		return nil
 	}
-	return e.backtrace(uintptr(ret), uintptr(fp))
+	return e.backtrace(pc, fp)
 }

@@ -45,6 +45,10 @@ const (
 	X13
 	X14
 	X15
+	// argArea, as the base of a selected instruction's memory operand,
+	// stands for the function's incoming stack parameters: RSP plus the
+	// frame (known only after allocation) plus the return address.
+	argArea Reg = 0x40
 	// NoReg marks an absent register (a Mem without index).
 	NoReg Reg = 0xff
 )
@@ -166,6 +170,9 @@ type Reloc struct {
 type FuncCode struct {
 	Code   []byte
 	Relocs []Reloc
+	// Frame is how far the function moves RSP below its return address;
+	// the frame is in place from offset Body on (backtraces step over it).
+	Frame, Body uint32
 }
 
 // fixup is a reference to a label: a rel32 at at (relative to at+4), or a

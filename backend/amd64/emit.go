@@ -10,34 +10,35 @@ import (
 	"github.com/wasmc/wasmc/regalloc"
 )
 
-// The emitter encodes an allocated mfunc. Frame layout below the saved
-// RBP: the callee-saved registers the function writes (8 bytes each), the
-// caller's vmctx (8 bytes, only with indirect calls), the float spill
-// slots (16 bytes each, from a 16-byte boundary), the int spill slots (8
-// bytes each), and the outgoing argument area at RSP.
+// The emitter encodes an allocated mfunc. Frame layout, from RSP up: the
+// outgoing argument area, the int spill slots (8 bytes each), the float
+// spill slots (16 bytes each, from a 16-byte boundary), the caller's vmctx
+// (8 bytes, only with indirect calls), the callee-saved registers the
+// function writes (8 bytes each), padding, then the return address and
+// the function's stack parameters.
 
 type emitter struct {
 	a      *Asm
 	mf     *mfunc
 	alloc  *regalloc.Allocation
 	labels []Label
-	// Offsets below RBP.
-	vmctxSlot, floatBase, intBase int32
-	frame                         int32
-	saved                         []Reg // callee-saved registers to keep, at [rbp-8], [rbp-16]...
-	block                         int   // block being emitted
-	table                         Label // jump table of the block's br_table
-	tableDefault                  Label // br_table's default, for a branch around the table; -1 for none
-	spills                        mach.Spills
-	split                         edgeBlocks // splitEdges
-	jumps                         mach.Jumps
-	slow                          []slowCheck // out-of-line halves of mBoundsChk
-	fixed                         []operand   // resolve's copy of the instruction's fixed operands
-	edited                        []bool      // computeJumps
-	zf                            zeroFlag    // what ZF holds after the last instruction
-	testNext                      Reg         // register the next instruction tests against zero, or NoReg
-	testNextSize                  Size
-	guards                        guards // planGuards
+	// Offsets above RSP.
+	vmctxSlot, floatBase, intBase, savedBase int32
+	frame                                    int32 // RSP's distance below the return address
+	saved                                    []Reg // callee-saved registers to keep, from savedBase up
+	block                                    int   // block being emitted
+	table                                    Label // jump table of the block's br_table
+	tableDefault                             Label // br_table's default, for a branch around the table; -1 for none
+	spills                                   mach.Spills
+	split                                    edgeBlocks // splitEdges
+	jumps                                    mach.Jumps
+	slow                                     []slowCheck // out-of-line halves of mBoundsChk
+	fixed                                    []operand   // resolve's copy of the instruction's fixed operands
+	edited                                   []bool      // computeJumps
+	zf                                       zeroFlag    // what ZF holds after the last instruction
+	testNext                                 Reg         // register the next instruction tests against zero, or NoReg
+	testNextSize                             Size
+	guards                                   guards // planGuards
 }
 
 // zeroFlag records that the instruction ending at offset end left ZF set
@@ -104,31 +105,32 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 			e.saved = append(e.saved, r)
 		}
 	}
-	top := 8 * int32(len(e.saved))
-	if mf.saveVMCtx {
-		top += 8
-		e.vmctxSlot = top
-	}
-	// Int slots nearest RBP: they are most of the spill traffic, and the
+	// Int slots nearest RSP: they are most of the spill traffic, and the
 	// first ones (the most used, in regalloc's order) take 8-bit
-	// displacements, up to 128 bytes below RBP.
-	e.intBase = top
-	e.floatBase = top + 8*int32(alloc.Slots[regalloc.ClassInt])
+	// displacements when the outgoing area is small.
+	e.intBase = mf.outArea
+	e.floatBase = e.intBase + 8*int32(alloc.Slots[regalloc.ClassInt])
 	if alloc.Slots[regalloc.ClassFloat] > 0 {
 		e.floatBase = (e.floatBase + 15) &^ 15
 	}
-	spill := e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
-	if spill > 1<<30 || mf.outArea > 1<<30 {
+	top := e.floatBase + 16*int32(alloc.Slots[regalloc.ClassFloat])
+	if mf.saveVMCtx {
+		e.vmctxSlot = top
+		top += 8
+	}
+	e.savedBase = top
+	top += 8 * int32(len(e.saved))
+	if top > 1<<30 {
 		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
 	}
-	e.frame = FrameSize(spill + mf.outArea)
+	e.frame = FrameSize(top, mf.makesCalls(true))
 	for range mf.blocks {
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	calls := mf.makesCalls()
-	e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, calls || e.frame > abi.LeafFrame)
+	calls := mf.makesCalls(false)
+	body := e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, calls || e.frame > abi.LeafFrame)
 	for k, r := range e.saved {
-		e.a.MovMR(S64, M(RBP, -8*int32(k+1)), r)
+		e.a.MovMR(S64, e.savedSlot(k), r)
 	}
 	next := 0 // next edit
 	edits := alloc.Edits
@@ -180,16 +182,21 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		return FuncCode{}, fmt.Errorf("amd64: allocator edit at %+v not placed (edits unsorted or out of range)", edits[next].Pos)
 	}
 	e.slowChecks()
-	return e.a.Finish()
+	fc, err := e.a.Finish()
+	fc.Frame, fc.Body = uint32(e.frame), uint32(body)
+	return fc, err
 }
 
 // slot returns the memory of spill slot k of class c.
 func (e *emitter) slot(c regalloc.Class, k int) Mem {
 	if c == regalloc.ClassFloat {
-		return M(RBP, -(e.floatBase + 16*int32(k+1)))
+		return M(RSP, e.floatBase+16*int32(k))
 	}
-	return M(RBP, -(e.intBase + 8*int32(k+1)))
+	return M(RSP, e.intBase+8*int32(k))
 }
+
+// savedSlot returns the memory of saved callee-saved register k.
+func (e *emitter) savedSlot(k int) Mem { return M(RSP, e.savedBase+8*int32(k)) }
 
 func (e *emitter) edit(ed *regalloc.Edit) {
 	a := e.a
@@ -231,6 +238,12 @@ func (e *emitter) resolve(out, in *instr, b, i int) error {
 		// Valid until the next instruction's resolve, when e.instr is done with it.
 		e.fixed = append(e.fixed[:0], in.fixed...)
 		out.fixed = e.fixed
+	}
+	for j := 0; j < int(out.nargs); j++ {
+		if o := &out.args[j]; o.kind == kMem && o.mem.base == regalloc.Reg(argArea) {
+			o.mem.base = regalloc.Reg(RSP)
+			o.mem.disp += e.frame + 8
+		}
 	}
 	r := resolver{assign: e.alloc.Assign, next: int(e.alloc.Start[b][i]), in: in}
 	for j := 0; j < int(out.nargs); j++ {
@@ -473,7 +486,7 @@ func (e *emitter) instr(in *instr) {
 	case mCall:
 		a.CallFunc(uint32(in.imm))
 	case mCallInd:
-		slot := M(RBP, -e.vmctxSlot)
+		slot := M(RSP, e.vmctxSlot)
 		a.MovMR(S64, slot, VMCtxReg)
 		a.Mov(S64, VMCtxReg, in.r(1))
 		a.CallR(in.r(0))
@@ -501,9 +514,9 @@ func (e *emitter) instr(in *instr) {
 		e.brTable(in)
 	case mRet:
 		for k, r := range e.saved {
-			a.MovRM(S64, r, M(RBP, -8*int32(k+1)))
+			a.MovRM(S64, r, e.savedSlot(k))
 		}
-		a.Epilogue()
+		a.Epilogue(e.frame)
 	case mTrap:
 		a.Trap(trapCode(in.imm))
 	default:

@@ -324,7 +324,7 @@ func (s *isel) params(b *ssa.Block) {
 	s.emit(in)
 	for i, p := range b.Params {
 		if loc := l.Params[i]; loc.OnStack() {
-			s.loadSlot(s.vreg(p), p.Type, realMem(RBP, 16+loc.Offset))
+			s.loadSlot(s.vreg(p), p.Type, realMem(argArea, loc.Offset))
 		}
 	}
 }
@@ -532,7 +532,7 @@ func (s *isel) ret(t *ssa.Value) {
 	in := instr{op: mRet}
 	for i, a := range t.Args {
 		if loc := l.Results[i]; loc.OnStack() {
-			s.storeSlot(realMem(RBP, 16+loc.Offset), a)
+			s.storeSlot(realMem(argArea, loc.Offset), a)
 		}
 	}
 	in.fixed = s.fixedUses(t.Args, l.Results, map[regalloc.Reg]bool{})

@@ -76,7 +76,7 @@ func Link(m *wasm.Module, funcs []FuncCode) (*backend.Compiled, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.Funcs[i] = backend.FuncRange{Offset: at, Size: uint32(len(f.Code))}
+		c.Funcs[i] = backend.FuncRange{Offset: at, Size: uint32(len(f.Code)), Frame: f.Frame, Body: f.Body}
 	}
 	if err := l.placeStubs(c); err != nil {
 		return nil, err

@@ -37,13 +37,14 @@ func linkModule() *wasm.Module {
 
 func linkFuncs(t *testing.T) []FuncCode {
 	a := NewAsm()
-	a.Prologue(16)
+	frame := FrameSize(16, true)
+	a.Prologue(frame)
 	a.CallFunc(4)
 	a.CallStub(StubBuiltin, uint32(abi.BuiltinMemoryGrow))
 	a.TrapIf(CondE, abi.TrapIntegerDivideByZero)
 	a.LeaFunc(RAX, 3)
 	a.LeaStub(RCX, StubHost, 1)
-	a.Epilogue()
+	a.Epilogue(frame)
 	f0 := finish(t, a)
 	a = NewAsm()
 	a.Ret()

@@ -70,10 +70,10 @@ func (a *Asm) copySlot(t wasm.ValType, dst, src Mem) {
 // on the Wasm stack with R14 = the ExecCtx and R15 = [ExecVMCtx]; the shim
 // loads the parameters from the buffer (slot i = parameter i), calls
 // [ExecTarget] with RSP 16-byte aligned, stores the results to the buffer
-// (slot i = result i) and returns; stackswitch sets StatusDone. It keeps RBP's
-// chain (its own frame sits between the caller and the first Wasm frame;
-// its return address is outside every function, which ends backtraces)
-// and clobbers every register but RSP, RBP and R14.
+// (slot i = result i) and returns; stackswitch sets StatusDone. Its return
+// address is outside every function, which ends backtraces. It keeps its
+// entry RSP on the stack, above the outgoing area, and clobbers every
+// register but RSP, RBP and R14.
 func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 	if err := checkArgs(sig); err != nil {
 		return FuncCode{}, err
@@ -83,12 +83,11 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 		return FuncCode{}, err
 	}
 	a := NewAsm()
-	a.Push(RBP)
-	a.Mov(S64, RBP, RSP)
-	if area := l.ArgArea(); area > 0 {
-		a.AluI(SUB, S64, RSP, area)
-	}
+	area := l.ArgArea()
+	a.Mov(S64, ScratchGPR, RSP)
+	a.AluI(SUB, S64, RSP, area+8)
 	a.AluI(AND, S64, RSP, -16)
+	a.MovMR(S64, M(RSP, area), ScratchGPR)
 	for i, loc := range l.Params {
 		if loc.OnStack() {
 			a.copySlot(sig.Params[i], M(RSP, loc.Offset), argSlot(i))
@@ -107,7 +106,7 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 			a.storeValue(sig.Results[i], argSlot(i), loc.Reg)
 		}
 	}
-	a.Leave()
+	a.MovRM(S64, RSP, M(RSP, area))
 	a.Ret()
 	return a.Finish()
 }
@@ -224,15 +223,17 @@ func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 
 // TrapStub generates the stub for trap code c, reached by a call from the
 // trapping site: it records c, StatusTrap, TrapPC = the return address
-// (just after the trapping call), TrapFP = RBP and the vmctx, and jumps to
-// the exit stub. The Wasm stack is abandoned.
+// (just after the trapping call), TrapFP = the trapping function's RSP
+// (where backtraces start stepping over frames) and the vmctx, and jumps
+// to the exit stub. The Wasm stack is abandoned.
 func TrapStub(c abi.TrapCode) (FuncCode, error) {
 	a := NewAsm()
 	a.MovMI(S32, execMem(abi.ExecTrapCode), int32(c))
 	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusTrap))
 	a.MovRM(S64, ScratchGPR, M(RSP, 0))
 	a.MovMR(S64, execMem(abi.ExecTrapPC), ScratchGPR)
-	a.MovMR(S64, execMem(abi.ExecTrapFP), RBP)
+	a.Lea(S64, ScratchGPR, M(RSP, 8))
+	a.MovMR(S64, execMem(abi.ExecTrapFP), ScratchGPR)
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
 	a.JmpStub(StubExit, 0)
 	return a.Finish()

@@ -5,43 +5,57 @@ import (
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-// FrameSize rounds a function's frame (spill slots plus outgoing argument
-// area, below the saved RBP) up to keep RSP 16-byte aligned at calls.
-func FrameSize(n int32) int32 { return (n + 15) &^ 15 }
+// FrameSize returns how far a function's prologue moves RSP down for n
+// bytes of frame (spill slots, saved registers, outgoing argument area):
+// the call pushed 8 bytes, and RSP is 16-byte aligned at calls. A function
+// that needs no frame and calls nothing (not even a builtin) moves it not
+// at all. There is no frame pointer (RBP is left unallocated), and
+// backtraces step from frame to frame by the size recorded for each
+// function (docs/abi.md).
+func FrameSize(n int32, calls bool) int32 {
+	if n == 0 && !calls {
+		return 0
+	}
+	return (n+8+15)&^15 - 8
+}
 
-// Prologue emits a function's entry for a frame of frameSize bytes (rounded
-// with FrameSize): push rbp; mov rbp, rsp; the stack check against
-// ExecStackLimit (TrapStackOverflow); the interrupt check (a possible
-// yield to Go); sub rsp, frame. Both checks run after RBP is set so a
-// trap's or a cancelled yield's backtrace starts at this function.
+// Prologue emits a function's entry for a frame of frameSize bytes (from
+// FrameSize), with both checks.
 func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true, true) }
 
-// PrologueCheck is Prologue with the interrupt check only when interrupt
-// is set (only functions a cycle of calls may pass through need it,
-// backend/entrycheck.go; loop headers check on their own) and the stack
-// check only when stack is (a leaf's small frame fits the margin the
-// runtime keeps below the limit: abi.LeafFrame).
-func (a *Asm) PrologueCheck(frameSize int32, interrupt, stack bool) {
-	frame := FrameSize(frameSize)
-	a.Push(RBP)
-	a.Mov(S64, RBP, RSP)
-	if stack {
-		// A frame within abi.LeafFrame fits the margin below the limit,
-		// like a leaf's: checking SP itself is enough.
-		if frame > abi.LeafFrame {
-			a.Lea(S64, ScratchGPR, M(RSP, -frame))
-			a.AluRM(CMP, S64, ScratchGPR, execMem(abi.ExecStackLimit))
-		} else {
-			a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
-		}
+// PrologueCheck emits a function's entry: sub rsp, frame; the stack check
+// against ExecStackLimit (TrapStackOverflow) when stack is set; the
+// interrupt check (a possible yield to Go) when interrupt is set (only
+// functions a cycle of calls may pass through need it,
+// backend/entrycheck.go; loop headers check on their own). Both checks run
+// with the frame in place, so that a trap's or a cancelled yield's
+// backtrace steps over it like over any other; only a frame larger than
+// abi.LeafFrame is checked before it is made (RSP moved that far could
+// skip the guard page), with its trap call inside the prologue, where
+// backtraces know the frame is not made yet. It returns the offset at
+// which the frame is in place.
+func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) int {
+	if stack && frame > abi.LeafFrame {
+		ok := a.NewLabel()
+		a.Lea(S64, ScratchGPR, M(RSP, -frame))
+		a.AluRM(CMP, S64, ScratchGPR, execMem(abi.ExecStackLimit))
+		a.Jcc(CondAE, ok)
+		a.Trap(abi.TrapStackOverflow)
+		a.Bind(ok)
+	}
+	if frame > 0 {
+		a.AluI(SUB, S64, RSP, frame)
+	}
+	body := a.Len()
+	if stack && frame <= abi.LeafFrame {
+		// The frame fits the margin below the limit, like a leaf's.
+		a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
 		a.TrapIf(CondB, abi.TrapStackOverflow)
 	}
 	if interrupt && lower.Omit&lower.InterruptChecks == 0 {
 		a.InterruptCheck()
 	}
-	if frame > 0 {
-		a.AluI(SUB, S64, RSP, frame)
-	}
+	return body
 }
 
 // InterruptCheck lets Go run when the goroutine's preemption word (at
@@ -57,18 +71,21 @@ func (a *Asm) InterruptCheck() {
 	a.yieldSites = append(a.yieldSites, y)
 }
 
-// Epilogue emits the matching exit: leave; ret.
-func (a *Asm) Epilogue() {
-	a.Leave()
+// Epilogue emits the matching exit for a frame of frameSize bytes.
+func (a *Asm) Epilogue(frameSize int32) {
+	if frameSize > 0 {
+		a.AluI(ADD, S64, RSP, frameSize)
+	}
 	a.Ret()
 }
 
 // makesCalls reports whether mf calls a Wasm or host function (builtins
 // never run Wasm): only then does its prologue need the interrupt check.
-func (mf *mfunc) makesCalls() bool {
+// With builtins set, builtin calls count too (for RSP's alignment).
+func (mf *mfunc) makesCalls(builtins bool) bool {
 	for _, b := range mf.blocks {
 		for i := range b.instrs {
-			if op := b.instrs[i].op; op == mCall || op == mCallInd {
+			if op := b.instrs[i].op; op == mCall || op == mCallInd || builtins && op == mCallBltin {
 				return true
 			}
 		}

@@ -69,9 +69,10 @@ func TestLayout(t *testing.T) {
 func TestEntryShim(t *testing.T) {
 	fc, err := EntryShim(smallSig)
 	checkLines(t, "entry shim", stubLines(t, fc, err), `
-		push rbp
-		mov rbp, rsp
+		mov r11, rsp
+		sub rsp, 0x8
 		and rsp, -0x10
+		mov qword ptr [rsp], r11
 		mov eax, dword ptr [r14+0x100]
 		movss xmm0, dword ptr [r14+0x108]
 		mov rbx, qword ptr [r14+0x110]
@@ -80,7 +81,7 @@ func TestEntryShim(t *testing.T) {
 		mov r11d, eax
 		mov qword ptr [r14+0x100], r11
 		movsd qword ptr [r14+0x108], xmm0
-		leave
+		mov rsp, qword ptr [rsp]
 		ret
 	`)
 	if len(fc.Relocs) != 0 {
@@ -89,7 +90,8 @@ func TestEntryShim(t *testing.T) {
 	fc, err = EntryShim(manySig)
 	lines := stubLines(t, fc, err)
 	for _, want := range []string{
-		"sub rsp, 0x50",                     // 4 stack params + 5 stack results, rounded
+		"sub rsp, 0x58",                     // 4 stack params + 5 stack results + the caller's RSP
+		"mov qword ptr [rsp+0x50], r11",     // the caller's RSP, above the argument area
 		"mov r11d, dword ptr [r14+0x198]",   // param 19 (f32) from the buffer...
 		"mov qword ptr [rsp+0x18], r11",     // ...to the 4th stack slot
 		"movss xmm7, dword ptr [r14+0x178]", // param 15 in X7
@@ -165,11 +167,12 @@ func TestFixedStubs(t *testing.T) {
 		mov dword ptr [r14+0x2c], 0x1
 		mov r11, qword ptr [rsp]
 		mov qword ptr [r14+0x38], r11
-		mov qword ptr [r14+0x40], rbp
+		lea r11, ptr [rsp+0x8]
+		mov qword ptr [r14+0x40], r11
 		mov qword ptr [r14+0x48], r15
-		jmp 0x25
+		jmp 0x2a
 	`)
-	exitReloc(t, fc, 33)
+	exitReloc(t, fc, 38)
 	fc, err = ExitStub()
 	checkLines(t, "exit stub", stubLines(t, fc, err), `
 		mov qword ptr [r14+0x10], rsp
@@ -184,43 +187,42 @@ func TestPrologue(t *testing.T) {
 	// A frame over abi.LeafFrame checks where SP will be; a smaller one
 	// checks SP.
 	a := NewAsm()
-	a.Prologue(5000)
-	a.Epilogue()
-	a.Prologue(0)
+	big := FrameSize(5000, true)
+	a.Prologue(big)
+	a.Epilogue(big)
+	a.Prologue(FrameSize(0, true))
 	a.InterruptCheck()
 	fc := finish(t, a)
 	checkLines(t, "prologue", disasm(t, fc.Code), `
-		push rbp
-		mov rbp, rsp
-		lea r11, ptr [rsp+0xffffec70]
+		lea r11, ptr [rsp+0xffffec78]
 		cmp r11, qword ptr [r14+0x20]
-		jb 0x60
-		mov r11, qword ptr [r14+0x58]
-		cmp qword ptr [r11], -0x522
-		jz 0x65
-		sub rsp, 0x1390
-		leave
-		ret
-		push rbp
-		mov rbp, rsp
-		cmp rsp, qword ptr [r14+0x20]
-		jb 0x60
+		jnb 0x17
+		call 0x17
+		sub rsp, 0x1388
 		mov r11, qword ptr [r14+0x58]
 		cmp qword ptr [r11], -0x522
 		jz 0x6c
+		add rsp, 0x1388
+		ret
+		sub rsp, 0x8
+		cmp rsp, qword ptr [r14+0x20]
+		jb 0x67
 		mov r11, qword ptr [r14+0x58]
 		cmp qword ptr [r11], -0x522
 		jz 0x73
-		call 0x65
-		call 0x6a
-		jmp 0x27
+		mov r11, qword ptr [r14+0x58]
+		cmp qword ptr [r11], -0x522
+		jz 0x7a
+		call 0x6c
 		call 0x71
-		jmp 0x4f
+		jmp 0x2f
 		call 0x78
-		jmp 0x60
+		jmp 0x56
+		call 0x7f
+		jmp 0x67
 	`)
-	want := []Reloc{{0x61, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
-		{0x66, RelocStub, StubYield, 0}, {0x6d, RelocStub, StubYield, 0}, {0x74, RelocStub, StubYield, 0}}
+	want := []Reloc{{0x13, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x68, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
+		{0x6d, RelocStub, StubYield, 0}, {0x74, RelocStub, StubYield, 0}, {0x7b, RelocStub, StubYield, 0}}
 	if !slices.Equal(fc.Relocs, want) {
 		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
 	}

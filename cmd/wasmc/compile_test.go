@@ -144,7 +144,7 @@ func TestRunBadObjects(t *testing.T) {
 var objdumpArches = []struct {
 	arch, mul, div, callDiv, callAdd, prologue string
 }{
-	{"amd64", "mulsd xmm0, xmm1", "idiv", "call div\n", "call add\n", "push rbp"},
+	{"amd64", "mulsd xmm0, xmm1", "idiv", "call div\n", "call add\n", "sub rsp, 0x8"},
 	{"arm64", "fmul d0, d0, d1", "sdiv w0, w0, w1", "bl div\n", "bl add\n", "stp x29, x30, [sp,#-16]!"},
 }
 
