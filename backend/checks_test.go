@@ -22,7 +22,7 @@ func TestSafetyChecks(t *testing.T) {
   (func $rec (param i32) (result i32) (call $rec (local.get 0)))
   (func $ping (param i32) (result i32) (call $pong (local.get 0)))
   (func $pong (param i32) (result i32) (call $ping (local.get 0))))`)
-	preempt := map[string]string{"amd64": "[r14+0x58]", "arm64": "[x28,#16]"}
+	preempt := map[string]string{"amd64": "qword ptr [rbp], -0x522", "arm64": "[x28,#16]"}
 	saved := backend.Defaults
 	defer func() { backend.Defaults = saved }()
 	for _, guard := range []bool{false, true} {

@@ -50,7 +50,6 @@ type allocator struct {
 	depth     []uint8  // capped loop depth of each block
 	slotBlock []int32  // block of each slot
 	seen      []int32  // per block, 1 + the last block that listed it as a successor
-	header    []bool   // headerIn's loop headers
 	clob      []RegSet // per block, what its instructions clobber
 
 	opStart   []int32   // per slot, first operand index; len slots+1

@@ -488,55 +488,6 @@ b8:
 	}
 }
 
-func TestLoopRegs(t *testing.T) {
-	// b0 enters the loop b1..b2 or skips it: HeaderIn names the registers
-	// of the four values live into the loop, EntryOut those live out of
-	// b0 (the same four), and the blocks that enter no loop get nothing.
-	f := mustParse(t, `
-b0:
-  mov v1 r0
-  const v2 10
-  const v3 0
-  const v9 3
-  brnz v1 -> b1 b3
-b1 depth 1:
-  add v3 v3 v1
-  xor v3 v3 v9
-  dec v2
-  brnz v2 -> b2 b3
-b2 depth 1:
-  jmp -> b1
-b3:
-  out v3
-  ret v1
-`)
-	info := toyInfo(6, 1)
-	info.LoopRegs = true
-	a := checkToy(t, f, info)
-	var want RegSet
-	for _, r := range []Reg{a.Reg(1, 0, 1), a.Reg(1, 0, 2), a.Reg(1, 1, 2), a.Reg(1, 2, 0)} {
-		want = want.Add(r)
-	}
-	if len(a.HeaderIn) != 4 || a.HeaderIn[1] != want {
-		t.Errorf("HeaderIn %v, want %v at b1\n%s", a.HeaderIn, want, dumpAlloc(f, a))
-	}
-	if len(a.EntryOut) != 4 || a.EntryOut[0] != want {
-		t.Errorf("EntryOut %v, want %v at b0\n%s", a.EntryOut, want, dumpAlloc(f, a))
-	}
-	for _, b := range []int{2, 3} {
-		if a.HeaderIn[b] != (RegSet{}) || a.EntryOut[b] != (RegSet{}) {
-			t.Errorf("b%d is no loop header nor enters one: HeaderIn %v EntryOut %v", b, a.HeaderIn[b], a.EntryOut[b])
-		}
-	}
-	// b1 writes v3 (add, xor) and v2 (dec); b2 only jumps.
-	if w := (RegSet{}).Add(a.Reg(1, 0, 0)).Add(a.Reg(1, 2, 0)); len(a.Writes) != 4 || a.Writes[1] != w || a.Writes[2] != (RegSet{}) {
-		t.Errorf("Writes %v, want %v at b1 and nothing at b2\n%s", a.Writes, w, dumpAlloc(f, a))
-	}
-	if a2 := checkToy(t, f, toyInfo(6, 1)); len(a2.HeaderIn) != 0 || len(a2.EntryOut) != 0 {
-		t.Error("HeaderIn and EntryOut filled without LoopRegs")
-	}
-}
-
 // TestRareArmReloadsAtJoin: a loop's rarely taken arm needs every
 // register, so v1, which the loop reads at its top, loses its register
 // there. Its next use lies after the loop, but it lives around the back

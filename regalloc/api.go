@@ -92,8 +92,6 @@ type RegInfo struct {
 	Allocatable [2][]Reg
 	// Names are for debug output, indexed by real register number.
 	Names []string
-	// LoopRegs asks for Allocation.HeaderIn and EntryOut.
-	LoopRegs bool
 	// Whole lists registers that only take values free to stay in them
 	// from their start to their end (a scratch register that many
 	// instructions clobber: a value split there would be stored and
@@ -142,16 +140,6 @@ type Allocation struct {
 	Writes []RegSet
 	// Named[b] is Writes[b] and the registers its instructions read.
 	Named []RegSet
-	// HeaderIn[b] (with RegInfo.LoopRegs), for a loop header b (a block with a predecessor at or
-	// after it in layout), is the set of registers holding values live
-	// into b; it is empty for other blocks. With the registers the loop's
-	// instructions and edits name, it tells a backend which registers a
-	// whole loop leaves free.
-	HeaderIn []RegSet
-	// EntryOut[p], for a block p with several successors, one of them a
-	// later loop header, is the set of registers holding values live out
-	// of p at its last instruction; it is empty for other blocks.
-	EntryOut []RegSet
 	// Split lists the critical edges that need moves. The backend makes
 	// block NumBlocks()+j for Split[j]: the edits at Pos{Block:
 	// NumBlocks()+j}, then a jump to Succ; Pred branches to it instead

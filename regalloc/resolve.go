@@ -104,10 +104,6 @@ func (a *allocator) result() (*Allocation, error) {
 		alloc = &Allocation{}
 	}
 	alloc.Start = bufs.Cleared(alloc.Start, a.nb)
-	alloc.HeaderIn, alloc.EntryOut = alloc.HeaderIn[:0], alloc.EntryOut[:0]
-	if a.info.LoopRegs {
-		a.headerIn(alloc)
-	}
 	alloc.Assign = bufs.Cleared(alloc.Assign, len(a.ops))
 	alloc.starts = append(alloc.starts[:0], a.opStart...)
 	starts := alloc.starts
@@ -502,57 +498,6 @@ func (a *allocator) entryLocs() {
 		}
 	}
 	a.inLocAt[a.nb] = int32(len(a.inLocs))
-}
-
-// headerIn fills alloc.HeaderIn and alloc.EntryOut from the locations of
-// the values live into each loop header and out of the blocks with
-// several successors entering it. Both passes visit positions in order,
-// so locFwd's cursors serve.
-func (a *allocator) headerIn(alloc *Allocation) {
-	alloc.HeaderIn = bufs.Cleared(alloc.HeaderIn, a.nb)
-	alloc.EntryOut = bufs.Cleared(alloc.EntryOut, a.nb)
-	a.header = bufs.Cleared(a.header, a.nb)
-	header := a.header
-	for p := range int32(a.nb) {
-		for _, h := range a.succs[p] {
-			header[h] = header[h] || h <= p
-		}
-	}
-	a.resetCursors()
-	for h := range int32(a.nb) {
-		if header[h] {
-			alloc.HeaderIn[h] = a.regsIn(h, 4*a.hdr[h])
-		}
-	}
-	a.resetCursors()
-	for p := range int32(a.nb) {
-		if len(a.succs[p]) < 2 {
-			continue
-		}
-		for _, h := range a.succs[p] {
-			if h > p && header[h] {
-				last := 4*(a.hdr[p]+a.nins[p]) + 1 // the terminator's uses
-				for _, s := range a.succs[p] {
-					alloc.EntryOut[p] = alloc.EntryOut[p].Union(a.regsIn(s, last))
-				}
-				break
-			}
-		}
-	}
-}
-
-// regsIn returns the registers holding the values live into block b at
-// position pos.
-func (a *allocator) regsIn(b, pos int32) RegSet {
-	var in RegSet
-	for _, id := range a.liveIn[b] {
-		if id < int32(FirstVirtual) {
-			in = in.Add(Reg(id))
-		} else if r := a.locFwd(a.find(id), pos); r != NoReg {
-			in = in.Add(r)
-		}
-	}
-	return in
 }
 
 func (a *allocator) resetCursors() { a.locCur = bufs.Cleared(a.locCur, a.numIDs()) }

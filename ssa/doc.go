@@ -81,8 +81,9 @@
 //     check the whole range first, as no byte may change when they trap.
 //   - trap_if c [code]: trap with the abi.TrapCode code when c != 0.
 //   - interrupt_check: yield to Go when the running goroutine's preemption
-//     word (at abi.ExecPreempt) holds abi.PreemptRequest; Go may answer a
-//     cancellation with TrapInterrupted. The frontend puts one at every
+//     word (g.stackguard0, whose address abi.ExecPreempt holds) holds
+//     abi.PreemptRequest; Go may answer a cancellation with
+//     TrapInterrupted. The frontend puts one at every
 //     loop header; function entry checks are the prologue's job.
 //   - call args... [f] (Sig): call defined function f of this module with
 //     the same vmctx.

@@ -13,16 +13,18 @@
 // Register contract on amd64 (docs/abi.md):
 //   - Enter (frameless): saves SP/BP in ExecGoSP/ExecGoBP (SP points at
 //     the return address into Enter's Go caller), switches SP to
-//     ExecWasmSP - 16 (16-byte aligned), sets BP = 0 (the end of the frame
-//     chain), R14 = ExecCtx, R15 = [ExecVMCtx] and calls the shim, which
-//     keeps R14. A normal return stores StatusDone and returns to Go.
+//     ExecWasmSP - 16 (16-byte aligned), sets BP = the preemption word's
+//     address (what it stores in ExecPreempt, for compiled code's checks),
+//     R14 = ExecCtx, R15 = [ExecVMCtx] and calls the shim, which keeps R14
+//     and BP. A normal return stores StatusDone and returns to Go.
 //   - The exit stub saves WasmSP (pointing at its own return address) and
 //     WasmBP, loads GoSP/GoBP and returns: control comes back to Enter's
 //     caller or to Resume, whichever entered last.
 //   - The callback trampoline (host calls) returns into the stub with R14
 //     = ExecCtx and RSP as at the call; stubs rely on both.
 //   - Resume: saves the (possibly moved) Go SP/BP, loads WasmSP/WasmBP,
-//     R14 = ExecCtx, R15 = [ExecVMCtx], and returns into the stub.
+//     R14 = ExecCtx, R15 = [ExecVMCtx], and returns into the stub, whose
+//     frame (WasmBP) holds the BP it restores.
 //
 // Every other register may be clobbered by Wasm; Go's ABI0-to-ABIInternal
 // transitions restore the g register (R14) and the zero register X15.

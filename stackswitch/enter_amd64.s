@@ -27,7 +27,7 @@ TEXT ·Enter(SB), NOSPLIT|NOFRAME, $0-16
 	MOVQ	BP, EXEC_GOBP(R14)
 	MOVQ	EXEC_WASMSP(R14), SP
 	SUBQ	$16, SP
-	XORL	BP, BP
+	MOVQ	CX, BP // the preemption word's address, for Wasm's checks
 	MOVQ	EXEC_VMCTX(R14), R15
 	CALL	AX
 	MOVL	$const_statusDone, EXEC_STATUS(R14)

@@ -38,7 +38,6 @@ type emitter struct {
 	zf                                       zeroFlag    // what ZF holds after the last instruction
 	testNext                                 Reg         // register the next instruction tests against zero, or NoReg
 	testNextSize                             Size
-	guards                                   guards // planGuards
 }
 
 // zeroFlag records that the instruction ending at offset end left ZF set
@@ -94,7 +93,7 @@ func encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 // tables, resolved call operands), kept for the next function.
 func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error) {
 	*e = emitter{a: mf.newAsm(), mf: mf, alloc: alloc, table: -1, tableDefault: -1, zf: zeroFlag{end: -1},
-		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split, guards: e.guards}
+		labels: e.labels[:0], saved: e.saved[:0], spills: e.spills, jumps: e.jumps, slow: e.slow[:0], fixed: e.fixed, edited: e.edited, split: e.split}
 	mf.splitEdges(alloc, &e.split)
 	if len(alloc.Start) != len(mf.blocks) {
 		return FuncCode{}, fmt.Errorf("amd64: allocation covers %d blocks, function has %d", len(alloc.Start), len(mf.blocks))
@@ -134,7 +133,6 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	}
 	next := 0 // next edit
 	edits := alloc.Edits
-	e.planGuards()
 	e.computeJumps()
 	e.spills.Prepare(len(mf.blocks), func(b int) []int { return mf.blocks[b].Succs }, edits)
 	e.spills.UseLoops(mf, alloc)
@@ -148,7 +146,6 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 		if len(alloc.Start[b]) != len(blk.instrs) {
 			return FuncCode{}, fmt.Errorf("amd64: allocation of block %d covers %d instructions, block has %d", b, len(alloc.Start[b]), len(blk.instrs))
 		}
-		guard := e.guards.load[b] // loaded before the terminator: a loop check reads it
 		for i := range blk.instrs {
 			for next < len(edits) && edits[next].Pos == (regalloc.Pos{Block: int32(b), Instr: int32(i)}) {
 				e.emitEdit(edits, next)
@@ -162,10 +159,6 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 			e.testNext, e.testNextSize = e.zeroTestAfter(blk, b, i, edits[next:])
 			if in.op == mBrAddr {
 				e.tableDefault = e.defaultTarget(blk, b, i, edits[next:])
-			}
-			if i == len(blk.instrs)-1 && guard != NoReg {
-				e.a.loadGuard(guard)
-				e.spills.Def(regalloc.Reg(guard))
 			}
 			e.instr(in)
 			e.noteWrites(b, i, in)
@@ -478,11 +471,7 @@ func (e *emitter) instr(in *instr) {
 	case mBoundsChk:
 		e.boundsCheck(in)
 	case mIntCheck:
-		if r := e.guards.check[e.block]; r != NoReg {
-			a.InterruptCheckVia(r)
-		} else {
-			a.InterruptCheck()
-		}
+		a.InterruptCheck()
 	case mCall:
 		a.CallFunc(uint32(in.imm))
 	case mCallInd:

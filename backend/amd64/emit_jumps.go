@@ -17,7 +17,7 @@ func (e *emitter) computeJumps() {
 	var r instr
 	trivial := func(b int) bool {
 		in := mf.blocks[b].instrs
-		if edited[b] || len(in) == 0 || in[len(in)-1].op != mJmp || e.guards.load[b] != NoReg {
+		if edited[b] || len(in) == 0 || in[len(in)-1].op != mJmp {
 			return false
 		}
 		for i := range in[:len(in)-1] {

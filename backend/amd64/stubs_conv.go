@@ -9,6 +9,11 @@ import (
 const (
 	ExecReg  = R14 // the ExecCtx; callee-saved, never allocated
 	VMCtxReg = R15 // the current instance's vmctx; callee-saved
+	// GuardReg holds the address of the running goroutine's preemption
+	// word (what ExecPreempt holds) throughout Wasm code: stackswitch's
+	// Enter sets it, nothing allocates it, and stubs that use RBP for a
+	// frame of their own restore it (docs/abi.md).
+	GuardReg = RBP
 	// ScratchGPR is the code generator's scratch. The allocator may keep a
 	// value in it only between instructions that leave it alone
 	// (keepsScratch, regalloc.go): an instruction whose encoding uses it

@@ -58,14 +58,15 @@ func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) int {
 	return body
 }
 
-// InterruptCheck lets Go run when the goroutine's preemption word (at
-// [ExecPreempt]) holds abi.PreemptRequest: at function entry and loop
-// headers. The out-of-line call to the yield stub preserves every register,
-// so the check costs the allocator nothing. Clobbers R11 and the flags.
+// InterruptCheck lets Go run when the goroutine's preemption word holds
+// abi.PreemptRequest: at function entry and loop headers. RBP holds the
+// word's address throughout Wasm code (GuardReg), so the check is one
+// compare with memory and a branch. The out-of-line call to the yield stub
+// preserves every register, so the check costs the allocator nothing.
+// Clobbers the flags only.
 func (a *Asm) InterruptCheck() {
 	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
-	a.MovRM(S64, ScratchGPR, execMem(abi.ExecPreempt))
-	a.AluMI(CMP, S64, M(ScratchGPR, 0), int32(int64(abi.PreemptRequest-1<<64)))
+	a.AluMI(CMP, S64, M(GuardReg, 0), int32(int64(abi.PreemptRequest-1<<64)))
 	a.Jcc(CondE, y.call)
 	a.Bind(y.back)
 	a.yieldSites = append(a.yieldSites, y)

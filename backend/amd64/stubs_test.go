@@ -199,30 +199,27 @@ func TestPrologue(t *testing.T) {
 		jnb 0x17
 		call 0x17
 		sub rsp, 0x1388
-		mov r11, qword ptr [r14+0x58]
-		cmp qword ptr [r11], -0x522
-		jz 0x6c
+		cmp qword ptr [rbp], -0x522
+		jz 0x63
 		add rsp, 0x1388
 		ret
 		sub rsp, 0x8
 		cmp rsp, qword ptr [r14+0x20]
-		jb 0x67
-		mov r11, qword ptr [r14+0x58]
-		cmp qword ptr [r11], -0x522
-		jz 0x73
-		mov r11, qword ptr [r14+0x58]
-		cmp qword ptr [r11], -0x522
-		jz 0x7a
-		call 0x6c
-		call 0x71
-		jmp 0x2f
-		call 0x78
-		jmp 0x56
-		call 0x7f
-		jmp 0x67
+		jb 0x5e
+		cmp qword ptr [rbp], -0x522
+		jz 0x6a
+		cmp qword ptr [rbp], -0x522
+		jz 0x71
+		call 0x63
+		call 0x68
+		jmp 0x2c
+		call 0x6f
+		jmp 0x50
+		call 0x76
+		jmp 0x5e
 	`)
-	want := []Reloc{{0x13, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x68, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
-		{0x6d, RelocStub, StubYield, 0}, {0x74, RelocStub, StubYield, 0}, {0x7b, RelocStub, StubYield, 0}}
+	want := []Reloc{{0x13, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x5f, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
+		{0x64, RelocStub, StubYield, 0}, {0x6b, RelocStub, StubYield, 0}, {0x72, RelocStub, StubYield, 0}}
 	if !slices.Equal(fc.Relocs, want) {
 		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
 	}

@@ -168,8 +168,8 @@ func SplitEdges[B any](blocks []B, alloc *regalloc.Allocation, x *EdgeBlocks, tm
 
 // blockSets are the allocation's register sets by block, which split
 // blocks extend (empty) and renumbering permutes.
-func blockSets(alloc *regalloc.Allocation) [4]*[]regalloc.RegSet {
-	return [4]*[]regalloc.RegSet{&alloc.Writes, &alloc.Named, &alloc.HeaderIn, &alloc.EntryOut}
+func blockSets(alloc *regalloc.Allocation) [2]*[]regalloc.RegSet {
+	return [2]*[]regalloc.RegSet{&alloc.Writes, &alloc.Named}
 }
 
 func retarget(bs []int, from, to int) {
