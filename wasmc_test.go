@@ -5,6 +5,7 @@ package wasmc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -323,5 +324,59 @@ func TestStartTrap(t *testing.T) {
 	}
 	if _, err := r.InstantiateModule(ctx, cm2, wasmc.NewModuleConfig().WithName("s")); err != nil {
 		t.Errorf("name after a failed instantiation: %v", err)
+	}
+}
+
+// TestBigFrameBacktrace walks through a frame larger than abi.LeafFrame
+// (700 i64 values live across a call spill to about 5.6 KB), whose stack
+// check runs before the frame is made: a trap below it and the exhaustion
+// of the stack by its recursion both give the right functions.
+func TestBigFrameBacktrace(t *testing.T) {
+	r, ctx := newRuntime(t)
+	const n = 700
+	var locals, sets strings.Builder
+	sum := "(local.get $l0)"
+	for i := range n {
+		fmt.Fprintf(&locals, "(local $l%d i64)", i)
+		fmt.Fprintf(&sets, "(local.set $l%d (i64.mul (local.get $p) (i64.const %d)))\n", i, i+3)
+		if i > 0 {
+			sum = fmt.Sprintf("(i64.add %s (local.get $l%d))", sum, i)
+		}
+	}
+	src := fmt.Sprintf(`(module
+  (func $leaf (param i64) (result i64) (if (i64.eqz (local.get 0)) (then unreachable)) (i64.const 1))
+  (func $big (export "big") (param $p i64) (param $rec i32) (result i64) %s
+    %s
+    (drop (if (result i64) (local.get $rec)
+      (then (call $big (local.get $p) (local.get $rec)))
+      (else (call $leaf (local.get $p)))))
+    %s)
+  (func (export "outer") (param i64) (param i32) (result i64) (call $big (local.get 0) (local.get 1))))`,
+		locals.String(), sets.String(), sum)
+	m := instantiate(t, r, "big", []byte(src))
+	if got := call(t, m, "outer", 1, 0); got[0] != (n*(n-1)/2 + 3*n) {
+		t.Errorf("outer(1, 0) = %d", got[0])
+	}
+	frames := func(args ...uint64) ([]uint32, error) {
+		_, err := m.ExportedFunction("outer").Call(ctx, args...)
+		var trap *wasmc.Trap
+		if !errors.As(err, &trap) {
+			return nil, err
+		}
+		var idx []uint32
+		for _, f := range trap.Frames {
+			idx = append(idx, f.Index)
+		}
+		return idx, err
+	}
+	if idx, err := frames(0, 0); !slices.Equal(idx, []uint32{0, 1, 2}) {
+		t.Errorf("trap below the big frame: frames %v (%v), want [0 1 2]", idx, err)
+	}
+	idx, err := frames(1, 1)
+	if len(idx) == 0 || slices.ContainsFunc(idx, func(i uint32) bool { return i != 1 }) {
+		t.Errorf("recursion: frames %v (%v), want only the big function", idx, err)
+	}
+	if !strings.Contains(fmt.Sprint(err), "call stack exhausted") {
+		t.Errorf("recursion: %v", err)
 	}
 }
