@@ -122,11 +122,11 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	if top > 1<<30 {
 		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
 	}
-	e.frame = FrameSize(top, mf.makesCalls(true))
+	calls, callsAny := mf.calls()
+	e.frame = FrameSize(top, callsAny)
 	for range mf.blocks {
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	calls := mf.makesCalls(false)
 	body := e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, calls || e.frame > abi.LeafFrame)
 	for k, r := range e.saved {
 		e.a.MovMR(S64, e.savedSlot(k), r)
@@ -595,14 +595,12 @@ func (e *emitter) brAddr(in *instr) {
 	dst, idx := in.r(0), in.r(1)
 	n := int32(in.imm) // entries before the default
 	e.table = a.NewLabel()
+	sel := dst // the register that indexes the table
 	switch {
 	case e.tableDefault >= 0:
 		a.AluI(CMP, S32, idx, n)
 		a.Jcc(CondAE, e.tableDefault)
-		a.LeaLabel(ScratchGPR, e.table)
-		a.MovsxdM(dst, MI(ScratchGPR, idx, 4, 0))
-		a.Alu(ADD, S64, dst, ScratchGPR)
-		return
+		sel = idx
 	case dst == idx:
 		a.MovRI(S32, ScratchGPR, int64(n))
 		a.AluI(CMP, S32, idx, n)
@@ -613,7 +611,7 @@ func (e *emitter) brAddr(in *instr) {
 		a.Cmov(CondB, S32, dst, idx)
 	}
 	a.LeaLabel(ScratchGPR, e.table)
-	a.MovsxdM(dst, MI(ScratchGPR, dst, 4, 0))
+	a.MovsxdM(dst, MI(ScratchGPR, sel, 4, 0))
 	a.Alu(ADD, S64, dst, ScratchGPR)
 }
 

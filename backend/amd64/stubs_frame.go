@@ -80,16 +80,20 @@ func (a *Asm) Epilogue(frameSize int32) {
 	a.Ret()
 }
 
-// makesCalls reports whether mf calls a Wasm or host function (builtins
-// never run Wasm): only then does its prologue need the interrupt check.
-// With builtins set, builtin calls count too (for RSP's alignment).
-func (mf *mfunc) makesCalls(builtins bool) bool {
+// calls reports whether mf calls a Wasm or host function (funcs; builtins
+// never run Wasm, so only then does its prologue need the interrupt check)
+// and whether it calls anything at all, builtins included (all, for RSP's
+// alignment at the call).
+func (mf *mfunc) calls() (funcs, all bool) {
 	for _, b := range mf.blocks {
 		for i := range b.instrs {
-			if op := b.instrs[i].op; op == mCall || op == mCallInd || builtins && op == mCallBltin {
-				return true
+			switch b.instrs[i].op {
+			case mCall, mCallInd:
+				return true, true
+			case mCallBltin:
+				all = true
 			}
 		}
 	}
-	return false
+	return false, all
 }
