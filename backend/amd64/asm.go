@@ -176,11 +176,16 @@ type FuncCode struct {
 }
 
 // fixup is a reference to a label: a rel32 at at (relative to at+4), or a
-// 32-bit difference target-base (a jump table entry) when base >= 0.
+// 32-bit difference target-base (a jump table entry) when base >= 0. The
+// rel32 of a jump may shrink to a rel8 when Finish relaxes the code.
 type fixup struct {
 	at     int
 	target Label
 	base   Label
+	jump   jumpForm
+	rel8   bool // the reference is a rel8 at at (relative to at+1)
+	// relaxed: Finish turned the jump's rel32 into a rel8.
+	relaxed bool
 }
 
 // Asm encodes x86-64 instructions into a buffer. Operand errors (a register
@@ -279,20 +284,29 @@ func (a *Asm) Finish() (FuncCode, error) {
 		a.Jmp(y.back)
 	}
 	for _, f := range a.fixups {
-		t := a.labels[f.target]
-		if t < 0 {
+		if a.labels[f.target] < 0 || f.base >= 0 && a.labels[f.base] < 0 {
 			a.fail("label %d never bound", f.target)
 			break
 		}
+	}
+	if a.err != nil {
+		return FuncCode{}, a.err
+	}
+	a.relax()
+	for _, f := range a.fixups {
+		t := a.labels[f.target]
 		var v int64
-		if f.base >= 0 {
-			b := a.labels[f.base]
-			if b < 0 {
-				a.fail("label %d never bound", f.base)
-				break
+		switch {
+		case f.rel8:
+			v = int64(t - (f.at + 1))
+			if !fitsInt8(v) {
+				a.fail("short jump distance %d out of range", v)
 			}
-			v = int64(t - b)
-		} else {
+			a.buf[f.at] = byte(int8(v))
+			continue
+		case f.base >= 0:
+			v = int64(t - a.labels[f.base])
+		default:
 			v = int64(t - (f.at + 4))
 		}
 		if v < math.MinInt32 || v > math.MaxInt32 {
@@ -315,8 +329,8 @@ func (a *Asm) imm64(v int64)   { a.buf = binary.LittleEndian.AppendUint64(a.buf,
 func fitsInt8(v int64) bool    { return v >= -128 && v <= 127 }
 func fitsInt32(v int64) bool   { return v >= math.MinInt32 && v <= math.MaxInt32 }
 func isByteHighReg(r Reg) bool { return r >= RSP && r <= RDI }
-func (a *Asm) labelRef(l Label) {
-	a.fixups = append(a.fixups, fixup{at: len(a.buf), target: l, base: -1})
+func (a *Asm) labelRef(l Label, j jumpForm) {
+	a.fixups = append(a.fixups, fixup{at: len(a.buf), target: l, base: -1, jump: j})
 }
 
 // asmOperand is the r/m asmOperand of an instruction: a register or memory.

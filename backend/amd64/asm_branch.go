@@ -13,17 +13,24 @@ func (a *Asm) backRel8(l Label, n int) (int8, bool) {
 	return int8(d), fitsInt8(d)
 }
 
+// shortRef records the rel8 just emitted as a reference to l: Finish
+// writes it once the code between has its final size.
+func (a *Asm) shortRef(l Label) {
+	a.fixups = append(a.fixups, fixup{at: len(a.buf) - 1, target: l, base: -1, rel8: true})
+}
+
 // Jcc jumps to l if c holds: rel8 for a bound label in reach, else rel32.
 func (a *Asm) Jcc(c Cond, l Label) {
 	if !a.validLabel(l) || !a.condOK(c) {
 		return
 	}
-	if d, ok := a.backRel8(l, 2); ok {
-		a.bytes(0x70+byte(c), byte(d))
+	if _, ok := a.backRel8(l, 2); ok {
+		a.bytes(0x70+byte(c), 0)
+		a.shortRef(l)
 		return
 	}
 	a.bytes(0x0F, 0x80+byte(c))
-	a.labelRef(l)
+	a.labelRef(l, jumpCond)
 	a.imm32(0)
 }
 
@@ -32,12 +39,13 @@ func (a *Asm) Jmp(l Label) {
 	if !a.validLabel(l) {
 		return
 	}
-	if d, ok := a.backRel8(l, 2); ok {
-		a.bytes(0xEB, byte(d))
+	if _, ok := a.backRel8(l, 2); ok {
+		a.bytes(0xEB, 0)
+		a.shortRef(l)
 		return
 	}
 	a.byte1(0xE9)
-	a.labelRef(l)
+	a.labelRef(l, jumpAlways)
 	a.imm32(0)
 }
 
@@ -45,7 +53,7 @@ func (a *Asm) Jmp(l Label) {
 func (a *Asm) Call(l Label) {
 	if a.validLabel(l) {
 		a.byte1(0xE8)
-		a.labelRef(l)
+		a.labelRef(l, 0)
 		a.imm32(0)
 	}
 }

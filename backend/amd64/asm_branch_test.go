@@ -141,9 +141,9 @@ func TestAsmRelocs(t *testing.T) {
 		{13, RelocFunc, 0, 3},
 		{20, RelocStub, StubHost, 2},
 		{25, RelocStub, StubExit, 0},
-		{48, RelocStub, StubTrap, uint32(abi.TrapUnreachable)},
-		{53, RelocStub, StubTrap, uint32(abi.TrapIntegerDivideByZero)},
-		{58, RelocStub, StubTrap, uint32(abi.TrapIntegerOverflow)},
+		{36, RelocStub, StubTrap, uint32(abi.TrapUnreachable)},
+		{41, RelocStub, StubTrap, uint32(abi.TrapIntegerDivideByZero)},
+		{46, RelocStub, StubTrap, uint32(abi.TrapIntegerOverflow)},
 	}
 	if len(fc.Relocs) != len(want) {
 		t.Fatalf("relocs = %+v, want %+v", fc.Relocs, want)
@@ -159,11 +159,11 @@ func TestAsmRelocs(t *testing.T) {
 		lea r9, ptr [rip]
 		lea rax, ptr [rip]
 		jmp 0x1d
-		jz 0x34
-		jo 0x39
-		jb 0x34
-		call 0x34
-		call 0x39
-		call 0x3e
+		jz 0x28
+		jo 0x2d
+		jb 0x28
+		call 0x28
+		call 0x2d
+		call 0x32
 	`)
 }

@@ -4,6 +4,9 @@
 // docs/abi.md), the function prologue and epilogue, and the linker that
 // joins functions and stubs into one position-independent blob (link.go).
 //
-// Code refers to functions and stubs only through Relocs, which are all
+// Jumps to labels not yet bound are emitted with a rel32; Finish then
+// shrinks those whose target lies within a rel8's reach and moves the code
+// after them (asm_relax.go), so offsets an encoder needs after Finish are
+// kept as labels. Code refers to functions and stubs only through Relocs, which are all
 // PC-relative, so the blob runs wherever the runtime maps it.
 package amd64

@@ -176,7 +176,7 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	}
 	e.slowChecks()
 	fc, err := e.a.Finish()
-	fc.Frame, fc.Body = uint32(e.frame), uint32(body)
+	fc.Frame, fc.Body = uint32(e.frame), uint32(e.a.LabelOffset(body))
 	return fc, err
 }
 

@@ -32,9 +32,9 @@ func (a *Asm) Prologue(frameSize int32) { a.PrologueCheck(frameSize, true, true)
 // backtrace steps over it like over any other; only a frame larger than
 // abi.LeafFrame is checked before it is made (RSP moved that far could
 // skip the guard page), with its trap call inside the prologue, where
-// backtraces know the frame is not made yet. It returns the offset at
-// which the frame is in place.
-func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) int {
+// backtraces know the frame is not made yet. It returns a label bound
+// where the frame is in place (a label, since Finish moves code).
+func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) Label {
 	if stack && frame > abi.LeafFrame {
 		ok := a.NewLabel()
 		a.Lea(S64, ScratchGPR, M(RSP, -frame))
@@ -46,7 +46,8 @@ func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) int {
 	if frame > 0 {
 		a.AluI(SUB, S64, RSP, frame)
 	}
-	body := a.Len()
+	body := a.NewLabel()
+	a.Bind(body)
 	if stack && frame <= abi.LeafFrame {
 		// The frame fits the margin below the limit, like a leaf's.
 		a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))

@@ -196,30 +196,30 @@ func TestPrologue(t *testing.T) {
 	checkLines(t, "prologue", disasm(t, fc.Code), `
 		lea r11, ptr [rsp+0xffffec78]
 		cmp r11, qword ptr [r14+0x20]
-		jnb 0x17
-		call 0x17
+		jnb 0x13
+		call 0x13
 		sub rsp, 0x1388
 		cmp qword ptr [rbp], -0x522
-		jz 0x63
+		jz 0x4f
 		add rsp, 0x1388
 		ret
 		sub rsp, 0x8
 		cmp rsp, qword ptr [r14+0x20]
-		jb 0x5e
+		jb 0x4a
 		cmp qword ptr [rbp], -0x522
-		jz 0x6a
+		jz 0x56
 		cmp qword ptr [rbp], -0x522
-		jz 0x71
-		call 0x63
-		call 0x68
-		jmp 0x2c
-		call 0x6f
-		jmp 0x50
-		call 0x76
-		jmp 0x5e
+		jz 0x5d
+		call 0x4f
+		call 0x54
+		jmp 0x24
+		call 0x5b
+		jmp 0x40
+		call 0x62
+		jmp 0x4a
 	`)
-	want := []Reloc{{0x13, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x5f, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
-		{0x64, RelocStub, StubYield, 0}, {0x6b, RelocStub, StubYield, 0}, {0x72, RelocStub, StubYield, 0}}
+	want := []Reloc{{0x0f, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)}, {0x4b, RelocStub, StubTrap, uint32(abi.TrapStackOverflow)},
+		{0x50, RelocStub, StubYield, 0}, {0x57, RelocStub, StubYield, 0}, {0x5e, RelocStub, StubYield, 0}}
 	if !slices.Equal(fc.Relocs, want) {
 		t.Errorf("relocs = %v, want %v", fc.Relocs, want)
 	}
