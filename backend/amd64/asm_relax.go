@@ -1,7 +1,5 @@
 package amd64
 
-import "sort"
-
 // jumpForm marks a label reference that is the rel32 of a jump with a
 // short form, so that Finish may relax it.
 type jumpForm uint8
@@ -96,9 +94,17 @@ func (a *Asm) relax() {
 // in cuts (sorted by start) are relaxed: it moves left by what every jump
 // that starts before it removed.
 func movedTo(cuts []cut, off int) int {
-	k := sort.Search(len(cuts), func(i int) bool { return cuts[i].start >= off })
-	if k == 0 {
+	lo, hi := 0, len(cuts) // cuts[:lo] start before off, cuts[hi:] do not
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cuts[m].start < off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
 		return off
 	}
-	return off - cuts[k-1].removed
+	return off - cuts[lo-1].removed
 }
