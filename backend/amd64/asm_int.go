@@ -643,14 +643,6 @@ func (a *Asm) Nop(n int) {
 	}
 }
 
-// Align pads with no-ops to a multiple of n bytes (a power of two), e.g.
-// before loop headers.
-func (a *Asm) Align(n int) {
-	if n > 1 && n&(n-1) == 0 {
-		a.Nop((n - len(a.buf)%n) % n)
-	}
-}
-
 // RepMovsb copies RCX bytes from [RSI] to [RDI], forward when the
 // direction flag is clear; RDI, RSI and RCX advance.
 func (a *Asm) RepMovsb() { a.bytes(0xF3, 0xA4) }

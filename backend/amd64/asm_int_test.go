@@ -425,7 +425,7 @@ func TestAsmMisc(t *testing.T) {
 	}
 	checkForms(t, fs)
 
-	// Multi-byte no-ops decode as one NOP each; Align pads to the boundary.
+	// Multi-byte no-ops decode as one NOP each.
 	for n := 1; n <= 9; n++ {
 		a := NewAsm()
 		a.Nop(n)
@@ -439,14 +439,6 @@ func TestAsmMisc(t *testing.T) {
 	a.Nop(25)
 	if a.Len() != 26 {
 		t.Errorf("nop(25) emitted %d bytes", a.Len()-1)
-	}
-	a.Align(16)
-	if a.Len() != 32 {
-		t.Errorf("align(16) from 26 gave length %d", a.Len())
-	}
-	a.Align(16)
-	if a.Len() != 32 {
-		t.Errorf("align(16) when aligned moved to %d", a.Len())
 	}
 }
 
