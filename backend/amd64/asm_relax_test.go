@@ -16,6 +16,14 @@ type relaxRef struct {
 
 const relaxMarker = 0x7e570000 // mov r10d, relaxMarker+k marks label k
 
+// refTo are the instructions that refer to a label (c for Jcc).
+var refTo = []func(a *Asm, l Label, c Cond){
+	func(a *Asm, l Label, _ Cond) { a.Jmp(l) },
+	func(a *Asm, l Label, c Cond) { a.Jcc(c, l) },
+	func(a *Asm, l Label, _ Cond) { a.Call(l) },
+	func(a *Asm, l Label, _ Cond) { a.LeaLabel(R9, l) },
+}
+
 // TestRelaxRandom assembles random programs of jumps, calls, RIP-relative
 // loads and relocations over filler of random length, and checks in the
 // disassembly of the relaxed code that every reference reaches its
@@ -32,29 +40,16 @@ func TestRelaxRandom(t *testing.T) {
 		var refs []relaxRef
 		bound := 0
 		for bound < len(labels) {
-			switch r.IntN(8) {
+			switch op := r.IntN(8); op {
 			case 0:
 				a.Bind(labels[bound])
 				a.MovRI(S32, R10, relaxMarker+int64(bound))
 				bound++
 			case 1:
 				a.Nop(1 + r.IntN(60))
-			case 2:
+			case 2, 3, 4, 5:
 				k := r.IntN(len(labels))
-				a.Jmp(labels[k])
-				refs = append(refs, relaxRef{label: k})
-			case 3:
-				k := r.IntN(len(labels))
-				c := Cond(r.IntN(16))
-				a.Jcc(c, labels[k])
-				refs = append(refs, relaxRef{label: k})
-			case 4:
-				k := r.IntN(len(labels))
-				a.Call(labels[k])
-				refs = append(refs, relaxRef{label: k})
-			case 5:
-				k := r.IntN(len(labels))
-				a.LeaLabel(R9, labels[k])
+				refTo[op-2](a, labels[k], Cond(r.IntN(16)))
 				refs = append(refs, relaxRef{label: k})
 			case 6:
 				a.CallStub(StubBuiltin, uint32(len(refs)))
