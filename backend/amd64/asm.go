@@ -284,9 +284,10 @@ func (a *Asm) Finish() (FuncCode, error) {
 		a.Jmp(y.back)
 	}
 	for _, f := range a.fixups {
-		if a.labels[f.target] < 0 || f.base >= 0 && a.labels[f.base] < 0 {
+		if a.labels[f.target] < 0 {
 			a.fail("label %d never bound", f.target)
-			break
+		} else if f.base >= 0 && a.labels[f.base] < 0 {
+			a.fail("label %d never bound", f.base)
 		}
 	}
 	if a.err != nil {

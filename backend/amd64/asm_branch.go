@@ -2,15 +2,11 @@ package amd64
 
 import "github.com/wasmc/wasmc/runtime/abi"
 
-// backRel8 returns the rel8 for a short branch of length n to l when l is
-// already bound and within reach.
-func (a *Asm) backRel8(l Label, n int) (int8, bool) {
+// backShort reports whether l is already bound and within a rel8's reach
+// of a short branch of length n emitted here.
+func (a *Asm) backShort(l Label, n int) bool {
 	t := a.labels[l]
-	if t < 0 {
-		return 0, false
-	}
-	d := int64(t - (len(a.buf) + n))
-	return int8(d), fitsInt8(d)
+	return t >= 0 && fitsInt8(int64(t-(len(a.buf)+n)))
 }
 
 // shortRef records the rel8 just emitted as a reference to l: Finish
@@ -24,7 +20,7 @@ func (a *Asm) Jcc(c Cond, l Label) {
 	if !a.validLabel(l) || !a.condOK(c) {
 		return
 	}
-	if _, ok := a.backRel8(l, 2); ok {
+	if a.backShort(l, 2) {
 		a.bytes(0x70+byte(c), 0)
 		a.shortRef(l)
 		return
@@ -39,7 +35,7 @@ func (a *Asm) Jmp(l Label) {
 	if !a.validLabel(l) {
 		return
 	}
-	if _, ok := a.backRel8(l, 2); ok {
+	if a.backShort(l, 2) {
 		a.bytes(0xEB, 0)
 		a.shortRef(l)
 		return
