@@ -232,15 +232,14 @@ func (e *emitter) resolve(out, in *instr, b, i int) error {
 		e.fixed = append(e.fixed[:0], in.fixed...)
 		out.fixed = e.fixed
 	}
+	r := resolver{assign: e.alloc.Assign, next: int(e.alloc.Start[b][i]), in: in}
 	for j := 0; j < int(out.nargs); j++ {
-		if o := &out.args[j]; o.kind == kMem && o.mem.base == regalloc.Reg(argArea) {
+		o := &out.args[j]
+		if o.kind == kMem && o.mem.base == regalloc.Reg(argArea) {
 			o.mem.base = regalloc.Reg(RSP)
 			o.mem.disp += e.frame + 8
 		}
-	}
-	r := resolver{assign: e.alloc.Assign, next: int(e.alloc.Start[b][i]), in: in}
-	for j := 0; j < int(out.nargs); j++ {
-		r.operand(&out.args[j])
+		r.operand(o)
 	}
 	for j := range out.fixed {
 		r.operand(&out.fixed[j])
