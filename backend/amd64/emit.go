@@ -496,7 +496,7 @@ func (e *emitter) instr(in *instr) {
 			e.jumpIf(in.cond, e.labels[yes])
 			a.Jmp(e.labels[no])
 		}
-	case mBrAddr:
+	case mBrAddr, mBrAddrIn:
 		e.brAddr(in)
 	case mBrTable:
 		e.brTable(in)
@@ -588,7 +588,8 @@ func (e *emitter) div(in *instr) {
 // past the cases branches to the default (i32 values are zero-extended in
 // their registers, so the index addresses the table as it is); when the
 // allocator put moves between here and the jump, which that branch would
-// skip, the index is clamped to the default's entry instead.
+// skip, the index is clamped to the default's entry instead. mBrAddrIn's
+// index has an entry whatever its value: no check.
 func (e *emitter) brAddr(in *instr) {
 	a := e.a
 	dst, idx := in.r(0), in.r(1)
@@ -596,6 +597,8 @@ func (e *emitter) brAddr(in *instr) {
 	e.table = a.NewLabel()
 	sel := dst // the register that indexes the table
 	switch {
+	case in.op == mBrAddrIn:
+		sel = idx
 	case e.tableDefault >= 0:
 		a.AluI(CMP, S32, idx, n)
 		a.Jcc(CondAE, e.tableDefault)

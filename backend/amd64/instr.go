@@ -97,6 +97,7 @@ const (
 	mJmp       // jump to targets[0]
 	mBr        // if cond goto targets[0] else targets[1]
 	mBrAddr    // a0 = address of br_table entry a1 (clamped to the default)
+	mBrAddrIn  // a0 = address of br_table entry a1, which is in range
 	mBrTable   // jump to a0 (from mBrAddr); targets: entries then default
 	mRet       // return; fixed uses are the results
 	mTrap      // trap with code imm
@@ -119,7 +120,7 @@ var mopNames = [numMops]string{
 	mCvtF2SIS: "cvtf2si.sat", mCvtF2UIS: "cvtf2ui.sat", mMovToX: "movtox", mMovFromX: "movfromx",
 	mParams: "params", mMemCopy: "memcopy", mMemFill: "memfill", mTrapIf: "trapif", mBoundsChk: "boundschk", mIntCheck: "intcheck", mCall: "call",
 	mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "jmp", mBr: "br",
-	mBrAddr: "braddr", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
+	mBrAddr: "braddr", mBrAddrIn: "braddr.in", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
 }
 
 func (o mop) String() string {

@@ -268,6 +268,22 @@ func (s *isel) materialize(r regalloc.Reg, v *ssa.Value) {
 	}
 }
 
+// indexBound returns a number the i32 value v is known to be below, or 0:
+// 256 for a byte loaded zero-extended, m+1 for a mask m (under 2^16).
+func indexBound(v *ssa.Value) int64 {
+	switch v.Op {
+	case ssa.OpI32Load8U:
+		return 256
+	case ssa.OpI32And:
+		for _, a := range v.Args {
+			if a.Op == ssa.OpConstI32 && uint32(a.AuxInt) < 1<<16 {
+				return int64(uint32(a.AuxInt)) + 1
+			}
+		}
+	}
+	return 0
+}
+
 // constImm reports whether v is an integer constant usable as a
 // sign-extended imm32 for an operation of size sz.
 func constImm(v *ssa.Value, sz Size) (int64, bool) {
@@ -494,19 +510,27 @@ func (s *isel) terminator(b *ssa.Block) {
 			s.fail("malformed br_table")
 			return
 		}
-		targets := s.ints.Take(len(b.Succs))
-		for k := range b.Succs {
-			targets[k] = s.target(b, k)
+		// An index known to stay below a bound (a byte, a masked value)
+		// needs no range check when the table has an entry for every value
+		// under it: entries past the cases go to the default, if that at
+		// most doubles the table.
+		cases, op := len(b.Succs)-1, mBrAddr
+		if bound := indexBound(t.Args[0]); bound > 0 && bound <= 2*int64(len(b.Succs)) {
+			cases, op = max(cases, int(bound)), mBrAddrIn
 		}
-		if len(targets) == 1 {
-			s.emit(instr{op: mJmp, targets: targets})
+		targets := s.ints.Take(cases + 1)
+		for k := range targets {
+			targets[k] = s.target(b, min(k, len(b.Succs)-1))
+		}
+		if len(b.Succs) == 1 {
+			s.emit(instr{op: mJmp, targets: targets[len(targets)-1:]})
 			return
 		}
 		// The terminator may not define registers: the target address is
 		// computed before it.
 		addr := s.newVReg(regalloc.ClassInt)
 		idx := s.reg(t.Args[0])
-		s.emit(instr{op: mBrAddr, size: S32, nargs: 2, args: [3]operand{regOp(addr, rDef), regOp(idx, rUse)}, imm: int64(len(targets) - 1)})
+		s.emit(instr{op: op, size: S32, nargs: 2, args: [3]operand{regOp(addr, rDef), regOp(idx, rUse)}, imm: int64(cases)})
 		in := instr{op: mBrTable, targets: targets}
 		in.add(regOp(addr, rUse))
 		s.emit(in)
