@@ -268,22 +268,6 @@ func (s *isel) materialize(r regalloc.Reg, v *ssa.Value) {
 	}
 }
 
-// indexBound returns a number the i32 value v is known to be below, or 0:
-// 256 for a byte loaded zero-extended, m+1 for a mask m (under 2^16).
-func indexBound(v *ssa.Value) int64 {
-	switch v.Op {
-	case ssa.OpI32Load8U:
-		return 256
-	case ssa.OpI32And:
-		for _, a := range v.Args {
-			if a.Op == ssa.OpConstI32 && uint32(a.AuxInt) < 1<<16 {
-				return int64(uint32(a.AuxInt)) + 1
-			}
-		}
-	}
-	return 0
-}
-
 // constImm reports whether v is an integer constant usable as a
 // sign-extended imm32 for an operation of size sz.
 func constImm(v *ssa.Value, sz Size) (int64, bool) {
@@ -510,13 +494,11 @@ func (s *isel) terminator(b *ssa.Block) {
 			s.fail("malformed br_table")
 			return
 		}
-		// An index known to stay below a bound (a byte, a masked value)
-		// needs no range check when the table has an entry for every value
-		// under it: entries past the cases go to the default, if that at
-		// most doubles the table.
-		cases, op := len(b.Succs)-1, mBrAddr
-		if bound := indexBound(t.Args[0]); bound > 0 && bound <= 2*int64(len(b.Succs)) {
-			cases, op = max(cases, int(bound)), mBrAddrIn
+		// Entries past the cases go to the default.
+		cases, inRange := mach.BrTableEntries(t.Args[0], len(b.Succs)-1)
+		op := mBrAddr
+		if inRange {
+			op = mBrAddrIn
 		}
 		targets := s.ints.Take(cases + 1)
 		for k := range targets {

@@ -20,7 +20,7 @@ func (e *emitter) branch(in *instr) bool {
 			e.jumpIf(in, false, e.labels[yes])
 			a.B(e.labels[no])
 		}
-	case mBrTable:
+	case mBrTable, mBrTableIn:
 		e.brTable(in)
 	default:
 		return false
@@ -63,11 +63,15 @@ func (e *emitter) brTable(in *instr) {
 	a := e.a
 	n := len(in.targets) - 1
 	table := a.NewLabel()
-	a.MovImm(S32, ScratchGPR2, uint64(n))
-	a.Cmp(S32, in.r(0), ScratchGPR2)
-	a.Csel(S32, ScratchGPR2, in.r(0), ScratchGPR2, CondLO)
+	idx := in.r(0) // i32 values are zero-extended in their registers
+	if in.op != mBrTableIn {
+		a.MovImm(S32, ScratchGPR2, uint64(n))
+		a.Cmp(S32, idx, ScratchGPR2)
+		a.Csel(S32, ScratchGPR2, idx, ScratchGPR2, CondLO)
+		idx = ScratchGPR2
+	}
 	a.Adr(ScratchGPR, table)
-	a.AluShift(ADD, S64, ScratchGPR, ScratchGPR, ScratchGPR2, LSL, 2)
+	a.AluShift(ADD, S64, ScratchGPR, ScratchGPR, idx, LSL, 2)
 	a.Br(ScratchGPR)
 	a.Bind(table)
 	for _, t := range in.targets {

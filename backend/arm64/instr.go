@@ -91,6 +91,7 @@ const (
 	mCbz       // if a (size) == 0 (cond EQ) or != 0 (NE) goto targets[0] else targets[1]
 	mTbz       // if bit imm of a is 0 (cond EQ) or 1 (NE) goto targets[0] else targets[1]
 	mBrTable   // index a; targets: entries then default
+	mBrTableIn // mBrTable whose index always has an entry: no range check
 	mRet       // return; fixed uses are the results
 	mTrap      // trap with code imm
 	numMops
@@ -111,7 +112,7 @@ var mopNames = [numMops]string{
 	mFCvtZU: "fcvtzu", mMovToF: "movtof", mMovToGP: "movtogp",
 	mParams: "params", mMemCopy: "memcopy", mMemFill: "memfill", mTrapIf: "trapif", mTrapIfReg: "trapifreg", mBoundsChk: "boundschk", mIntCheck: "intcheck",
 	mCall: "call", mCallInd: "callind", mCallBltin: "callbuiltin", mJmp: "b", mBr: "b",
-	mCbz: "cbz", mTbz: "tbz", mBrTable: "brtable", mRet: "ret", mTrap: "trap",
+	mCbz: "cbz", mTbz: "tbz", mBrTable: "brtable", mBrTableIn: "brtable.in", mRet: "ret", mTrap: "trap",
 }
 
 func (o mop) String() string {
@@ -124,7 +125,7 @@ func (o mop) String() string {
 // isTerminator reports whether o ends a block.
 func (o mop) isTerminator() bool {
 	switch o {
-	case mJmp, mBr, mCbz, mTbz, mBrTable, mRet, mTrap:
+	case mJmp, mBr, mCbz, mTbz, mBrTable, mBrTableIn, mRet, mTrap:
 		return true
 	}
 	return false

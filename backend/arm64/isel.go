@@ -509,16 +509,21 @@ func (s *isel) terminator(b *ssa.Block) {
 			s.fail("malformed br_table")
 			return
 		}
-		targets := s.ints.Take(len(b.Succs))
-		for k := range b.Succs {
-			targets[k] = s.target(b, k)
+		// Entries past the cases go to the default.
+		cases, inRange := mach.BrTableEntries(t.Args[0], len(b.Succs)-1)
+		targets := s.ints.Take(cases + 1)
+		for k := range targets {
+			targets[k] = s.target(b, min(k, len(b.Succs)-1))
 		}
-		if len(targets) == 1 {
-			s.emit(instr{op: mJmp, targets: targets})
+		if len(b.Succs) == 1 {
+			s.emit(instr{op: mJmp, targets: targets[len(targets)-1:]})
 			return
 		}
 		// The index register is only read; X16/X17 do the rest.
 		in := instr{op: mBrTable, size: S32, targets: targets}
+		if inRange {
+			in.op = mBrTableIn
+		}
 		in.add(regOp(s.reg(t.Args[0]), rUse))
 		s.emit(in)
 	case ssa.OpReturn:
