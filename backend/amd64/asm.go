@@ -204,7 +204,8 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
-	boundAt    int // offset of the last label bound, -1 for none
+	boundAt    int   // offset of the last label bound, -1 for none
+	cuts       []cut // relax's buffer
 }
 
 type yieldSite struct{ call, back Label }

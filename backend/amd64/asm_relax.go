@@ -32,7 +32,7 @@ type cut struct{ start, removed int }
 // alignment padding), so a jump found in reach stays so and each round
 // is safe on its own; rounds repeat while they find more.
 func (a *Asm) relax() {
-	var cuts []cut
+	cuts := a.cuts[:0]
 	for round := 0; round < 4; round++ {
 		found := false
 		for i := range a.fixups {
@@ -58,6 +58,7 @@ func (a *Asm) relax() {
 			}
 		}
 	}
+	a.cuts = cuts // kept for the next function
 	if len(cuts) == 0 {
 		return
 	}

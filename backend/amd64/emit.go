@@ -642,5 +642,5 @@ func (e *emitter) brTable(in *instr) {
 	for _, t := range in.targets {
 		a.JumpTableEntry(e.labels[e.jumps.Final[t]], e.table)
 	}
-	e.table = -1
+	e.table, e.tableDefault = -1, -1
 }
