@@ -138,8 +138,9 @@ type allocator struct {
 	locCur     []int32 // per value, the piece locFwd last returned, from its first
 	inLocAt    []int32 // per block, its range of inLocs
 	inLocs     []inLoc
-	slotOf     []int32 // per representative id, spill slot or -1
-	lazy       []bool  // per representative id, stored where it leaves a register (stores.go)
+	slotOf     []int32   // per representative id, spill slot or -1
+	lazy       []bool    // per representative id, stored where it leaves a register (stores.go)
+	freq       []float64 // per block, its guessed count per call (freq.go)
 	costDef    []float64
 	costLeave  []float64
 	tmpSlot    [2]int32
@@ -292,6 +293,8 @@ func (a *allocator) run() (*Allocation, error) {
 	if err := a.buildIntervals(); err != nil {
 		return nil, err
 	}
+	a.buildLoopBounds()
+	a.estimateFreq()
 	a.coalesce()
 	if err := a.scan(); err != nil {
 		return nil, err

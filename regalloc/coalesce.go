@@ -72,9 +72,9 @@ func (a *allocator) coalesce() {
 
 // coalesceOrder lists the virtual-to-virtual moves heaviest first. A pair
 // of values joined by several moves (the edges into a join block that
-// pass one value) weighs the sum of their loop-depth weights, so that the
-// merges that save the most executed copies are made before others they
-// would exclude; ties keep code order. Sums go through a hash table and
+// pass one value) weighs the sum of their guessed counts (freq.go), so
+// that the merges that save the most executed copies are made before
+// others they would exclude; ties keep code order. Sums go through a hash table and
 // the order through one sort of packed integer keys: this runs on every
 // function and a comparison closure over structs cost twice as much.
 func (a *allocator) coalesceOrder() []coalMove {
@@ -84,7 +84,7 @@ func (a *allocator) coalesceOrder() []coalMove {
 		if d < 0 || s < 0 || d == s {
 			continue
 		}
-		w := intWeights[a.depth[a.slotBlock[mv.slot]]]
+		w := uint64(a.freq[a.slotBlock[mv.slot]]*coalScale) + 1
 		ms = append(ms, coalMove{d: d, s: s, w: w})
 	}
 	a.coalMoves = ms
@@ -122,14 +122,6 @@ func (a *allocator) coalesceOrder() []coalMove {
 	a.coalSums, a.coalKeys, a.coalOrder = tab, keys, order
 	return order
 }
-
-// intWeights are weights as integers, so that sums are exact.
-var intWeights = func() (w [maxDepth + 1]uint64) {
-	for d, f := range weights {
-		w[d] = uint64(f)
-	}
-	return w
-}()
 
 // coalMove is a move weighed for coalescing: the dense ids of its sides.
 type coalMove struct {
@@ -333,3 +325,6 @@ func (a *allocator) relaxSelfMoves() {
 		}
 	}
 }
+
+// coalScale turns guessed block counts into integer move weights.
+const coalScale = 1 << 10

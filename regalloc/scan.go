@@ -29,7 +29,6 @@ func (a *allocator) scan() error {
 	a.wtBuf = bufs.Cleared(a.wtBuf, n)
 	a.blockBuf = bufs.Cleared(a.blockBuf, n)
 	a.buildStartCosts()
-	a.buildLoopBounds()
 	for a.err == nil {
 		// The next interval: from the sorted initial ones, or the heap
 		// of pieces split off since.

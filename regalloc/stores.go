@@ -8,9 +8,10 @@ import "github.com/wasmc/wasmc/internal/bufs"
 // many times) does better when stored where it goes from a register to
 // the stack: at a split inside a block, on an edge into a block where it
 // is on the stack, and at a definition that leaves it on the stack. The
-// cheaper of the two, by loop-depth weights, is chosen per value; a
-// value stored lazily has no valid slot while it is in a register, so
-// the parallel moves do not reload it from there to break a cycle.
+// cheaper of the two, by guessed block counts (freq.go), is chosen per
+// value; a value stored lazily has no valid slot while it is in a
+// register, so the parallel moves do not reload it from there to break a
+// cycle.
 
 // chooseStores sets lazy[id] for the spilled values that are cheaper to
 // store where they leave a register. It needs entryLocs.
@@ -29,14 +30,15 @@ func (a *allocator) chooseStores() {
 		for i, c := range ch {
 			for _, u := range c.uses {
 				if u.pos&3 == 3 {
-					a.costDef[id] += weights[u.depth]
+					f := a.freq[a.slotBlock[u.pos/4]]
+					a.costDef[id] += f
 					if c.reg == NoReg {
-						a.costLeave[id] += weights[u.depth]
+						a.costLeave[id] += f
 					}
 				}
 			}
 			if i > 0 && a.leavesAt(ch[i-1], c) {
-				a.costLeave[id] += weights[a.depth[a.slotBlock[c.start()/4]]]
+				a.costLeave[id] += a.freq[a.slotBlock[c.start()/4]]
 			}
 			// Nothing happens inside a block's header slot; should a
 			// piece start there all the same, keep the default.
@@ -56,11 +58,10 @@ func (a *allocator) chooseStores() {
 	a.resetCursors()
 	for p := int32(0); p < int32(a.nb); p++ {
 		from := a.blockEnd(p) - 1
+		total := a.branchTotal(p)
 		for _, s := range a.succs[p] {
-			d := a.depth[s]
-			if len(a.succs[p]) == 1 {
-				d = a.depth[p]
-			}
+			// The guessed count of the edge p->s.
+			ef := a.freq[p] * a.branchWeight(p, s) / total
 			for _, in := range a.inLocs[a.inLocAt[s]:a.inLocAt[s+1]] {
 				id := in.id
 				if in.reg != NoReg {
@@ -71,7 +72,7 @@ func (a *allocator) chooseStores() {
 					continue
 				}
 				if a.locFwd(id, from) != NoReg {
-					a.costLeave[id] += weights[d]
+					a.costLeave[id] += ef
 				}
 			}
 		}
