@@ -141,6 +141,10 @@ type allocator struct {
 	slotOf     []int32   // per representative id, spill slot or -1
 	lazy       []bool    // per representative id, stored where it leaves a register (stores.go)
 	freq       []float64 // per block, its guessed count per call (freq.go)
+	rpoRank    []int32   // reversePostorder's result and buffers
+	rpoNext    []int32
+	rpoOrder   []int32
+	rpoStack   []int32
 	costDef    []float64
 	costLeave  []float64
 	tmpSlot    [2]int32

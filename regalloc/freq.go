@@ -1,6 +1,10 @@
 package regalloc
 
-import "github.com/wasmc/wasmc/internal/bufs"
+import (
+	"slices"
+
+	"github.com/wasmc/wasmc/internal/bufs"
+)
 
 // Static block frequencies. Loop depth (weights) tells a loop's body from
 // the code around it but not a rarely taken arm from the path every
@@ -9,9 +13,7 @@ import "github.com/wasmc/wasmc/internal/bufs"
 // a block's count is split among its successors (evenly, but for edges
 // that leave a loop, which are taken less often), a loop header runs
 // loopTrips times for each entry, and an edge that leaves loops carries at
-// most what entered the outermost of them. Blocks are in reverse
-// postorder (ssa.layoutRPO), so the only edges to a block laid out no
-// later than their source are back edges.
+// most what entered the outermost of them.
 
 // loopTrips is how many times a loop's header runs per entry, the same
 // factor as between consecutive weights.
@@ -28,29 +30,68 @@ func (a *allocator) estimateFreq() {
 	if nb == 0 {
 		return
 	}
+	order := a.reversePostorder()
+	rank := a.rpoRank // rank[b]: b's place in order, or -1 if unreachable
 	a.freq[0] = 1
-	for b := range nb {
+	for _, b := range order {
 		f := a.freq[b]
 		for _, p := range a.preds[a.predStart[b]:a.predStart[b+1]] {
-			if int(p) >= b {
+			if rank[p] >= rank[b] { // a back edge: b heads a loop
 				f = min(f*loopTrips, maxFreq)
 				break
 			}
 		}
 		a.freq[b] = f
 		succs := a.succs[b]
-		total := a.branchTotal(int32(b))
+		total := a.branchTotal(b)
 		for _, s := range succs {
-			if int(s) <= b {
+			if rank[s] <= rank[b] {
 				continue
 			}
-			e := f * a.branchWeight(int32(b), s) / total
+			e := f * a.branchWeight(b, s) / total
 			if a.depth[s] < a.depth[b] {
-				e = min(e, a.enteredFreq(int32(b), a.depth[s]))
+				e = min(e, a.enteredFreq(b, a.depth[s]))
 			}
 			a.freq[s] += e
 		}
 	}
+}
+
+// reversePostorder returns the blocks reachable from block 0 in reverse
+// postorder and sets a.rpoRank. The layout is mostly in that order
+// already (ssa.layoutRPO), but the blocks a backend adds for the moves of
+// critical edges come last. In a reducible CFG (Wasm's), an edge to a
+// block no later in this order than its source is a back edge.
+func (a *allocator) reversePostorder() []int32 {
+	nb := a.nb
+	a.rpoRank = bufs.Cleared(a.rpoRank, nb)
+	next := bufs.Cleared(a.rpoNext, nb) // per block, the next successor to visit
+	post := a.rpoOrder[:0]
+	stack := a.rpoStack[:0]
+	for i := range a.rpoRank {
+		a.rpoRank[i] = -1
+	}
+	a.rpoRank[0] = 0 // visited
+	stack = append(stack, 0)
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		if k := next[v]; int(k) < len(a.succs[v]) {
+			next[v]++
+			if w := a.succs[v][k]; a.rpoRank[w] < 0 {
+				a.rpoRank[w] = 0
+				stack = append(stack, w)
+			}
+			continue
+		}
+		stack = stack[:len(stack)-1]
+		post = append(post, v)
+	}
+	slices.Reverse(post)
+	for i, b := range post {
+		a.rpoRank[b] = int32(i)
+	}
+	a.rpoNext, a.rpoOrder, a.rpoStack = next, post, stack
+	return post
 }
 
 // enteredFreq bounds the count of an edge from block b out to loop depth

@@ -64,6 +64,28 @@ b6:
 	}
 }
 
+func TestFreqBlockLaidOutLast(t *testing.T) {
+	// b3 carries the edge b0 -> b2 but is laid out last, as the blocks a
+	// backend adds for the moves of critical edges are: b2 is a join,
+	// not a loop header.
+	f := mustParse(t, `
+b0:
+  const v1 3
+  brnz v1 -> b1 b3
+b1:
+  out v1
+  jmp -> b2
+b2:
+  ret v1
+b3:
+  jmp -> b2
+`)
+	fr := freqOf(t, f)
+	if fr[2] != 1 || fr[1] != 0.5 || fr[3] != 0.5 {
+		t.Errorf("freq %v, want [1 0.5 1 0.5]", fr)
+	}
+}
+
 func TestFreqDeepNestStaysFinite(t *testing.T) {
 	// 40 nested loops: 10^40 overflows nothing, but is capped.
 	src := "b0:\n  const v1 1\n  jmp -> b1\n"
