@@ -74,9 +74,10 @@ func (a *allocator) coalesce() {
 // of values joined by several moves (the edges into a join block that
 // pass one value) weighs the sum of their guessed counts (freq.go), so
 // that the merges that save the most executed copies are made before
-// others they would exclude; ties keep code order. Sums go through a hash table and
-// the order through one sort of packed integer keys: this runs on every
-// function and a comparison closure over structs cost twice as much.
+// others they would exclude; ties keep code order. Sums go through a hash
+// table and the order through one sort of packed integer keys: this runs
+// on every function and a comparison closure over structs cost twice as
+// much.
 func (a *allocator) coalesceOrder() []coalMove {
 	ms := a.coalMoves[:0]
 	for _, mv := range a.moves {
@@ -84,7 +85,7 @@ func (a *allocator) coalesceOrder() []coalMove {
 		if d < 0 || s < 0 || d == s {
 			continue
 		}
-		w := uint64(a.freq[a.slotBlock[mv.slot]]*coalScale) + 1
+		w := uint64(min(a.freq[a.slotBlock[mv.slot]], maxCoalFreq)*coalScale) + 1
 		ms = append(ms, coalMove{d: d, s: s, w: w})
 	}
 	a.coalMoves = ms
@@ -326,5 +327,10 @@ func (a *allocator) relaxSelfMoves() {
 	}
 }
 
-// coalScale turns guessed block counts into integer move weights.
-const coalScale = 1 << 10
+// coalScale turns guessed block counts into integer move weights, exact
+// to a thousandth; counts above maxCoalFreq weigh as much as it, so that
+// sums of many weights stay far from overflowing.
+const (
+	coalScale   = 1 << 10
+	maxCoalFreq = 1e12
+)
