@@ -18,6 +18,7 @@ if [ "$(id -u)" = 0 ] && need apt-get; then
   need gcc || missing="$missing gcc"
   need dpkg-source || missing="$missing dpkg-dev"
   need xz || missing="$missing xz-utils"
+  need qemu-aarch64-static || missing="$missing qemu-user-static"
   [ -e /usr/lib/wasm32-wasi/libc.a ] || missing="$missing wasi-libc"
   ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || missing="$missing libclang-rt-dev-wasm32"
   if [ -n "$missing" ]; then

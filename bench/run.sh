@@ -5,6 +5,7 @@
 # measures compilation. Writes the report to $BENCH_WORK/report.md.
 #   BENCH_ROUNDS   timed rounds (default 5)   BENCH_ONLY  regexp of workloads
 #   BENCH_SKIP_COMPILE=1  skip the compile-time section
+#   BENCH_SKIP_ARM64=1    skip the arm64 output check (qemu user-mode)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -16,6 +17,9 @@ cd "$repo"
 "$here/build.sh"
 CGO_ENABLED=0 $GO build -o bin/wasmc ./cmd/wasmc || echo "run: building wasmc failed"
 CGO_ENABLED=0 $GO build -o "$BENCH_WORK/benchrun" ./bench/cmd/benchrun || { echo "run: building benchrun failed"; exit 1; }
+# For the arm64 check: wasmc and the kernel runner built for arm64.
+CGO_ENABLED=0 GOARCH=arm64 $GO build -o bin/wasmc-arm64 ./cmd/wasmc || echo "run: building wasmc for arm64 failed"
+CGO_ENABLED=0 GOARCH=arm64 $GO build -o "$BENCH_WORK/benchrun-arm64" ./bench/cmd/benchrun || echo "run: building benchrun for arm64 failed"
 report=$BENCH_WORK/report.md
 {
   echo "# wasmc benchmark run"
@@ -27,6 +31,12 @@ report=$BENCH_WORK/report.md
   echo "## Run time"
   echo
   "$BENCH_WORK/benchrun" run -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_ROUNDS:-5}" -only "${BENCH_ONLY:-}"
+  if [ -z "${BENCH_SKIP_ARM64:-}" ]; then
+    echo
+    echo "## arm64 under qemu: outputs"
+    echo
+    "$BENCH_WORK/benchrun" arm64 -repo "$repo" -work "$BENCH_WORK" -only "${BENCH_ONLY:-}"
+  fi
   if [ -z "${BENCH_SKIP_COMPILE:-}" ]; then
     echo
     echo "## Compilation"

@@ -24,13 +24,15 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun run|compile|wazero|kernel ...")
+		fmt.Fprintln(os.Stderr, "usage: benchrun run|arm64|compile|wazero|kernel ...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
 	switch os.Args[1] {
 	case "run":
 		os.Exit(suite(args))
+	case "arm64":
+		os.Exit(arm64Suite(args))
 	case "compile":
 		os.Exit(compileSuite(args))
 	case "compile-one":
@@ -47,6 +49,9 @@ func main() {
 // config is what the engines need: paths of the tools, found or not.
 type config struct {
 	repo, work, self, wasmc, node string
+	// For the arm64 check (arm64.go): qemu-user, wasmc and benchrun
+	// built for arm64; "" when missing.
+	qemu, wasmcArm64, selfArm64 string
 }
 
 // workload is one program of the suite.
@@ -92,6 +97,17 @@ func (c *config) command(engine string, w *workload) []string {
 		}
 		flags = append(flags, "--experimental-wasi-unstable-preview1", filepath.Join(c.repo, "bench/node/wasi.mjs"), w.wasm)
 		return append(flags, w.args...)
+	case "arm64":
+		if c.qemu == "" || c.wasmcArm64 == "" {
+			return nil
+		}
+		if w.kernel != "" {
+			if c.selfArm64 == "" {
+				return nil
+			}
+			return []string{c.qemu, c.selfArm64, "kernel", "wasmc", w.wasm, w.kernel, "1"}
+		}
+		return append([]string{c.qemu, c.wasmcArm64, "run", "--cache", filepath.Join(c.work, "cache-wasmc-arm64"), w.wasm}, w.args...)
 	}
 	return nil
 }
