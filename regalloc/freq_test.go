@@ -142,3 +142,17 @@ b5:
 		}
 	}
 }
+
+func TestUseWeightBounded(t *testing.T) {
+	// Slot 0 lies in a block as frequent as its depth says, slot 1 in one
+	// a hundred times rarer: its use weighs less, but by evictShrink at most.
+	a := &allocator{slotBlock: []int32{0, 1}, freq: []float64{100, 1}}
+	for _, c := range []struct {
+		pos  int32
+		want float64
+	}{{0, weights[2]}, {4, weights[2] / evictShrink}, {maxPos, weights[2]}} {
+		if got := a.useWeight(c.pos, 2); got != c.want {
+			t.Errorf("useWeight(%d, 2) = %g, want %g", c.pos, got, c.want)
+		}
+	}
+}
