@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -37,14 +36,10 @@ func arm64Suite(args []string) int {
 		fmt.Println("Skipped: qemu-aarch64-static or bin/wasmc-arm64 missing.")
 		return 0
 	}
-	ws := workloads(c)
-	if *only != "" {
-		re, err := regexp.Compile(*only)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		ws = filterWorkloads(ws, re)
+	ws, err := selectWorkloads(c, *only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
 	}
 	var b strings.Builder
 	b.WriteString("Each workload once under wasmc for arm64 in qemu user-mode emulation, its output compared with the reference's (native; for kernels, wasmc on this machine). Not timed.\n\n")

@@ -233,14 +233,10 @@ func suite(args []string) int {
 	only := fs.String("only", "", "regexp selecting workloads by group/name")
 	fs.Parse(args)
 	c := findTools(*repo, *work)
-	ws := workloads(c)
-	if *only != "" {
-		re, err := regexp.Compile(*only)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		ws = filterWorkloads(ws, re)
+	ws, err := selectWorkloads(c, *only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
 	}
 	// The kernels reach node as binary modules.
 	for _, w := range ws {
@@ -286,6 +282,20 @@ func suite(args []string) int {
 // kernelWasm is where node's binary copy of a kernel goes.
 func kernelWasm(c *config, w *workload) string {
 	return filepath.Join(c.work, "out", "kernel-"+w.kernel+".wasm")
+}
+
+// selectWorkloads lists the workloads whose group/name matches the
+// regexp only (all of them for "").
+func selectWorkloads(c *config, only string) ([]*workload, error) {
+	ws := workloads(c)
+	if only == "" {
+		return ws, nil
+	}
+	re, err := regexp.Compile(only)
+	if err != nil {
+		return nil, err
+	}
+	return filterWorkloads(ws, re), nil
 }
 
 func filterWorkloads(ws []*workload, re *regexp.Regexp) []*workload {
