@@ -15,8 +15,8 @@ import (
 // loopTrips times for each entry, and an edge that leaves loops carries at
 // most what entered the outermost of them.
 
-// loopTrips is how many times a loop's header runs per entry, the same
-// factor as between consecutive weights.
+// loopTrips is how many times a loop's header runs per entry; each loop
+// level multiplies the depth weights (weights) by it too.
 const loopTrips = 10
 
 // maxFreq caps guessed counts, so that deep loop nests stay finite.

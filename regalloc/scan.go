@@ -6,7 +6,16 @@ import (
 	"github.com/wasmc/wasmc/internal/bufs"
 )
 
-var weights = [maxDepth + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}
+// weights[d] is how many times code at loop depth d is taken to run per
+// run of the function's top level: loopTrips per level.
+var weights = func() (w [maxDepth + 1]float64) {
+	f := 1.0
+	for d := range w {
+		w[d] = f
+		f *= loopTrips
+	}
+	return w
+}()
 
 // How an interval holding a register gives it up at a position.
 const (
