@@ -4,6 +4,11 @@
 // register allocator, and links the results into one code blob.
 package backend
 
+import (
+	"encoding/binary"
+	"fmt"
+)
+
 // Compiled is a module's machine code for one architecture: a single blob
 // in which every internal reference is PC-relative (so it runs wherever it
 // is mapped), plus the offsets the runtime needs. Everything outside the
@@ -28,6 +33,20 @@ type Compiled struct {
 	// GuardPages: compiled with Options.GuardPages, so runnable only by a
 	// runtime that reserves guard pages and handles their faults.
 	GuardPages bool
+	// CheckSkips are the jumps back into loop headers that a runtime
+	// preempting Wasm by signal may retarget past the header's interrupt
+	// check (amd64; docs/abi.md, "Preemption"). Sorted by At.
+	CheckSkips []CheckSkip
+}
+
+// CheckSkip is a jump whose displacement, Width bytes (1 or 4, little
+// endian, signed) at code offset At, lands on an interrupt check Delta
+// bytes long: adding Delta makes the jump skip the check. Skipping a check
+// is safe only when a signal can stop the code anywhere else.
+type CheckSkip struct {
+	At    uint32
+	Width uint8
+	Delta uint8
 }
 
 // FuncRange is a function's code within Compiled.Code and, on amd64
@@ -40,6 +59,16 @@ type FuncRange struct {
 
 // NoOffset marks a missing entry shim.
 const NoOffset = ^uint32(0)
+
+// FuncsEnd returns the offset where the functions' code ends (the
+// linkers place the stubs after it).
+func (c *Compiled) FuncsEnd() uint32 {
+	if len(c.Funcs) == 0 {
+		return 0
+	}
+	f := c.Funcs[len(c.Funcs)-1]
+	return f.Offset + f.Size
+}
 
 // FuncAt returns the defined function whose code contains offset, for
 // backtraces, or -1.
@@ -58,4 +87,41 @@ func (c *Compiled) FuncAt(offset uint32) int {
 		}
 	}
 	return -1
+}
+
+// CheckSkipsValid checks that every skip lies inside a function's code, has
+// a width of 1 or 4 and a displacement that still points backwards once
+// patched: a corrupted list must not let the runtime write elsewhere.
+func CheckSkipsValid(c *Compiled) error {
+	for i, k := range c.CheckSkips {
+		f := c.FuncAt(k.At)
+		if f < 0 || (k.Width != 1 && k.Width != 4) || k.Delta == 0 ||
+			uint64(k.At)+uint64(k.Width) > uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) {
+			return fmt.Errorf("check skip %d at %#x is out of range", i, k.At)
+		}
+		if i > 0 && c.CheckSkips[i-1].At+uint32(c.CheckSkips[i-1].Width) > k.At {
+			return fmt.Errorf("check skips %d and %d overlap or are unsorted", i-1, i)
+		}
+		if _, ok := SkipDisp(c.Code[k.At:], k); !ok {
+			return fmt.Errorf("check skip %d at %#x does not jump back into a check", i, k.At)
+		}
+	}
+	return nil
+}
+
+// SkipDisp returns the displacement k's jump has once it skips the check
+// (code starts at the displacement), and false unless it then still
+// points backwards.
+func SkipDisp(code []byte, k CheckSkip) (int32, bool) {
+	var d int32
+	switch {
+	case k.Width == 1 && len(code) >= 1:
+		d = int32(int8(code[0]))
+	case k.Width == 4 && len(code) >= 4:
+		d = int32(binary.LittleEndian.Uint32(code))
+	default:
+		return 0, false
+	}
+	d += int32(k.Delta)
+	return d, d < 0
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the layout this package writes.
-const FormatVersion = 6 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention; 5: amd64 frames without RBP, sizes in the function table; 6: amd64 RBP holds the preemption word's address
+const FormatVersion = 7 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention; 5: amd64 frames without RBP, sizes in the function table; 6: amd64 RBP holds the preemption word's address; 7: check skips in the metadata
 
 // Errors that Load wraps, for errors.Is.
 var (
@@ -373,6 +373,9 @@ func checkCompiled(m *wasm.Module, c *backend.Compiled) error {
 			return corrupt("function %d has no entry shim", uint32(i)+m.NumImportedFuncs)
 		}
 	}
+	if err := backend.CheckSkipsValid(c); err != nil {
+		return corrupt("%v", err)
+	}
 	return nil
 }
 
@@ -383,10 +386,11 @@ func encodeMeta(m *wasm.Module, c *backend.Compiled) ([]byte, error) {
 		return nil, err
 	}
 	le := binary.LittleEndian
-	b := make([]byte, 0, 12+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)+len(mod))
+	b := make([]byte, 0, metaHeader+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)+8*len(c.CheckSkips)+len(mod))
 	b = le.AppendUint32(b, uint32(len(c.Funcs)))
 	b = le.AppendUint32(b, uint32(len(c.EntryShims)))
 	b = le.AppendUint32(b, uint32(len(c.HostStubs)))
+	b = le.AppendUint32(b, uint32(len(c.CheckSkips)))
 	for _, f := range c.Funcs {
 		b = le.AppendUint32(b, f.Offset)
 		b = le.AppendUint32(b, f.Size)
@@ -399,17 +403,25 @@ func encodeMeta(m *wasm.Module, c *backend.Compiled) ([]byte, error) {
 	for _, off := range c.HostStubs {
 		b = le.AppendUint32(b, off)
 	}
+	for _, k := range c.CheckSkips {
+		b = le.AppendUint32(b, k.At)
+		b = le.AppendUint32(b, uint32(k.Width)|uint32(k.Delta)<<8)
+	}
 	return append(b, mod...), nil
 }
+
+// metaHeader is the size of .wasmc.meta's counts: functions, entry shims,
+// host stubs, check skips.
+const metaHeader = 16
 
 // decodeMeta reads what encodeMeta wrote; m aliases meta.
 func decodeMeta(meta []byte, features wasm.Features) (*wasm.Module, *backend.Compiled, error) {
 	le := binary.LittleEndian
-	if len(meta) < 12 {
+	if len(meta) < metaHeader {
 		return nil, nil, corrupt(".wasmc.meta too short")
 	}
-	nf, nt, nh := uint64(le.Uint32(meta)), uint64(le.Uint32(meta[4:])), uint64(le.Uint32(meta[8:]))
-	need := 12 + 16*nf + 4*nt + 4*nh
+	nf, nt, nh, ns := uint64(le.Uint32(meta)), uint64(le.Uint32(meta[4:])), uint64(le.Uint32(meta[8:])), uint64(le.Uint32(meta[12:]))
+	need := metaHeader + 16*nf + 4*nt + 4*nh + 8*ns
 	if need > uint64(len(meta)) {
 		return nil, nil, corrupt(".wasmc.meta counts exceed its size")
 	}
@@ -418,7 +430,10 @@ func decodeMeta(meta []byte, features wasm.Features) (*wasm.Module, *backend.Com
 		EntryShims: make([]uint32, nt),
 		HostStubs:  make([]uint32, nh),
 	}
-	p := meta[12:]
+	if ns > 0 {
+		c.CheckSkips = make([]backend.CheckSkip, ns)
+	}
+	p := meta[metaHeader:]
 	for i := range c.Funcs {
 		c.Funcs[i] = backend.FuncRange{Offset: le.Uint32(p), Size: le.Uint32(p[4:]), Frame: le.Uint32(p[8:]), Body: le.Uint32(p[12:])}
 		p = p[16:]
@@ -430,6 +445,14 @@ func decodeMeta(meta []byte, features wasm.Features) (*wasm.Module, *backend.Com
 	for i := range c.HostStubs {
 		c.HostStubs[i] = le.Uint32(p)
 		p = p[4:]
+	}
+	for i := range c.CheckSkips {
+		w := le.Uint32(p[4:])
+		if w>>16 != 0 {
+			return nil, nil, corrupt("check skip %d has unknown flags %#x", i, w)
+		}
+		c.CheckSkips[i] = backend.CheckSkip{At: le.Uint32(p), Width: uint8(w), Delta: uint8(w >> 8)}
+		p = p[8:]
 	}
 	m, err := wbinary.Decode(p, features)
 	if err != nil {

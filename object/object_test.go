@@ -46,6 +46,11 @@ const testModule = `(module $objtest
   (func (export "load") (param i32) (result i32)
     (call $log (local.get 0))
     (i32.load (local.get 0)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))
   (elem (table $t) (i32.const 0) func $double $triple)
   (elem declare func $start)
   (data (i32.const 16) "hello")
@@ -393,20 +398,35 @@ func TestRejectBadOffsets(t *testing.T) {
 		{"text beyond the file", func(b []byte) { le.PutUint64(b[infoFileOff+offTextSize:], uint64(len(b))) }},
 		{"text offset overflow", func(b []byte) { le.PutUint64(b[infoFileOff+offTextOff:], ^uint64(0)) }},
 		{"meta beyond the file", func(b []byte) { le.PutUint64(b[infoFileOff+offMetaSize:], 1<<40) }},
-		{"function beyond .text", func(b []byte) { le.PutUint32(b[metaOff+12:], uint32(len(c.Code))) }},
+		{"function beyond .text", func(b []byte) { le.PutUint32(b[metaOff+metaHeader:], uint32(len(c.Code))) }},
 		{"function count", func(b []byte) { le.PutUint32(b[metaOff:], 1<<30) }},
-		{"function body beyond its code", func(b []byte) { le.PutUint32(b[metaOff+12+12:], 1<<20) }},
-		{"function frame size", func(b []byte) { le.PutUint32(b[metaOff+12+8:], 1<<31+8) }},
+		{"function body beyond its code", func(b []byte) { le.PutUint32(b[metaOff+metaHeader+12:], 1<<20) }},
+		{"function frame size", func(b []byte) { le.PutUint32(b[metaOff+metaHeader+8:], 1<<31+8) }},
 		{"entry shim beyond .text", func(b []byte) {
-			le.PutUint32(b[metaOff+12+16*len(c.Funcs)+4*int(m.Funcs[0]):], uint32(len(c.Code)))
+			le.PutUint32(b[metaOff+metaHeader+16*len(c.Funcs)+4*int(m.Funcs[0]):], uint32(len(c.Code)))
 		}},
 		{"host stub beyond .text", func(b []byte) {
-			le.PutUint32(b[metaOff+12+16*len(c.Funcs)+4*len(c.EntryShims):], 1<<31)
+			le.PutUint32(b[metaOff+metaHeader+16*len(c.Funcs)+4*len(c.EntryShims):], 1<<31)
 		}},
 		{"CPU count", func(b []byte) { le.PutUint32(b[infoFileOff+offNumCPU:], 1000) }},
 		{"module magic", func(b []byte) {
-			b[metaOff+12+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)] = 'X'
+			b[metaOff+metaHeader+16*len(c.Funcs)+4*len(c.EntryShims)+4*len(c.HostStubs)+8*len(c.CheckSkips)] = 'X'
 		}},
+	}
+	if len(c.CheckSkips) > 0 { // amd64
+		skip := metaOff + metaHeader + 16*len(c.Funcs) + 4*len(c.EntryShims) + 4*len(c.HostStubs)
+		cases = append(cases, []struct {
+			name  string
+			patch func(b []byte)
+		}{
+			{"check skip beyond .text", func(b []byte) { le.PutUint32(b[skip:], uint32(len(c.Code))) }},
+			{"check skip in the stubs", func(b []byte) { le.PutUint32(b[skip:], c.FuncsEnd()) }},
+			{"check skip width", func(b []byte) { b[skip+4] = 2 }},
+			{"check skip flags", func(b []byte) { b[skip+6] = 1 }},
+			{"check skip forward", func(b []byte) { b[skip+5] = 0xff }}, // a rel8 back jump
+		}...)
+	} else if c.Arch == "amd64" {
+		t.Fatal("the loop of testModule has no check skip")
 	}
 	for _, tc := range cases {
 		data := slices.Clone(orig)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/wasmc/wasmc/backend"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
@@ -173,6 +174,9 @@ type FuncCode struct {
 	// Frame is how far the function moves RSP below its return address;
 	// the frame is in place from offset Body on (backtraces step over it).
 	Frame, Body uint32
+	// Skips are the jumps back into interrupt checks, with At relative
+	// to the function (backend.CheckSkip).
+	Skips []backend.CheckSkip
 }
 
 // fixup is a reference to a label: a rel32 at at (relative to at+4), or a
@@ -204,11 +208,29 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
-	boundAt    int   // offset of the last label bound, -1 for none
-	cuts       []cut // relax's buffer
+	// checks are the interrupt checks that start where a label is bound,
+	// by offset; skips the jumps back into them (FuncCode.Skips).
+	checks  []checkMark
+	skips   []skipRef
+	boundAt int   // offset of the last label bound, -1 for none
+	cuts    []cut // relax's buffer
 }
 
 type yieldSite struct{ call, back Label }
+
+// checkMark is an interrupt check at offset at (before relaxation) whose
+// code ends at label past.
+type checkMark struct {
+	at   int
+	past Label
+}
+
+// skipRef is a jump (fixups[fixup]) to the start of an interrupt check
+// that ends at past.
+type skipRef struct {
+	fixup int
+	past  Label
+}
 
 // NewAsm returns an empty assembler.
 func NewAsm() *Asm { return &Asm{boundAt: -1} }
@@ -320,7 +342,28 @@ func (a *Asm) Finish() (FuncCode, error) {
 	if a.err != nil {
 		return FuncCode{}, a.err
 	}
-	return FuncCode{Code: a.buf, Relocs: a.relocs}, nil
+	return FuncCode{Code: a.buf, Relocs: a.relocs, Skips: a.checkSkips()}, nil
+}
+
+// checkSkips lists the jumps back into interrupt checks with their final
+// offsets and widths. Such a jump starts after the check, so its
+// displacement plus the check's length still points backwards and fits
+// the same width.
+func (a *Asm) checkSkips() []backend.CheckSkip {
+	var out []backend.CheckSkip
+	for _, s := range a.skips {
+		f := a.fixups[s.fixup]
+		delta := a.labels[s.past] - a.labels[f.target]
+		width, end := uint8(4), f.at+4
+		if f.rel8 {
+			width, end = 1, f.at+1
+		}
+		if delta <= 0 || delta > 255 || a.labels[s.past] > end {
+			continue
+		}
+		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(delta)})
+	}
+	return out
 }
 
 func (a *Asm) byte1(b byte)    { a.buf = append(a.buf, b) }

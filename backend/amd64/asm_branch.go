@@ -23,11 +23,12 @@ func (a *Asm) Jcc(c Cond, l Label) {
 	if a.backShort(l, 2) {
 		a.bytes(0x70+byte(c), 0)
 		a.shortRef(l)
-		return
+	} else {
+		a.bytes(0x0F, 0x80+byte(c))
+		a.labelRef(l, jumpCond)
+		a.imm32(0)
 	}
-	a.bytes(0x0F, 0x80+byte(c))
-	a.labelRef(l, jumpCond)
-	a.imm32(0)
+	a.noteSkip(l)
 }
 
 // Jmp jumps to l.
@@ -38,11 +39,12 @@ func (a *Asm) Jmp(l Label) {
 	if a.backShort(l, 2) {
 		a.bytes(0xEB, 0)
 		a.shortRef(l)
-		return
+	} else {
+		a.byte1(0xE9)
+		a.labelRef(l, jumpAlways)
+		a.imm32(0)
 	}
-	a.byte1(0xE9)
-	a.labelRef(l, jumpAlways)
-	a.imm32(0)
+	a.noteSkip(l)
 }
 
 // Call calls the code at l.

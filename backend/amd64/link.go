@@ -77,6 +77,10 @@ func Link(m *wasm.Module, funcs []FuncCode) (*backend.Compiled, error) {
 			return nil, err
 		}
 		c.Funcs[i] = backend.FuncRange{Offset: at, Size: uint32(len(f.Code)), Frame: f.Frame, Body: f.Body}
+		for _, s := range f.Skips {
+			s.At += at
+			c.CheckSkips = append(c.CheckSkips, s)
+		}
 	}
 	if err := l.placeStubs(c); err != nil {
 		return nil, err
