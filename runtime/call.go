@@ -107,6 +107,7 @@ func runWatched(ctx context.Context, e *execCtx, f *Function, args, results []ui
 		return run(ctx, e, f, args, results)
 	}
 	e.watched++
+	e.noteThread()
 	stop := watch(ctx, e)
 	err := run(ctx, e, f, args, results)
 	stop()
@@ -139,6 +140,7 @@ func watch(ctx context.Context, e *execCtx) func() {
 				return
 			case <-t.C:
 				e.requestYield()
+				e.wakeThread()
 			}
 		}
 	})
@@ -390,13 +392,16 @@ func (e *execCtx) exits(ctx context.Context, results []uint64) error {
 			err := e.rs.err
 			e.rs.err = nil
 			return err
-		case abi.StatusYield:
+		case abi.StatusYield, abi.StatusPreempted:
 			// Go asked this goroutine to stop (GC, scheduler) or the call
 			// was cancelled. Yield serves the first as Go code would.
 			if e.interrupted() {
-				return &Trap{Code: abi.TrapInterrupted, Frames: e.exitBacktrace(), cause: ctx.Err()}
+				return &Trap{Code: abi.TrapInterrupted, Frames: e.yieldBacktrace(), cause: ctx.Err()}
 			}
 			stackswitch.Yield()
+			if e.watched > 0 {
+				e.noteThread() // the goroutine may have moved
+			}
 		case abi.StatusBuiltin:
 			inst := e.instance(uintptr(load64(b, abi.ExecVMCtx)))
 			if inst == nil {

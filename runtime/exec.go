@@ -42,6 +42,9 @@ type execCtx struct {
 	rs      runState  // the current run's, for host calls
 	home    *homeExec // the instance slot e belongs to, or nil (pooled)
 	watched int       // runs on e with a cancellation watcher
+	// thread is the OS thread a watched run was last seen on, for
+	// cancellation to signal where Wasm loops without checks (wakeThread).
+	thread atomic.Int32
 }
 
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
@@ -119,6 +122,7 @@ func (e *execCtx) ptr() unsafe.Pointer { return e.ec }
 func (e *execCtx) interrupt() {
 	atomic.StoreUint32((*uint32)(unsafe.Pointer(&e.block[abi.ExecInterrupt])), 1)
 	e.requestYield()
+	e.wakeThread()
 }
 
 // requestYield stores abi.PreemptRequest in the preemption word of the

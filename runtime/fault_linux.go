@@ -36,14 +36,19 @@ const (
 	faultTrapMemory     = uint32(abi.TrapOutOfBoundsMemory)
 	faultTrapStack      = uint32(abi.TrapStackOverflow)
 	faultStackMargin    = stackMargin
+	faultTabStride      = faultTabEntry
 )
 
-// The code-range table the handler scans: faultTabCap (start, end) pairs
-// in an mmap'd block. Writers (registerCode, unregisterCode, holding
-// codeRegistry.mu) publish a range by storing start, then end; they
-// retire one by zeroing end first, so the handler, which reads without
-// locks, never matches a half-written entry (it needs start <= pc < end).
-// faultTabLen only grows: it is the high-water mark of used slots.
+// The code-range table the handlers scan: faultTabCap entries of
+// faultTabEntry bytes in an mmap'd block, each a module's code (start,
+// end) and the end of its functions' code (funcEnd; the stubs follow the
+// functions), which the preemption handler (preempt_linux_amd64.s) needs.
+// Writers (registerCode, unregisterCode, holding codeRegistry.mu) publish
+// an entry by storing start, then funcEnd and end; they retire one by
+// zeroing end and funcEnd first, so the handlers, which read without
+// locks, never match a half-written entry (they need start <= pc < end,
+// or < funcEnd). faultTabLen only grows: it is the high-water mark of
+// used slots.
 var (
 	faultTab     uintptr
 	faultTabLen  uint64
@@ -51,7 +56,10 @@ var (
 	faultTabMem  []byte   // the block at faultTab
 )
 
-const faultTabCap = 1 << 20 // 16 MiB of address space, touched as used
+const (
+	faultTabCap   = 1 << 20 // 32 MiB of address space, touched as used
+	faultTabEntry = 32      // start, end, funcEnd, unused
+)
 
 // faultGuardSize is the size of the Wasm stacks' guard page: a fault there
 // is a stack overflow.
@@ -121,7 +129,7 @@ func initFaultTab() error {
 	if faultTab != 0 {
 		return nil
 	}
-	b, err := unix.Mmap(-1, 0, faultTabCap*16, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+	b, err := unix.Mmap(-1, 0, faultTabCap*faultTabEntry, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
 	if err != nil {
 		return fmt.Errorf("runtime: code range table: %w", err)
 	}
@@ -130,14 +138,15 @@ func initFaultTab() error {
 	return nil
 }
 
-// faultSlot returns the address of slot i's (start, end) pair.
-func faultSlot(i uint64) (start, end *uint64) {
-	p := unsafe.Pointer(&faultTabMem[i*16])
-	return (*uint64)(p), (*uint64)(unsafe.Add(p, 8))
+// faultSlot returns the words of slot i: start, end, funcEnd.
+func faultSlot(i uint64) (start, end, funcEnd *uint64) {
+	p := unsafe.Pointer(&faultTabMem[i*faultTabEntry])
+	return (*uint64)(p), (*uint64)(unsafe.Add(p, 8)), (*uint64)(unsafe.Add(p, 16))
 }
 
-// faultAdd publishes the code range [base, base+size); codeRegistry.mu is held.
-func faultAdd(base, size uintptr) error {
+// faultAdd publishes the code range [base, base+size), whose functions
+// end at base+funcs; codeRegistry.mu is held.
+func faultAdd(base, size, funcs uintptr) error {
 	if err := initFaultTab(); err != nil {
 		return err
 	}
@@ -151,8 +160,9 @@ func faultAdd(base, size uintptr) error {
 			return errors.New("runtime: too many modules loaded")
 		}
 	}
-	start, end := faultSlot(i)
+	start, end, funcEnd := faultSlot(i)
 	atomic.StoreUint64(start, uint64(base))
+	atomic.StoreUint64(funcEnd, uint64(base+funcs))
 	atomic.StoreUint64(end, uint64(base+size))
 	if i == faultTabLen {
 		atomic.StoreUint64(&faultTabLen, i+1)
@@ -163,9 +173,10 @@ func faultAdd(base, size uintptr) error {
 // faultRemove retires the code range starting at base; codeRegistry.mu is held.
 func faultRemove(base uintptr) {
 	for i := range faultTabLen {
-		start, end := faultSlot(i)
+		start, end, funcEnd := faultSlot(i)
 		if *start == uint64(base) && *end != 0 {
 			atomic.StoreUint64(end, 0)
+			atomic.StoreUint64(funcEnd, 0)
 			atomic.StoreUint64(start, 0)
 			faultTabFree = append(faultTabFree, i)
 			return

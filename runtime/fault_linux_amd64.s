@@ -30,7 +30,7 @@ scan:
 	CMPQ	AX, 8(R8)
 	JCS	found
 next:
-	ADDQ	$16, R8
+	ADDQ	$const_faultTabStride, R8
 	DECQ	R9
 	JMP	scan
 

@@ -32,7 +32,7 @@ scan:
 	CMP	R7, R3
 	BLO	found
 next:
-	ADD	$16, R4
+	ADD	$const_faultTabStride, R4
 	SUB	$1, R5
 	B	scan
 

@@ -12,6 +12,6 @@ func installFaultHandler() error {
 	return errors.New("runtime: guard pages need linux/amd64 or linux/arm64")
 }
 
-func faultAdd(base, size uintptr) error { return nil }
+func faultAdd(base, size, funcs uintptr) error { return nil }
 
 func faultRemove(base uintptr) {}

@@ -17,7 +17,7 @@ import (
 func TestRewrittenCodeRuns(t *testing.T) {
 	a := newAsm()
 	a.label("shim").ctxLoad0(abi.ExecArgs).inc0().ctxStore0(abi.ExecArgs).ret()
-	code, err := mapCode(a.resolve(t))
+	code, err := mapCode(a.resolve(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/wasmc/wasmc/backend"
 )
 
 var pageSize = unix.Getpagesize()
@@ -47,8 +49,9 @@ func commit(b []byte, from, to uint64) error {
 }
 
 // mapCode copies code into a fresh mapping that ends up read-only and
-// executable; it is never writable and executable at once.
-func mapCode(code []byte) ([]byte, error) {
+// executable; it is never writable and executable at once. The copy's
+// jumps in skips are retargeted past their checks (applySkips).
+func mapCode(code []byte, skips []backend.CheckSkip) ([]byte, error) {
 	n := uint64(len(code))
 	if n == 0 {
 		n = 1
@@ -58,6 +61,7 @@ func mapCode(code []byte) ([]byte, error) {
 		return nil, err
 	}
 	copy(b, code)
+	applySkips(b, skips)
 	if err := unix.Mprotect(b, unix.PROT_READ|unix.PROT_EXEC); err != nil {
 		unix.Munmap(b)
 		return nil, fmt.Errorf("mprotect code: %w", err)

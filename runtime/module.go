@@ -70,7 +70,14 @@ func NewModule(m *wasm.Module, f wasm.Features, code *backend.Compiled) (*Module
 	if err := guardPagesReady(); err != nil && code.GuardPages {
 		return nil, err
 	}
-	b, err := mapCode(code.Code)
+	if err := backend.CheckSkipsValid(code); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	var skips []backend.CheckSkip
+	if len(code.CheckSkips) > 0 && signalPreempt() {
+		skips = code.CheckSkips
+	}
+	b, err := mapCode(code.Code, skips)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +160,7 @@ var codeRegistry struct {
 func registerCode(c *codeInfo) error {
 	codeRegistry.mu.Lock()
 	defer codeRegistry.mu.Unlock()
-	if err := faultAdd(c.base, c.size); err != nil {
+	if err := faultAdd(c.base, c.size, uintptr(c.compiled.FuncsEnd())); err != nil {
 		return err
 	}
 	r := codeRegistry.code

@@ -111,3 +111,19 @@ func (e *execCtx) exitBacktrace() []Frame {
 	}
 	return e.backtrace(pc, fp)
 }
+
+// yieldBacktrace is the backtrace at a yield exit. After a signal's
+// preemption (StatusPreempted) the stub's return address is the next
+// instruction to run, not one after a call: it is looked up one byte on,
+// as trap PCs are, so that a function's first instruction is not taken
+// for the end of the one before.
+func (e *execCtx) yieldBacktrace() []Frame {
+	pc, fp, ok := e.stubCaller(uintptr(load64(e.block, abi.ExecWasmBP)))
+	if !ok {
+		return nil
+	}
+	if abi.Status(load32(e.block, abi.ExecStatus)) == abi.StatusPreempted {
+		pc++
+	}
+	return e.backtrace(pc, fp)
+}

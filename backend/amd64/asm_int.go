@@ -615,6 +615,12 @@ func (a *Asm) Pop(r Reg) {
 // Ret returns.
 func (a *Asm) Ret() { a.byte1(0xC3) }
 
+// Pushfq pushes the flags.
+func (a *Asm) Pushfq() { a.byte1(0x9C) }
+
+// Popfq pops the flags.
+func (a *Asm) Popfq() { a.byte1(0x9D) }
+
 // Ud2 is the guaranteed invalid instruction.
 func (a *Asm) Ud2() { a.bytes(0x0F, 0x0B) }
 

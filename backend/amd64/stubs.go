@@ -244,12 +244,17 @@ func TrapStub(c abi.TrapCode) (FuncCode, error) {
 // returns, which returns from the stackswitch entry function to Go.
 func ExitStub() (FuncCode, error) {
 	a := NewAsm()
+	a.exit()
+	return a.Finish()
+}
+
+// exit emits the exit path (ExitStub).
+func (a *Asm) exit() {
 	a.MovMR(S64, execMem(abi.ExecWasmSP), RSP)
 	a.MovMR(S64, execMem(abi.ExecWasmBP), RBP)
 	a.MovRM(S64, RSP, execMem(abi.ExecGoSP))
 	a.MovRM(S64, RBP, execMem(abi.ExecGoBP))
 	a.Ret()
-	return a.Finish()
 }
 
 // yieldSaved lists what the yield stub preserves: every general-purpose
@@ -271,23 +276,69 @@ func YieldStub() (FuncCode, error) {
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
 	a.AluI(SUB, S64, RSP, int32(yieldFrame))
-	for i, r := range yieldSaved {
-		a.MovMR(S64, M(RSP, int32(8*i)), r)
-	}
-	xmm := int32(8 * len(yieldSaved))
-	for i := range 16 {
-		a.SSEStore(MOVUPS, M(RSP, xmm+int32(16*i)), X0+Reg(i))
-	}
+	a.saveAll(0)
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
 	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusYield))
 	a.CallStub(StubExit, 0)
+	a.restoreAll(0)
+	a.Leave()
+	a.Ret()
+	return a.Finish()
+}
+
+// PreemptStub generates the code a thread stopped by the runtime's
+// preemption signal resumes at (runtime/preempt_linux_amd64.s): the
+// signal handler pushed the interrupted PC, as if that instruction had
+// called the stub. Any instruction of a function body may be interrupted,
+// with the flags and the scratch registers (R11, X15) live, so the stub
+// saves the flags too, exits with StatusPreempted (the frame is laid out
+// as YieldStub's for backtraces) and on resume returns to the instruction.
+// It belongs to no module: the runtime maps it once, so it carries its
+// own exit path.
+func PreemptStub() (FuncCode, error) {
+	a := NewAsm()
+	exit := a.NewLabel()
+	a.Push(RBP)
+	a.Mov(S64, RBP, RSP)
+	a.Pushfq()
+	a.AluI(SUB, S64, RSP, int32(yieldFrame+8))
+	a.saveAll(0)
+	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
+	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusPreempted))
+	a.Call(exit)
+	a.restoreAll(0)
+	a.Lea(S64, RSP, M(RBP, -8))
+	a.Popfq()
+	a.Pop(RBP)
+	a.Ret()
+	a.Bind(exit)
+	a.exit()
+	return a.Finish()
+}
+
+// PreemptStubRoom is the stack PreemptStub needs below the interrupted
+// instruction's SP: the pushed PC, RBP, the flags and save area, and the
+// exit call's return address.
+const PreemptStubRoom = 8 + 8 + 8 + yieldFrame + 8 + 8
+
+// saveAll stores yieldSaved and XMM0-XMM15 at RSP+off.
+func (a *Asm) saveAll(off int32) {
+	for i, r := range yieldSaved {
+		a.MovMR(S64, M(RSP, off+int32(8*i)), r)
+	}
+	xmm := off + int32(8*len(yieldSaved))
+	for i := range 16 {
+		a.SSEStore(MOVUPS, M(RSP, xmm+int32(16*i)), X0+Reg(i))
+	}
+}
+
+// restoreAll loads what saveAll stored.
+func (a *Asm) restoreAll(off int32) {
+	xmm := off + int32(8*len(yieldSaved))
 	for i := range 16 {
 		a.SSEM(MOVUPS, X0+Reg(i), M(RSP, xmm+int32(16*i)))
 	}
 	for i, r := range yieldSaved {
-		a.MovRM(S64, r, M(RSP, int32(8*i)))
+		a.MovRM(S64, r, M(RSP, off+int32(8*i)))
 	}
-	a.Leave()
-	a.Ret()
-	return a.Finish()
 }

@@ -46,6 +46,7 @@ const (
 	StatusBuiltin                 // run the runtime builtin CallIndex, then resume
 	StatusYield                   // the preemption word asked Wasm to let Go run; resume after that
 	StatusHostError               // a host function failed (the runtime has the error); the Wasm stack is abandoned
+	StatusPreempted               // as StatusYield, but a signal stopped Wasm between two instructions (amd64)
 )
 
 // PreemptRequest is the value the Go runtime stores in a goroutine's

@@ -1,0 +1,62 @@
+package runtime
+
+import (
+	"os"
+	"strings"
+
+	"github.com/wasmc/wasmc/backend"
+)
+
+// Preemption by signal (docs/abi.md, "Preemption"). Where the runtime can
+// stop compiled code anywhere with the Go runtime's own preemption signal
+// (linux/amd64, preempt_linux_amd64.go), loops need not check the
+// preemption word on every iteration: loading a module retargets the jumps
+// back into loop headers (backend.Compiled.CheckSkips) past the header's
+// check, which then runs once per entry into the loop. Elsewhere, or when
+// Go sends no such signals, the code runs as compiled.
+
+// preemptEnv names the environment variable that turns signal preemption
+// off ("checks": every loop iteration checks), for measurements.
+const preemptEnv = "WASMC_PREEMPT"
+
+// goSendsPreemptSignals reports whether the Go runtime preempts goroutines
+// with signals, judging by GODEBUG as it was at startup: asyncpreemptoff=1
+// stops the signals, and so does gccheckmark=1. A GODEBUG changed later
+// is not seen; modules loaded before such a change keep their jumps.
+func goSendsPreemptSignals(godebug string) bool {
+	on := true
+	for _, f := range strings.Split(godebug, ",") {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "asyncpreemptoff":
+			on = v != "1"
+		case "gccheckmark":
+			if v == "1" {
+				on = false
+			}
+		}
+	}
+	return on
+}
+
+// signalPreemptWanted reports whether the environment leaves signal
+// preemption on.
+func signalPreemptWanted() bool {
+	return os.Getenv(preemptEnv) != "checks" && goSendsPreemptSignals(os.Getenv("GODEBUG"))
+}
+
+// applySkips retargets the jumps of skips in code, which holds a module's
+// code as compiled (backend.CheckSkipsValid has accepted the list).
+func applySkips(code []byte, skips []backend.CheckSkip) {
+	for _, k := range skips {
+		d, ok := backend.SkipDisp(code[k.At:], k)
+		if !ok {
+			continue
+		}
+		if k.Width == 1 {
+			code[k.At] = byte(int8(d))
+		} else {
+			code[k.At], code[k.At+1], code[k.At+2], code[k.At+3] = byte(d), byte(d>>8), byte(d>>16), byte(d>>24)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	goruntime "runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wasmc/wasmc/runtime/abi"
+)
+
+// preemptWAT has a loop that keeps many values of every class live in
+// registers, flags included between its compares and branches, and an
+// empty infinite loop.
+const preemptWAT = `(module
+  (func $spin (export "spin") (loop br 0))
+  (func $mix (export "mix") (param $n i32) (result i64)
+    (local $i i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64)
+    (local $e i64) (local $f i64) (local $g i64) (local $h i64)
+    (local $x f64) (local $y f64) (local $z f64) (local $w f64)
+    (local.set $a (i64.const 1))
+    (local.set $w (f64.const 1e300))
+    (loop $l
+      (local.set $a (i64.add (i64.mul (local.get $a) (i64.const 6364136223846793005)) (i64.extend_i32_u (local.get $i))))
+      (local.set $b (i64.xor (local.get $b) (i64.rotl (local.get $a) (i64.const 13))))
+      (local.set $c (i64.add (local.get $c) (i64.shr_u (local.get $b) (i64.const 7))))
+      (local.set $d (i64.sub (local.get $d) (local.get $c)))
+      (local.set $e (select (local.get $a) (local.get $d) (i64.lt_u (local.get $b) (local.get $c))))
+      (local.set $f (i64.add (local.get $f) (local.get $e)))
+      (local.set $g (i64.xor (local.get $g) (i64.mul (local.get $f) (local.get $b))))
+      (local.set $h (i64.add (local.get $h) (i64.div_u (local.get $g) (i64.or (local.get $c) (i64.const 1)))))
+      (local.set $x (f64.add (local.get $x) (f64.convert_i64_u (i64.and (local.get $a) (i64.const 0xffff)))))
+      (local.set $y (f64.add (f64.mul (local.get $y) (f64.const 0.999999)) (local.get $x)))
+      (local.set $z (f64.sqrt (f64.add (local.get $z) (local.get $y))))
+      (local.set $w (f64.min (local.get $w) (local.get $z)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i64.xor (i64.xor (i64.xor (local.get $a) (local.get $b)) (i64.xor (local.get $c) (local.get $d)))
+      (i64.xor (i64.xor (i64.xor (local.get $e) (local.get $f)) (i64.xor (local.get $g) (local.get $h)))
+        (i64.xor
+          (i64.xor (i64.reinterpret_f64 (local.get $x)) (i64.reinterpret_f64 (local.get $y)))
+          (i64.xor (i64.xor (i64.reinterpret_f64 (local.get $z)) (i64.reinterpret_f64 (local.get $w)))
+            (i64.extend_i32_u (local.get $i)))))))
+)`
+
+// asCompiled loads mod's code again without its check skips: every loop
+// iteration checks, as on a platform without signal preemption.
+func asCompiled(t *testing.T, mod *Module) *Module {
+	t.Helper()
+	c := *mod.compiled
+	c.CheckSkips = nil
+	m, err := NewModule(mod.wasm, mod.features, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// TestSignalPreemptPatchesLoops checks that loading retargets the loops'
+// back jumps exactly when signal preemption is on, and that a loop whose
+// iterations no longer check still stops for a cancellation, with the
+// loop's function in the backtrace.
+func TestSignalPreemptPatchesLoops(t *testing.T) {
+	mod := compileWAT(t, preemptWAT)
+	if len(mod.compiled.CheckSkips) < 2 {
+		t.Fatalf("%d check skips, want one per loop", len(mod.compiled.CheckSkips))
+	}
+	on := signalPreempt()
+	if on != signalPreemptWanted() {
+		t.Fatalf("signal preemption %v, environment asks for %v: %v", on, signalPreemptWanted(), signalPreemptReady())
+	}
+	for _, k := range mod.compiled.CheckSkips {
+		if patched := mod.code[k.At] != mod.compiled.Code[k.At]; patched != on {
+			t.Errorf("skip at %#x: patched %v, signal preemption %v", k.At, patched, on)
+		}
+	}
+	inst := instantiate(t, mod, nil)
+	before := atomic.LoadUint64(&preemptCount)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := inst.ExportedFunction("spin").Call(ctx)
+	var trap *Trap
+	if !errors.As(err, &trap) || trap.Code != abi.TrapInterrupted || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+	if len(trap.Frames) != 1 || trap.Frames[0].Name != "spin" {
+		t.Fatalf("frames %v", trap.Frames)
+	}
+	if n := atomic.LoadUint64(&preemptCount) - before; on && n == 0 {
+		t.Fatal("the loop stopped without a signal's preemption")
+	}
+}
+
+// TestSignalPreemptKeepsState runs a loop that keeps every register class
+// and the flags busy while other goroutines force collections (each
+// stops the loop's goroutine), and compares its result with the same code
+// run with a check on every iteration.
+func TestSignalPreemptKeepsState(t *testing.T) {
+	mod := compileWAT(t, preemptWAT)
+	want := call1(t, instantiate(t, asCompiled(t, mod), nil), "mix", 1000)
+	inst := instantiate(t, mod, nil)
+	if got := call1(t, inst, "mix", 1000); got != want {
+		t.Fatalf("mix(1000) = %#x, want %#x", got, want)
+	}
+	const n = 20_000_000
+	want = call1(t, instantiate(t, asCompiled(t, mod), nil), "mix", n)
+	stop := make(chan struct{})
+	gcs := make(chan int)
+	go func() {
+		k := 0
+		for {
+			select {
+			case <-stop:
+				gcs <- k
+				return
+			default:
+				goruntime.GC()
+				k++
+			}
+		}
+	}()
+	before := atomic.LoadUint64(&preemptCount)
+	got := call1(t, inst, "mix", n)
+	close(stop)
+	k := <-gcs
+	preempted := atomic.LoadUint64(&preemptCount) - before
+	t.Logf("%d collections, %d preemptions by signal", k, preempted)
+	if got != want {
+		t.Fatalf("mix(%d) = %#x, want %#x", n, got, want)
+	}
+	if signalPreempt() && preempted == 0 {
+		t.Fatal("no preemption by signal while the collector ran")
+	}
+}
