@@ -276,11 +276,11 @@ func YieldStub() (FuncCode, error) {
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
 	a.AluI(SUB, S64, RSP, int32(yieldFrame))
-	a.saveAll(0)
+	a.saveAll()
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
 	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusYield))
 	a.CallStub(StubExit, 0)
-	a.restoreAll(0)
+	a.restoreAll()
 	a.Leave()
 	a.Ret()
 	return a.Finish()
@@ -302,11 +302,11 @@ func PreemptStub() (FuncCode, error) {
 	a.Mov(S64, RBP, RSP)
 	a.Pushfq()
 	a.AluI(SUB, S64, RSP, int32(yieldFrame+8))
-	a.saveAll(0)
+	a.saveAll()
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)
 	a.MovMI(S32, execMem(abi.ExecStatus), int32(abi.StatusPreempted))
 	a.Call(exit)
-	a.restoreAll(0)
+	a.restoreAll()
 	a.Lea(S64, RSP, M(RBP, -8))
 	a.Popfq()
 	a.Pop(RBP)
@@ -321,24 +321,24 @@ func PreemptStub() (FuncCode, error) {
 // exit call's return address.
 const PreemptStubRoom = 8 + 8 + 8 + yieldFrame + 8 + 8
 
-// saveAll stores yieldSaved and XMM0-XMM15 at RSP+off.
-func (a *Asm) saveAll(off int32) {
+// saveAll stores yieldSaved and XMM0-XMM15 at RSP (yieldFrame bytes).
+func (a *Asm) saveAll() {
 	for i, r := range yieldSaved {
-		a.MovMR(S64, M(RSP, off+int32(8*i)), r)
+		a.MovMR(S64, M(RSP, int32(8*i)), r)
 	}
-	xmm := off + int32(8*len(yieldSaved))
+	xmm := int32(8 * len(yieldSaved))
 	for i := range 16 {
 		a.SSEStore(MOVUPS, M(RSP, xmm+int32(16*i)), X0+Reg(i))
 	}
 }
 
 // restoreAll loads what saveAll stored.
-func (a *Asm) restoreAll(off int32) {
-	xmm := off + int32(8*len(yieldSaved))
+func (a *Asm) restoreAll() {
+	xmm := int32(8 * len(yieldSaved))
 	for i := range 16 {
 		a.SSEM(MOVUPS, X0+Reg(i), M(RSP, xmm+int32(16*i)))
 	}
 	for i, r := range yieldSaved {
-		a.MovRM(S64, r, M(RSP, off+int32(8*i)))
+		a.MovRM(S64, r, M(RSP, int32(8*i)))
 	}
 }

@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -181,6 +182,54 @@ func TestFixedStubs(t *testing.T) {
 		mov rbp, qword ptr [r14+0x8]
 		ret
 	`)
+}
+
+// TestPreemptStub checks the stub a preemption signal sends a thread to:
+// the frame backtraces expect (RBP, then the interrupted PC above it), the
+// flags below RBP, every register saved and restored around its own exit
+// path, and no relocation (it is mapped outside any module).
+func TestPreemptStub(t *testing.T) {
+	fc, err := PreemptStub()
+	lines := stubLines(t, fc, err)
+	if len(fc.Relocs) != 0 {
+		t.Errorf("relocs %v", fc.Relocs)
+	}
+	n := len(lines)
+	if n < 14 {
+		t.Fatalf("%d lines", n)
+	}
+	checkLines(t, "preempt stub entry", lines[:4], `
+		push rbp
+		mov rbp, rsp
+		pushfq
+		sub rsp, 0x178
+	`)
+	checkLines(t, "preempt stub exit", lines[n-9:], `
+		lea rsp, ptr [rbp-0x8]
+		popfq
+		pop rbp
+		ret
+		mov qword ptr [r14+0x10], rsp
+		mov qword ptr [r14+0x18], rbp
+		mov rsp, qword ptr [r14]
+		mov rbp, qword ptr [r14+0x8]
+		ret
+	`)
+	saves, loads := 0, 0
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "movups xmmword ptr [rsp"), strings.HasPrefix(l, "mov qword ptr [rsp"):
+			saves++
+		case strings.HasPrefix(l, "movups xmm") && strings.Contains(l, "[rsp"), strings.HasPrefix(l, "mov ") && strings.Contains(l, ", qword ptr [rsp"):
+			loads++
+		}
+	}
+	if saves != 30 || loads != 30 {
+		t.Errorf("%d saves and %d loads, want 30 each (14 GPRs, 16 XMMs)", saves, loads)
+	}
+	if !slices.Contains(lines, fmt.Sprintf("mov dword ptr [r14+%#x], %#x", abi.ExecStatus, abi.StatusPreempted)) {
+		t.Errorf("no StatusPreempted:\n%s", strings.Join(lines, "\n"))
+	}
 }
 
 func TestPrologue(t *testing.T) {
