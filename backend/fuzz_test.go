@@ -56,7 +56,14 @@ func FuzzCompile(f *testing.F) {
 		for _, arch := range []string{"amd64", "arm64"} {
 			// Errors are allowed (limits, unsupported constructs); panics
 			// are not, and fail the fuzz run by themselves.
-			backend.CompileOptions(m, features, arch, backend.Options{GuardPages: true})
+			c, err := backend.CompileOptions(m, features, arch, backend.Options{GuardPages: true})
+			if err != nil {
+				continue
+			}
+			// The runtime patches code by this list: it must hold.
+			if err := backend.CheckSkipsValid(c); err != nil {
+				t.Fatalf("%s: %v", arch, err)
+			}
 		}
 	})
 }
