@@ -42,7 +42,7 @@ const (
 // The code-range table the handlers scan: faultTabCap entries of
 // faultTabEntry bytes in an mmap'd block, each a module's code (start,
 // end) and the end of its functions' code (funcEnd; the stubs follow the
-// functions), which the preemption handler (preempt_linux_amd64.s) needs.
+// functions), which the preemption handler (fault_linux_amd64.s) needs.
 // Writers (registerCode, unregisterCode, holding codeRegistry.mu) publish
 // an entry by storing start, then funcEnd and end; they retire one by
 // zeroing end and funcEnd first, so the handlers, which read without

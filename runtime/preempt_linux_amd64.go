@@ -12,7 +12,7 @@ import (
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-// The SIGURG handler (preempt_linux_amd64.s) sits in front of Go's, like
+// The SIGURG handler (preemptHandler<> in fault_linux_amd64.s) sits in front of Go's, like
 // the fault handler. When the Go runtime asks a goroutine that runs
 // compiled code to stop, it stores abi.PreemptRequest in the goroutine's
 // stack guard and sends the thread SIGURG; Go's handler finds a PC outside

@@ -287,7 +287,7 @@ func YieldStub() (FuncCode, error) {
 }
 
 // PreemptStub generates the code a thread stopped by the runtime's
-// preemption signal resumes at (runtime/preempt_linux_amd64.s): the
+// preemption signal resumes at (runtime/fault_linux_amd64.s): the
 // signal handler pushed the interrupted PC, as if that instruction had
 // called the stub. Any instruction of a function body may be interrupted,
 // with the flags and the scratch registers (R11, X15) live, so the stub
