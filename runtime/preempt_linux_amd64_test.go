@@ -134,3 +134,52 @@ func TestSignalPreemptKeepsState(t *testing.T) {
 		t.Fatal("no preemption by signal while the collector ran")
 	}
 }
+
+// TestSignalPreemptEverywhere asks the running loop to stop every few
+// microseconds, as a cancellation watcher would without cancelling, so
+// that the signals land on every kind of instruction of the loop (and its
+// compares and branches) thousands of times; the result must not change.
+func TestSignalPreemptEverywhere(t *testing.T) {
+	if !signalPreempt() {
+		t.Skip("signal preemption is off:", signalPreemptReady())
+	}
+	mod := compileWAT(t, preemptWAT)
+	const n = 10_000_000
+	want := call1(t, instantiate(t, asCompiled(t, mod), nil), "mix", n)
+	inst := instantiate(t, mod, nil)
+	call1(t, inst, "mix", 1) // makes the instance's own execution context
+	e := inst.home.e
+	ctx, cancel := context.WithCancel(context.Background()) // watched: notes the thread
+	defer cancel()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				e.requestYield()
+				e.wakeThread()
+				for t0 := time.Now(); time.Since(t0) < 10*time.Microsecond; {
+				}
+			}
+		}
+	}()
+	before := atomic.LoadUint64(&preemptCount)
+	r, err := inst.ExportedFunction("mix").Call(ctx, n)
+	close(stop)
+	<-done
+	preempted := atomic.LoadUint64(&preemptCount) - before
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d preemptions by signal", preempted)
+	if r[0] != want {
+		t.Fatalf("mix(%d) = %#x, want %#x", n, r[0], want)
+	}
+	if preempted < 100 { // thousands on an idle machine
+		t.Fatalf("only %d preemptions by signal", preempted)
+	}
+}
