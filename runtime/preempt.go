@@ -7,13 +7,14 @@ import (
 	"github.com/wasmc/wasmc/backend"
 )
 
-// Preemption by signal (docs/abi.md, "Preemption"). Where the runtime can
-// stop compiled code anywhere with the Go runtime's own preemption signal
-// (linux/amd64, preempt_linux_amd64.go), loops need not check the
-// preemption word on every iteration: loading a module retargets the jumps
-// back into loop headers (backend.Compiled.CheckSkips) past the header's
-// check, which then runs once per entry into the loop. Elsewhere, or when
-// Go sends no such signals, the code runs as compiled.
+// Preemption by signal (docs/abi.md, "Preemption by signal"). Where the
+// runtime can stop compiled code anywhere with the Go runtime's own
+// preemption signal (linux/amd64, preempt_linux_amd64.go), loops need not
+// check the preemption word on every iteration: loading a module
+// retargets the jumps back into loop headers
+// (backend.Compiled.CheckSkips) past the header's check, which then runs
+// once per entry into the loop. Elsewhere, or when Go sends no such
+// signals, the code runs as compiled.
 
 // preemptEnv names the environment variable that turns signal preemption
 // off ("checks": every loop iteration checks), for measurements.

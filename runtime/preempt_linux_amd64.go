@@ -12,11 +12,11 @@ import (
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
-// The SIGURG handler (preemptHandler<> in fault_linux_amd64.s) sits in front of Go's, like
-// the fault handler. When the Go runtime asks a goroutine that runs
-// compiled code to stop, it stores abi.PreemptRequest in the goroutine's
-// stack guard and sends the thread SIGURG; Go's handler finds a PC outside
-// Go and does nothing else. Ours, when the PC lies in a module's functions
+// The SIGURG handler (preemptHandler<> in fault_linux_amd64.s) sits in
+// front of Go's, like the fault handler. When the Go runtime asks a
+// goroutine that runs compiled code to stop, it stores abi.PreemptRequest
+// in the goroutine's stack guard and sends the thread SIGURG; Go's handler
+// finds a PC outside Go and does nothing else. Ours, when the PC lies in a module's functions
 // and the request is there, makes the thread resume at PreemptStub as if
 // the interrupted instruction had called it; the stub exits with
 // StatusPreempted, Go yields as at a check, and the stub returns to the

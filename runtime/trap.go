@@ -104,13 +104,7 @@ func (e *execCtx) backtrace(pc, fp uintptr) []Frame {
 // Their stubs set up an RBP frame (docs/abi.md), so WasmBP is the stub's
 // frame: above it are the return address into the calling Wasm function
 // and that function's frame address.
-func (e *execCtx) exitBacktrace() []Frame {
-	pc, fp, ok := e.stubCaller(uintptr(load64(e.block, abi.ExecWasmBP)))
-	if !ok {
-		return nil
-	}
-	return e.backtrace(pc, fp)
-}
+func (e *execCtx) exitBacktrace() []Frame { return e.stubBacktrace(false) }
 
 // yieldBacktrace is the backtrace at a yield exit. After a signal's
 // preemption (StatusPreempted) the stub's return address is the next
@@ -118,11 +112,15 @@ func (e *execCtx) exitBacktrace() []Frame {
 // as trap PCs are, so that a function's first instruction is not taken
 // for the end of the one before.
 func (e *execCtx) yieldBacktrace() []Frame {
+	return e.stubBacktrace(abi.Status(load32(e.block, abi.ExecStatus)) == abi.StatusPreempted)
+}
+
+func (e *execCtx) stubBacktrace(preempted bool) []Frame {
 	pc, fp, ok := e.stubCaller(uintptr(load64(e.block, abi.ExecWasmBP)))
 	if !ok {
 		return nil
 	}
-	if abi.Status(load32(e.block, abi.ExecStatus)) == abi.StatusPreempted {
+	if preempted {
 		pc++
 	}
 	return e.backtrace(pc, fp)
