@@ -89,19 +89,26 @@ func (c *Compiled) FuncAt(offset uint32) int {
 	return -1
 }
 
-// CheckSkipsValid checks that every skip lies inside a function's code, has
-// a width of 1 or 4 and a displacement that still points backwards once
-// patched: a corrupted list must not let the runtime write elsewhere.
+// CheckSkipsValid checks that every skip lies inside a function's code
+// (and the code), in order, has a width of 1 or 4 and a displacement that
+// still points backwards once patched: a corrupted list must not let the
+// runtime write elsewhere. It walks the skips and the functions (laid out
+// in order) together: loading a large module checks thousands.
 func CheckSkipsValid(c *Compiled) error {
+	f, end := 0, uint64(0) // the function reached; the end of the last skip
 	for i, k := range c.CheckSkips {
-		f := c.FuncAt(k.At)
-		if f < 0 || (k.Width != 1 && k.Width != 4) || k.Delta == 0 ||
-			uint64(k.At)+uint64(k.Width) > uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) {
+		at := uint64(k.At)
+		for f < len(c.Funcs) && uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) <= at {
+			f++
+		}
+		if f == len(c.Funcs) || at < uint64(c.Funcs[f].Offset) || (k.Width != 1 && k.Width != 4) || k.Delta == 0 ||
+			at+uint64(k.Width) > uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) || at+uint64(k.Width) > uint64(len(c.Code)) {
 			return fmt.Errorf("check skip %d at %#x is out of range", i, k.At)
 		}
-		if i > 0 && c.CheckSkips[i-1].At+uint32(c.CheckSkips[i-1].Width) > k.At {
+		if at < end {
 			return fmt.Errorf("check skips %d and %d overlap or are unsorted", i-1, i)
 		}
+		end = at + uint64(k.Width)
 		if _, ok := SkipDisp(c.Code[k.At:], k); !ok {
 			return fmt.Errorf("check skip %d at %#x does not jump back into a check", i, k.At)
 		}
