@@ -74,7 +74,7 @@ func NewModule(m *wasm.Module, f wasm.Features, code *backend.Compiled) (*Module
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	var skips []backend.CheckSkip
-	if len(code.CheckSkips) > 0 && signalPreempt() {
+	if len(code.CheckSkips) > 0 && signalPreemptLoad() {
 		skips = code.CheckSkips
 	}
 	b, err := mapCode(code.Code, skips)

@@ -41,9 +41,26 @@ var (
 func preemptHandlerAddr() uintptr
 
 // signalPreempt reports whether compiled code is preempted by signal,
-// installing the handler the first time: loading a module then applies
-// its check skips.
+// installing the handler the first time.
 func signalPreempt() bool { return signalPreemptReady() == nil }
+
+// signalPreemptLoad reports whether a module being loaded may skip its
+// loops' checks: signal preemption is on and the handler still sits in
+// front of SIGURG. A program may have reset SIGURG since (signal.Ignore
+// installs SIG_IGN, a later signal.Notify Go's own handler): ours is put
+// back in front of a handler, and with none the module keeps its checks.
+// Ignoring SIGURG after a module is loaded stops the signals its loops
+// rely on, as it does for Go's own loops without calls.
+func signalPreemptLoad() bool {
+	if !signalPreempt() {
+		return false
+	}
+	preemptMu.Lock()
+	defer preemptMu.Unlock()
+	return installPreemptHandler() == nil
+}
+
+var preemptMu sync.Mutex
 
 var signalPreemptReady = sync.OnceValue(func() error {
 	if !signalPreemptWanted() {
@@ -78,7 +95,7 @@ func installPreemptHandler() error {
 		return nil
 	}
 	if old.handler <= 1 || old.flags&saSiginfo == 0 || old.flags&saOnstack == 0 {
-		return errors.New("runtime: the Go runtime's SIGURG handler is not installed")
+		return errors.New("runtime: no Go handler for SIGURG (ignored?)")
 	}
 	atomic.StoreUintptr(&preemptGoURG, old.handler)
 	act := old

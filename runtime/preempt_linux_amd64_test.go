@@ -3,8 +3,12 @@ package runtime
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"os/signal"
 	goruntime "runtime"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -196,5 +200,62 @@ func TestSignalPreemptEverywhere(t *testing.T) {
 		if time.Since(start) > time.Minute {
 			t.Fatalf("only %d preemptions by signal in %d calls over a minute", preempted, calls)
 		}
+	}
+}
+
+// patched reports whether mod was loaded with its check skips applied.
+func patched(mod *Module) bool {
+	k := mod.compiled.CheckSkips[0]
+	return mod.code[k.At] != mod.compiled.Code[k.At]
+}
+
+// TestSignalPreemptAfterIgnore checks, in a child process (ignoring
+// SIGURG disables Go's own asynchronous preemption for good), that a
+// module loaded while SIGURG is ignored keeps its loop checks, and that
+// one loaded after signal.Notify has put Go's handler back skips them
+// again, with the preemption handler in front: both stop for a deadline.
+func TestSignalPreemptAfterIgnore(t *testing.T) {
+	const child = "WASMC_TEST_SIGURG_CHILD"
+	if os.Getenv(child) == "" {
+		if !signalPreempt() {
+			t.Skip("signal preemption is off:", signalPreemptReady())
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSignalPreemptAfterIgnore$", "-test.v")
+		cmd.Env = append(os.Environ(), child+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		t.Logf("child:\n%s", out)
+		return
+	}
+	spin := func(mod *Module) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		_, err := instantiate(t, mod, nil).ExportedFunction("spin").Call(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if !patched(compileWAT(t, preemptWAT)) {
+		t.Fatal("not patched before SIGURG was ignored")
+	}
+	signal.Ignore(syscall.SIGURG)
+	mod := compileWAT(t, preemptWAT)
+	if patched(mod) {
+		t.Fatal("patched while SIGURG is ignored")
+	}
+	spin(mod)
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGURG)
+	mod = compileWAT(t, preemptWAT)
+	if !patched(mod) {
+		t.Fatalf("not patched once Go handles SIGURG again: %v", signalPreemptReady())
+	}
+	before := atomic.LoadUint64(&preemptCount)
+	spin(mod)
+	if atomic.LoadUint64(&preemptCount) == before {
+		t.Fatal("the loop stopped without a preemption by signal")
 	}
 }

@@ -6,5 +6,7 @@ package runtime
 // on this platform, where loop headers keep their checks.
 func signalPreempt() bool { return false }
 
+func signalPreemptLoad() bool { return false }
+
 func (e *execCtx) noteThread() {}
 func (e *execCtx) wakeThread() {}
