@@ -21,9 +21,9 @@ import (
 const preemptEnv = "WASMC_PREEMPT"
 
 // goSendsPreemptSignals reports whether the Go runtime preempts goroutines
-// with signals, judging by GODEBUG as it was at startup: asyncpreemptoff=1
-// stops the signals, and so does gccheckmark=1. A GODEBUG changed later
-// is not seen; modules loaded before such a change keep their jumps.
+// with signals, judging by GODEBUG: asyncpreemptoff=1 stops the signals,
+// and so does gccheckmark=1. Each module load reads it again; modules
+// loaded before a change keep their jumps.
 func goSendsPreemptSignals(godebug string) bool {
 	on := true
 	for _, f := range strings.Split(godebug, ",") {

@@ -49,10 +49,11 @@ func signalPreempt() bool { return signalPreemptReady() == nil }
 // front of SIGURG. A program may have reset SIGURG since (signal.Ignore
 // installs SIG_IGN, a later signal.Notify Go's own handler): ours is put
 // back in front of a handler, and with none the module keeps its checks.
-// Ignoring SIGURG after a module is loaded stops the signals its loops
-// rely on, as it does for Go's own loops without calls.
+// Ignoring SIGURG after a module is loaded (or setting
+// GODEBUG=asyncpreemptoff=1 from within the program) stops the signals its
+// loops rely on, as it does for Go's own loops without calls.
 func signalPreemptLoad() bool {
-	if !signalPreempt() {
+	if !signalPreempt() || !signalPreemptWanted() { // GODEBUG may have changed
 		return false
 	}
 	preemptMu.Lock()
