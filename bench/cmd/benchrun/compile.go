@@ -7,12 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/wasmc/wasmc"
 	"github.com/wasmc/wasmc/frontend/binary"
@@ -54,7 +56,7 @@ func codeBytes(bin []byte) (int, error) {
 // peak RSS.
 func compileOne(args []string) int {
 	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun compile-one wasmc|wazero|wasmc-load FILE")
+		fmt.Fprintln(os.Stderr, "usage: benchrun compile-one wasmc|wazero|wazero-par|wasmc-load FILE")
 		return 2
 	}
 	data, err := os.ReadFile(args[1])
@@ -72,6 +74,11 @@ func compileOne(args []string) int {
 		_, err = wasmc.NewRuntime(ctx).LoadCompiledModule(ctx, data)
 	case "wazero":
 		_, err = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler()).CompileModule(ctx, data)
+	case "wazero-par":
+		// wazero compiles on one goroutine unless given workers
+		// (experimental in v1.12).
+		pctx := experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0))
+		_, err = wazero.NewRuntimeWithConfig(pctx, wazero.NewRuntimeConfigCompiler()).CompileModule(pctx, data)
 	default:
 		err = fmt.Errorf("unknown engine %q", args[0])
 	}
@@ -126,7 +133,7 @@ func compileSuite(args []string) int {
 			objs[m] = o
 		}
 	}
-	kinds := []string{"wasmc", "wazero", "wasmc-load"}
+	kinds := []string{"wasmc", "wazero", "wazero-par", "wasmc-load"}
 	stats := map[string]map[string]*compileStat{}
 	for round := 0; round < *rounds; round++ {
 		fmt.Fprintf(os.Stderr, "compile round %d/%d\n", round+1, *rounds)
@@ -183,8 +190,10 @@ func compileSuite(args []string) int {
 func compileReport(mods []string, stats map[string]map[string]*compileStat, rounds int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Median of %d interleaved runs, each in a fresh process (GOMAXPROCS = cores).\n\n", rounds)
-	b.WriteString("| module | code bytes | wasmc compile s (MB/s) | wazero compile s (MB/s) | speed-up | wasmc CPU s | wazero CPU s | wasmc object load s | wasmc peak RSS MiB | wazero peak RSS MiB |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("wazero compiles a module's functions on one goroutine by default; the last two columns give it\n")
+	b.WriteString("GOMAXPROCS workers (`experimental.WithCompilationWorkers`), as wasmc always has.\n\n")
+	b.WriteString("| module | code bytes | wasmc compile s (MB/s) | wazero compile s (MB/s) | speed-up | wasmc CPU s | wazero CPU s | wasmc object load s | wasmc peak RSS MiB | wazero peak RSS MiB | wazero, workers s | speed-up vs workers |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, m := range mods {
 		bin, err := os.ReadFile(m)
 		n := 0
@@ -224,7 +233,12 @@ func compileReport(mods []string, stats map[string]map[string]*compileStat, roun
 			}
 			return "-"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", filepath.Base(m), n, wc, zc, speed, cpu("wasmc"), cpu("wazero"), lc, rss("wasmc"), rss("wazero"))
+		pc, pt := cell("wazero-par")
+		speedPar := "-"
+		if wt > 0 && pt > 0 {
+			speedPar = fmt.Sprintf("%.2fx", pt/wt)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", filepath.Base(m), n, wc, zc, speed, cpu("wasmc"), cpu("wazero"), lc, rss("wasmc"), rss("wazero"), pc, speedPar)
 	}
 	return b.String()
 }
