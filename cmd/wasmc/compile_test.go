@@ -158,8 +158,16 @@ func TestObjdump(t *testing.T) {
 		t.Errorf("objdump -func add: exit %d, stderr %q; want %s code\n%s", code, stderr, goruntime.GOARCH, out)
 	}
 
-	// An ELF file for another machine is refused.
+	// amd64 jumps back into a loop header show where they go once signal
+	// preemption has them skip the header's check.
 	dir := t.TempDir()
+	loop := write(t, dir, "loop.wat", `(module (func (param i32) (loop $l (br_if $l (local.get 0)))))`)
+	code, out, stderr = cli("objdump", "-arch", "amd64", loop)
+	if code != 0 || !strings.Contains(out, "when signals preempt (past the check)") {
+		t.Errorf("objdump -arch amd64 loop.wat: exit %d, stderr %q, no check skip noted\n%s", code, stderr, out)
+	}
+
+	// An ELF file for another machine is refused.
 	obj := filepath.Join(dir, "calc.o")
 	if code, _, stderr := cli("compile", "-o", obj, td("calc.wat")); code != 0 {
 		t.Fatalf("compile: exit %d, %s", code, stderr)

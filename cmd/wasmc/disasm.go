@@ -27,7 +27,7 @@ func elfArch(data []byte) string {
 // disassemble prints code for arch, which starts at offset pc, one
 // instruction a line; bytes that do not decode are shown as such.
 // symname names the code symbol starting at an address.
-func disassemble(w io.Writer, arch string, code []byte, pc uint64, symname func(uint64) (string, uint64)) {
+func disassemble(w io.Writer, arch string, code []byte, pc uint64, symname func(uint64) (string, uint64), skips map[uint64]uint64) {
 	if arch == "arm64" {
 		disassembleARM64(w, code, pc, symname)
 		return
@@ -45,7 +45,13 @@ func disassemble(w io.Writer, arch string, code []byte, pc uint64, symname func(
 		if _, rel := inst.Args[0].(x86asm.Rel); rel && inst.Op == x86asm.CALL {
 			lookup = symname
 		}
-		fmt.Fprintf(w, "  %6x  %-22x  %s\n", pc+uint64(off), code[off:off+inst.Len], x86asm.IntelSyntax(inst, pc+uint64(off), lookup))
+		note := ""
+		for at := pc + uint64(off) + 1; at < pc+uint64(off+inst.Len); at++ {
+			if to, ok := skips[at]; ok {
+				note = fmt.Sprintf("  ; %#x when signals preempt (past the check)", to)
+			}
+		}
+		fmt.Fprintf(w, "  %6x  %-22x  %s%s\n", pc+uint64(off), code[off:off+inst.Len], x86asm.IntelSyntax(inst, pc+uint64(off), lookup), note)
 		off += inst.Len
 	}
 }

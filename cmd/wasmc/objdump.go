@@ -150,6 +150,7 @@ func dumpCompiled(w io.Writer, m *wasm.Module, comp *backend.Compiled, withBodie
 		syms = append(syms, codeSym{name: "host stub " + funcLabel(m, uint32(i)), off: uint64(off)})
 	}
 	symname := symbolizer(syms)
+	skips := skipTargets(comp)
 	for idx := first; idx < last; idx++ {
 		f := comp.Funcs[idx-m.NumImportedFuncs]
 		if uint64(f.Offset)+uint64(f.Size) > uint64(len(comp.Code)) {
@@ -163,7 +164,7 @@ func dumpCompiled(w io.Writer, m *wasm.Module, comp *backend.Compiled, withBodie
 			}
 			fmt.Fprintf(w, " %s:\n", comp.Arch)
 		}
-		disassemble(w, comp.Arch, comp.Code[f.Offset:f.Offset+f.Size], uint64(f.Offset), symname)
+		disassemble(w, comp.Arch, comp.Code[f.Offset:f.Offset+f.Size], uint64(f.Offset), symname, skips)
 		fmt.Fprintln(w)
 	}
 	return nil
@@ -173,6 +174,21 @@ func dumpCompiled(w io.Writer, m *wasm.Module, comp *backend.Compiled, withBodie
 type codeSym struct {
 	name      string
 	off, size uint64
+}
+
+// skipTargets maps the displacement offset of each of comp's check skips
+// to where its jump goes once a runtime that preempts by signal patched it
+// (docs/abi.md, "Preemption by signal").
+func skipTargets(comp *backend.Compiled) map[uint64]uint64 {
+	if backend.CheckSkipsValid(comp) != nil {
+		return nil
+	}
+	m := make(map[uint64]uint64, len(comp.CheckSkips))
+	for _, k := range comp.CheckSkips {
+		d, _ := backend.SkipDisp(comp.Code[k.At:], k)
+		m[uint64(k.At)] = uint64(int64(k.At) + int64(k.Width) + int64(d))
+	}
+	return m
 }
 
 // symbolizer returns a lookup of the symbol starting at an address, so
@@ -263,7 +279,7 @@ func dumpELF(w io.Writer, data []byte, sel string) error {
 				return fmt.Errorf("symbol %s lies outside section %s", s.name, f.Sections[si].Name)
 			}
 			fmt.Fprintf(w, "%s <%s>: %d bytes at %#x\n", f.Sections[si].Name, s.name, s.size, s.off)
-			disassemble(w, arch, sc.data[s.off:s.off+s.size], s.off, symname)
+			disassemble(w, arch, sc.data[s.off:s.off+s.size], s.off, symname, nil)
 			fmt.Fprintln(w)
 		}
 	}
