@@ -4,8 +4,10 @@ package backend_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
+	"golang.org/x/arch/arm64/arm64asm"
 	"golang.org/x/arch/x86/x86asm"
 
 	"github.com/wasmc/wasmc/backend"
@@ -14,10 +16,10 @@ import (
 // amd64Check is the interrupt check's compare: cmp qword [rbp], PreemptRequest.
 var amd64Check = []byte{0x48, 0x81, 0x7d, 0x00, 0xde, 0xfa, 0xff, 0xff}
 
-// TestCheckSkips checks the list of jumps back into loop headers that the
-// runtime retargets past the header's interrupt check (amd64): each is a
-// jump to a check, its Delta is the check's length, and every loop of the
-// module has at least one.
+// TestCheckSkips checks the list of branches back into loop headers that
+// the runtime retargets past the header's interrupt check: on both arches
+// each is a branch to a check, its Delta is the check's length, and every
+// loop of the module has at least one.
 func TestCheckSkips(t *testing.T) {
 	m := compileWAT(t, `(module (memory 1)
   (func (param i32) (result i32) (local i32)
@@ -90,7 +92,37 @@ func TestCheckSkips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.CheckSkips) != 0 {
-		t.Errorf("arm64: %d check skips, want none (its loops keep their checks)", len(a.CheckSkips))
+	if err := backend.CheckSkipsValid(a); err != nil {
+		t.Fatal(err)
+	}
+	perFunc = make([]int, len(a.Funcs))
+	for _, k := range a.CheckSkips {
+		in, err := arm64asm.Decode(a.Code[k.At:])
+		if err != nil {
+			t.Fatalf("arm64 skip at %#x: %v", k.At, err)
+		}
+		var target int64 = -1
+		for _, arg := range in.Args {
+			if rel, ok := arg.(arm64asm.PCRel); ok {
+				target = int64(k.At) + int64(rel)
+			}
+		}
+		if target < 0 || k.Delta != 12 {
+			t.Fatalf("arm64 skip at %#x: %v, delta %d", k.At, in, k.Delta)
+		}
+		ldr, err1 := arm64asm.Decode(a.Code[target:])
+		beq, err2 := arm64asm.Decode(a.Code[target+8:])
+		if err1 != nil || err2 != nil || ldr.Op != arm64asm.LDR || beq.Op != arm64asm.B || !strings.Contains(beq.String(), "EQ") {
+			t.Fatalf("arm64 skip at %#x: %v does not branch to a check (%v ... %v)", k.At, in, ldr, beq)
+		}
+		if _, to, ok := backend.SkipPatch(a.Code[k.At:], k); !ok || to != target+12 {
+			t.Fatalf("arm64 skip at %#x: patched to %#x, want %#x", k.At, to, target+12)
+		}
+		perFunc[a.FuncAt(k.At)]++
+	}
+	for i, n := range perFunc {
+		if n < loops[i] {
+			t.Errorf("arm64 func %d: %d check skips for %d loops", i, n, loops[i])
+		}
 	}
 }

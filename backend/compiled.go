@@ -39,10 +39,13 @@ type Compiled struct {
 	CheckSkips []CheckSkip
 }
 
-// CheckSkip is a jump whose displacement, Width bytes (1 or 4, little
-// endian, signed) at code offset At, lands on an interrupt check Delta
-// bytes long: adding Delta makes the jump skip the check. Skipping a check
-// is safe only when a signal can stop the code anywhere else.
+// CheckSkip is a branch into an interrupt check Delta bytes long:
+// patched to skip the check, it lands just past it. On amd64 its
+// displacement is the Width (1 or 4) little-endian signed bytes at code
+// offset At, relative to their end; on arm64 At is the branch instruction
+// and Width the bits of its word offset (26: B at bit 0; 19: B.cond, CBZ,
+// CBNZ at bit 5; 14: TBZ, TBNZ at bit 5). Skipping a check is safe only
+// when a signal can stop the code anywhere else.
 type CheckSkip struct {
 	At    uint32
 	Width uint8
@@ -90,45 +93,79 @@ func (c *Compiled) FuncAt(offset uint32) int {
 }
 
 // CheckSkipsValid checks that every skip lies inside a function's code
-// (and the code), in order, has a width of 1 or 4 and a displacement that
-// still points backwards once patched: a corrupted list must not let the
+// (and the code), in order, has a known form and a branch that still
+// points backwards once patched: a corrupted list must not let the
 // runtime write elsewhere. It walks the skips and the functions (laid out
 // in order) together: loading a large module checks thousands.
 func CheckSkipsValid(c *Compiled) error {
 	f, end := 0, uint64(0) // the function reached; the end of the last skip
 	for i, k := range c.CheckSkips {
-		at := uint64(k.At)
+		at, n := uint64(k.At), uint64(skipBytes(k))
 		for f < len(c.Funcs) && uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) <= at {
 			f++
 		}
-		if f == len(c.Funcs) || at < uint64(c.Funcs[f].Offset) || (k.Width != 1 && k.Width != 4) || k.Delta == 0 ||
-			at+uint64(k.Width) > uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) || at+uint64(k.Width) > uint64(len(c.Code)) {
+		if f == len(c.Funcs) || at < uint64(c.Funcs[f].Offset) || n == 0 || k.Delta == 0 ||
+			at+n > uint64(c.Funcs[f].Offset)+uint64(c.Funcs[f].Size) || at+n > uint64(len(c.Code)) {
 			return fmt.Errorf("check skip %d at %#x is out of range", i, k.At)
 		}
 		if at < end {
 			return fmt.Errorf("check skips %d and %d overlap or are unsorted", i-1, i)
 		}
-		end = at + uint64(k.Width)
-		if _, ok := SkipDisp(c.Code[k.At:], k); !ok {
-			return fmt.Errorf("check skip %d at %#x does not jump back into a check", i, k.At)
+		end = at + n
+		if _, _, ok := SkipPatch(c.Code[k.At:], k); !ok {
+			return fmt.Errorf("check skip %d at %#x does not branch back into a check", i, k.At)
 		}
 	}
 	return nil
 }
 
-// SkipDisp returns the displacement k's jump has once it skips the check
-// (code starts at the displacement), and false unless it then still
-// points backwards.
-func SkipDisp(code []byte, k CheckSkip) (int32, bool) {
-	var d int32
-	switch {
-	case k.Width == 1 && len(code) >= 1:
-		d = int32(int8(code[0]))
-	case k.Width == 4 && len(code) >= 4:
-		d = int32(binary.LittleEndian.Uint32(code))
-	default:
-		return 0, false
+// skipBytes is the size of k's field (0 for an unknown form).
+func skipBytes(k CheckSkip) int {
+	switch k.Width {
+	case 1, 4:
+		return int(k.Width)
+	case 26, 19, 14:
+		return 4
 	}
-	d += int32(k.Delta)
-	return d, d < 0
+	return 0
+}
+
+// SkipPatch returns what k's field (code starts at At) holds once patched,
+// little-endian in its skipBytes, and the code offset the branch then
+// reaches; false unless the branch still points backwards and fits.
+func SkipPatch(code []byte, k CheckSkip) (field uint32, target int64, ok bool) {
+	n := skipBytes(k)
+	if n == 0 || len(code) < n {
+		return 0, 0, false
+	}
+	switch k.Width {
+	case 1:
+		d := int32(int8(code[0])) + int32(k.Delta)
+		return uint32(uint8(d)), int64(k.At) + 1 + int64(d), d < 0
+	case 4:
+		d := int64(int32(binary.LittleEndian.Uint32(code))) + int64(k.Delta)
+		return uint32(int32(d)), int64(k.At) + 4 + d, d < 0 && d >= -1<<31
+	}
+	if k.Delta%4 != 0 {
+		return 0, 0, false
+	}
+	w := binary.LittleEndian.Uint32(code)
+	shift := uint(5)
+	switch {
+	case k.Width == 26 && w&0xFC000000 == 0x14000000: // b
+		shift = 0
+	case k.Width == 19 && (w&0xFF000010 == 0x54000000 || w&0x7E000000 == 0x34000000): // b.cond, cbz, cbnz
+	case k.Width == 14 && w&0x7E000000 == 0x36000000: // tbz, tbnz
+	default:
+		return 0, 0, false
+	}
+	bits := uint(k.Width)
+	mask := uint32(1)<<bits - 1
+	imm := int64(int32(((w>>shift)&mask)<<(32-bits)) >> (32 - bits)) // sign-extended words
+	imm += int64(k.Delta / 4)
+	if imm > 0 || imm < -(1<<(bits-1)) { // 0: a branch to itself, an empty loop
+		return 0, 0, false
+	}
+	w = w&^(mask<<shift) | (uint32(imm)&mask)<<shift
+	return w, int64(k.At) + 4*imm, true
 }

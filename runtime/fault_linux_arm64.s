@@ -7,11 +7,41 @@
 #define UC_X0 (184+0*8)
 #define UC_X1 (184+1*8)
 #define UC_X19 (184+19*8)
+#define UC_X28 (184+28*8)
+#define UC_X29 (184+29*8)
+#define UC_SP (184+31*8)
 #define UC_PC (184+32*8)
+
+// codeEntry<> looks the PC in R3 up in the code-range table
+// (fault_linux.go): R4 = the entry whose start <= R3 < the word at offset
+// R6 (8: the module's end, 16: its functions' end), or 0. It uses R4, R5,
+// R7 and R8; callers keep their LR in R15 around the call.
+TEXT codeEntry<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	$·faultTab(SB), R4
+	MOVD	(R4), R4
+	MOVD	$·faultTabLen(SB), R5
+	MOVD	(R5), R5
+	CBZ	R4, none
+scan:
+	CBZ	R5, none
+	MOVD	(R4), R7
+	CMP	R7, R3
+	BLO	next
+	MOVD	(R4)(R6), R8
+	CMP	R8, R3
+	BLO	found
+next:
+	ADD	$const_faultTabStride, R4
+	SUB	$1, R5
+	B	scan
+none:
+	MOVD	ZR, R4
+found:
+	RET
 
 // faultHandler<> is the SIGSEGV and SIGBUS handler, called by the kernel
 // on Go's signal stack with R0 = signal, R1 = siginfo, R2 = ucontext and LR
-// = the restorer. It calls nothing and touches no Go state. A fault at a PC
+// = the restorer. It calls only codeEntry<> and touches no Go state. A fault at a PC
 // inside compiled code resumes at faultExit<> with R0 = the trap code and
 // R1 = the trap PC; any other signal goes to Go's handler, a tail jump
 // with R0-R2, LR and SP as the kernel left them (only scratch registers
@@ -19,24 +49,11 @@
 // restores every register anyway).
 TEXT faultHandler<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	UC_PC(R2), R3
-	MOVD	$·faultTab(SB), R4
-	MOVD	(R4), R4
-	MOVD	$·faultTabLen(SB), R5
-	MOVD	(R5), R5
+	MOVD	$8, R6 // end
+	MOVD	R30, R15
+	BL	codeEntry<>(SB)
+	MOVD	R15, R30
 	CBZ	R4, chain
-scan:
-	CBZ	R5, chain
-	LDP	(R4), (R6, R7)
-	CMP	R6, R3
-	BLO	next
-	CMP	R7, R3
-	BLO	found
-next:
-	ADD	$const_faultTabStride, R4
-	SUB	$1, R5
-	B	scan
-
-found:
 	// A fault in the guard page below the Wasm stack (X19 = the ExecCtx)
 	// is a stack overflow, any other an out-of-bounds memory access.
 	MOVD	UC_X19(R2), R8
@@ -101,5 +118,70 @@ TEXT faultExit<>(SB), NOSPLIT|NOFRAME, $0-0
 // func faultHandlerAddr() uintptr
 TEXT ·faultHandlerAddr(SB), NOSPLIT, $0-8
 	MOVD	$faultHandler<>(SB), R0
+	MOVD	R0, ret+0(FP)
+	RET
+
+// preemptHandler<> is the SIGURG handler (preempt_linux.go), called like
+// faultHandler<>. It sends the thread to the preemption stub when the PC
+// lies in a module's functions (not its stubs), the goroutine's
+// preemption word (g.stackguard0, g in X28) holds the request, the
+// instruction is not one of those during which the function has no frame
+// record (the prologue's stp x29, x30 and mov x29, sp; a ret) and the
+// stub fits on the stack: it pushes a frame record of the interrupted X29
+// and PC and points SP and X29 at it, as a call would. Otherwise Go's
+// next signal tries again. Either way it ends in a tail jump to Go's
+// handler with R0-R2 and LR as the kernel left them.
+TEXT preemptHandler<>(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	UC_PC(R2), R3
+	MOVD	$16, R6 // funcEnd
+	MOVD	R30, R15
+	BL	codeEntry<>(SB)
+	MOVD	R15, R30
+	CBZ	R4, chain
+	MOVWU	(R3), R7
+	MOVW	$0xa9bf7bfd, R8 // stp x29, x30, [sp, #-16]!
+	CMPW	R8, R7
+	BEQ	chain
+	MOVW	$0x910003fd, R8 // mov x29, sp
+	CMPW	R8, R7
+	BEQ	chain
+	MOVW	$0xd65f03c0, R8 // ret
+	CMPW	R8, R7
+	BEQ	chain
+	MOVD	UC_X28(R2), R7
+	MOVD	16(R7), R7 // g.stackguard0
+	MOVD	$const_preemptRequest, R8
+	CMP	R8, R7
+	BNE	chain
+	MOVD	UC_X19(R2), R7
+	MOVD	const_faultExecStackLimit(R7), R7
+	SUB	$const_preemptLowSP, R7, R7
+	MOVD	UC_SP(R2), R8
+	CMP	R7, R8
+	BLO	chain
+	MOVD	$·preemptStub(SB), R9
+	MOVD	(R9), R9
+	CBZ	R9, chain
+	SUB	$16, R8
+	MOVD	UC_X29(R2), R10
+	MOVD	R10, 0(R8)
+	MOVD	R3, 8(R8)
+	MOVD	R8, UC_SP(R2)
+	MOVD	R8, UC_X29(R2)
+	MOVD	R9, UC_PC(R2)
+	MOVD	$·preemptCount(SB), R11
+count:
+	LDAXR	(R11), R12
+	ADD	$1, R12
+	STLXR	R12, (R11), R13
+	CBNZ	R13, count
+chain:
+	MOVD	$·preemptGoURG(SB), R6
+	MOVD	(R6), R6
+	JMP	(R6)
+
+// func preemptHandlerAddr() uintptr
+TEXT ·preemptHandlerAddr(SB), NOSPLIT, $0-8
+	MOVD	$preemptHandler<>(SB), R0
 	MOVD	R0, ret+0(FP)
 	RET

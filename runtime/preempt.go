@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"os"
 	"strings"
 
@@ -9,7 +10,7 @@ import (
 
 // Preemption by signal (docs/abi.md, "Preemption by signal"). Where the
 // runtime can stop compiled code anywhere with the Go runtime's own
-// preemption signal (linux/amd64, preempt_linux_amd64.go), loops need not
+// preemption signal (linux/amd64 and arm64, preempt_linux.go), loops need not
 // check the preemption word on every iteration: loading a module
 // retargets the jumps back into loop headers
 // (backend.Compiled.CheckSkips) past the header's check, which then runs
@@ -46,18 +47,19 @@ func signalPreemptWanted() bool {
 	return os.Getenv(preemptEnv) != "checks" && goSendsPreemptSignals(os.Getenv("GODEBUG"))
 }
 
-// applySkips retargets the jumps of skips in code, which holds a module's
-// code as compiled (backend.CheckSkipsValid has accepted the list).
+// applySkips retargets the branches of skips in code, which holds a
+// module's code as compiled (backend.CheckSkipsValid has accepted the
+// list).
 func applySkips(code []byte, skips []backend.CheckSkip) {
 	for _, k := range skips {
-		d, ok := backend.SkipDisp(code[k.At:], k)
+		v, _, ok := backend.SkipPatch(code[k.At:], k)
 		if !ok {
 			continue
 		}
 		if k.Width == 1 {
-			code[k.At] = byte(int8(d))
+			code[k.At] = byte(v)
 		} else {
-			code[k.At], code[k.At+1], code[k.At+2], code[k.At+3] = byte(d), byte(d>>8), byte(d>>16), byte(d>>24)
+			binary.LittleEndian.PutUint32(code[k.At:], v)
 		}
 	}
 }

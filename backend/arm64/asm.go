@@ -3,7 +3,9 @@ package arm64
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
+	"github.com/wasmc/wasmc/backend"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
 
@@ -171,6 +173,10 @@ type Label int32
 
 type yieldSite struct{ call, back Label }
 
+// checkMark is an interrupt check that starts at label start and ends at
+// label past.
+type checkMark struct{ start, past Label }
+
 // StubKind names a stub of the module's stub section (stubs.go).
 type StubKind uint8
 
@@ -204,6 +210,9 @@ type Reloc struct {
 type FuncCode struct {
 	Code   []byte
 	Relocs []Reloc
+	// Skips are the branches back into interrupt checks, with At relative
+	// to the function (backend.CheckSkip).
+	Skips []backend.CheckSkip
 }
 
 // fixKind is the field a label reference patches.
@@ -243,6 +252,10 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
+	// checks are the interrupt checks that start where a label is bound
+	// (FuncCode.Skips); boundAt is the offset of the last label bound.
+	checks  []checkMark
+	boundAt int
 	// condRange and testRange are the reach of the short branches; tests
 	// shrink them to exercise the long forms.
 	condRange, testRange int
@@ -256,7 +269,7 @@ const (
 )
 
 // NewAsm returns an empty assembler.
-func NewAsm() *Asm { return &Asm{condRange: condReach, testRange: testReach} }
+func NewAsm() *Asm { return &Asm{condRange: condReach, testRange: testReach, boundAt: -1} }
 
 // Bytes returns the code emitted so far (label references unresolved
 // before Finish).
@@ -297,7 +310,11 @@ func (a *Asm) Bind(l Label) {
 		return
 	}
 	a.labels[l] = len(a.buf)
+	a.boundAt = len(a.buf)
 }
+
+// LabelHere reports whether a label is bound at the current offset.
+func (a *Asm) LabelHere() bool { return a.boundAt == len(a.buf) }
 
 // LabelOffset returns the offset l is bound to, or -1 (final after Finish).
 func (a *Asm) LabelOffset(l Label) int {
@@ -370,7 +387,43 @@ func (a *Asm) Finish() (FuncCode, error) {
 	if a.err != nil {
 		return FuncCode{}, a.err
 	}
-	return FuncCode{Code: a.buf, Relocs: a.relocs}, nil
+	return FuncCode{Code: a.buf, Relocs: a.relocs, Skips: a.checkSkips()}, nil
+}
+
+// checkSkips lists the branches back into interrupt checks (their targets
+// are final once Finish has lengthened what was out of reach). Such a
+// branch lies after the check, so its target moved past the check still
+// lies behind it and within the same reach.
+func (a *Asm) checkSkips() []backend.CheckSkip {
+	if len(a.checks) == 0 {
+		return nil
+	}
+	past := make(map[int]int, len(a.checks)) // check start -> its length
+	for _, c := range a.checks {
+		past[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
+	}
+	var out []backend.CheckSkip
+	for _, f := range a.fixups {
+		var width uint8
+		switch f.kind {
+		case fixB26:
+			width = 26
+		case fixCond19:
+			width = 19
+		case fixTest14:
+			width = 14
+		default:
+			continue
+		}
+		t := a.labels[f.target]
+		n, ok := past[t]
+		if !ok || f.at < t+n || n <= 0 || n > 255 || binary.LittleEndian.Uint32(a.buf[f.at:])&0xFC000000 == 0x94000000 {
+			continue // not a check, a forward branch, or a BL
+		}
+		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(n)})
+	}
+	slices.SortFunc(out, func(x, y backend.CheckSkip) int { return int(x.At) - int(y.At) })
+	return out
 }
 
 // patch writes label reference f's displacement into its instruction.

@@ -105,6 +105,10 @@ func link(m *wasm.Module, funcs []FuncCode, reach int64) (*backend.Compiled, err
 	}
 	for i := range funcs {
 		c.Funcs[i] = backend.FuncRange{Offset: l.chunks[i].at, Size: uint32(len(funcs[i].Code))}
+		for _, s := range funcs[i].Skips {
+			s.At += l.chunks[i].at
+			c.CheckSkips = append(c.CheckSkips, s)
+		}
 	}
 	for i := range l.m.NumImportedFuncs {
 		c.HostStubs = append(c.HostStubs, l.chunks[l.stubs[stubKey{StubHost, i}]].at)

@@ -251,6 +251,12 @@ func TrapStub(c abi.TrapCode) (FuncCode, error) {
 // stackswitch's Enter or Resume.
 func ExitStub() (FuncCode, error) {
 	a := NewAsm()
+	a.exit()
+	return a.Finish()
+}
+
+// exit emits the exit path (ExitStub).
+func (a *Asm) exit() {
 	a.Str(S64, LR, MPre(SP, -16))
 	a.Mov(S64, ScratchGPR, SP)
 	a.Str(S64, ScratchGPR, execMem(abi.ExecWasmSP))
@@ -260,7 +266,6 @@ func ExitStub() (FuncCode, error) {
 	a.Ldr(S64, FP, execMem(abi.ExecGoBP))
 	a.Ldr(S64, LR, MPost(SP, 16))
 	a.Ret()
-	return a.Finish()
 }
 
 // yieldGPRs lists the general-purpose registers the yield stub preserves:
@@ -303,5 +308,64 @@ func YieldStub() (FuncCode, error) {
 	a.Mov(S64, SP, FP)
 	a.Ldp(S64, FP, LR, MPost(SP, 16))
 	a.Ret()
+	return a.Finish()
+}
+
+// preemptGPRs are the general-purpose registers the preemption stub
+// preserves: all but the platform register X18 (through which it
+// returns; compiled code never uses it), g (X28, the same goroutine's on
+// resume) and X29 (in the frame record).
+var preemptGPRs = [...]Reg{X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13,
+	X14, X15, X16, X17, X19, X20, X21, X22, X23, X24, X25, X26, X27, X30}
+
+// preemptFrame is its save area: those GPRs, NZCV, and the low 64 bits of
+// V0-V31, a multiple of 16.
+const preemptFrame = len(preemptGPRs)*8 + 16 + 32*8
+
+// PreemptStubRoom is the stack the preemption stub needs below the
+// interrupted instruction's SP: the frame record the signal handler
+// pushes, the save area, and the exit path's LR slot.
+const PreemptStubRoom = 16 + preemptFrame + 16
+
+// PreemptStub generates the code a thread stopped by the runtime's
+// preemption signal resumes at (runtime/fault_linux_arm64.s). The handler
+// pushed a frame record (the interrupted X29 and PC) and pointed SP and
+// X29 at it, as if the instruction had called the stub; any instruction
+// of a function body past its prologue's frame record may be interrupted,
+// with X16, X17 or the flags live, so the stub saves them too, exits with
+// StatusPreempted and on resume restores everything and branches back
+// through X18, the one register compiled code never holds. It belongs to
+// no module: the runtime maps it once, so it carries its own exit path.
+func PreemptStub() (FuncCode, error) {
+	a := NewAsm()
+	exit := a.NewLabel()
+	a.AluImm(SUB, S64, SP, SP, int64(preemptFrame))
+	for i := 0; i < len(preemptGPRs); i += 2 {
+		a.Stp(S64, preemptGPRs[i], preemptGPRs[i+1], M(SP, int32(8*i)))
+	}
+	flags := int32(8 * len(preemptGPRs))
+	a.Word(0xD53B4200 | uint32(X0-X0)) // mrs x0, nzcv
+	a.Str(S64, X0, M(SP, flags))
+	fpr := flags + 16
+	for i := 0; i < 32; i += 2 {
+		a.Stp(S64, V0+Reg(i), V0+Reg(i+1), M(SP, fpr+int32(8*i)))
+	}
+	a.Str(S64, VMCtxReg, execMem(abi.ExecVMCtx))
+	a.storeImm32(execMem(abi.ExecStatus), uint32(abi.StatusPreempted))
+	a.Bl(exit)
+	for i := 0; i < 32; i += 2 {
+		a.Ldp(S64, V0+Reg(i), V0+Reg(i+1), M(SP, fpr+int32(8*i)))
+	}
+	a.Ldr(S64, X0, M(SP, flags))
+	a.Word(0xD51B4200 | uint32(X0-X0)) // msr nzcv, x0
+	for i := 0; i < len(preemptGPRs); i += 2 {
+		a.Ldp(S64, preemptGPRs[i], preemptGPRs[i+1], M(SP, int32(8*i)))
+	}
+	a.Ldr(S64, X18, M(FP, 8))
+	a.AluImm(ADD, S64, SP, FP, 16)
+	a.Ldr(S64, FP, M(FP, 0))
+	a.Br(X18)
+	a.Bind(exit)
+	a.exit()
 	return a.Finish()
 }

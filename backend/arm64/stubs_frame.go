@@ -130,13 +130,26 @@ const gStackGuard = 16
 // yield stub preserves every register but LR, which every function has
 // saved in its frame record before its first check. Clobbers X16 and the
 // flags.
+//
+// A check that starts where a label is bound (a loop header's) is noted,
+// so that Finish can list the branches back into it (FuncCode.Skips): the
+// runtime retargets them past the check when it preempts by signal.
 func (a *Asm) InterruptCheck() {
 	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
+	var c checkMark
+	noted := a.LabelHere()
+	if noted {
+		c = checkMark{start: a.NewLabel(), past: y.back}
+		a.Bind(c.start)
+	}
 	a.Ldr(S64, ScratchGPR, M(X28, gStackGuard))
 	a.CmpImm(S64, ScratchGPR, int64(abi.PreemptRequest-1<<64))
 	a.Bcond(CondEQ, y.call)
 	a.Bind(y.back)
 	a.yieldSites = append(a.yieldSites, y)
+	if noted {
+		a.checks = append(a.checks, c)
+	}
 }
 
 // Epilogue emits the matching exit: mov sp, x29; ldp x29, x30, [sp], #16;

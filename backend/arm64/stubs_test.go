@@ -273,3 +273,41 @@ func TestHostStubAndShim(t *testing.T) {
 		t.Error("oversized signature accepted")
 	}
 }
+
+// TestPreemptStub checks the stub a preemption signal sends a thread to:
+// it saves every register compiled code may hold (X16, X17 and the flags
+// included), exits with StatusPreempted through its own exit path, and
+// returns through X18 to the PC in the frame record the signal handler
+// pushed, restoring SP and X29 from that record; no relocation (it is
+// mapped outside any module).
+func TestPreemptStub(t *testing.T) {
+	fc, err := PreemptStub()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Relocs) != 0 {
+		t.Errorf("relocs %v", fc.Relocs)
+	}
+	got := lines(fc.Code)
+	for _, want := range []string{
+		"sub sp, sp, #0x1f0\nstp x0, x1, [sp]\n",
+		"stp x16, x17, [sp,#128]\n",
+		"stp x27, x30, [sp,#208]\nmrs x0, s3_3_c4_c2_0\nstr x0, [sp,#224]\n",
+		"mov w16, #0x5\nstr w16, [x19,#44]\n",
+		"ldr x0, [sp,#224]\nmsr s3_3_c4_c2_0, x0\n",
+		"ldr x18, [x29,#8]\nadd sp, x29, #0x10\nldr x29, [x29]\nbr x18\nstr x30, [sp,#-16]!\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("preempt stub lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "stp "); n != 14+16 {
+		t.Errorf("%d register pairs saved, want 30:\n%s", n, got)
+	}
+	if n := strings.Count(got, "ldp "); n != 14+16 {
+		t.Errorf("%d register pairs restored, want 30:\n%s", n, got)
+	}
+	if abi.StatusPreempted != 5 || abi.ExecStatus != 44 {
+		t.Fatal("the golden lines above assume StatusPreempted 5 at ExecStatus 44")
+	}
+}

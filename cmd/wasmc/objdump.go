@@ -185,8 +185,8 @@ func skipTargets(comp *backend.Compiled) map[uint64]uint64 {
 	}
 	m := make(map[uint64]uint64, len(comp.CheckSkips))
 	for _, k := range comp.CheckSkips {
-		d, _ := backend.SkipDisp(comp.Code[k.At:], k)
-		m[uint64(k.At)] = uint64(int64(k.At) + int64(k.Width) + int64(d))
+		_, to, _ := backend.SkipPatch(comp.Code[k.At:], k)
+		m[uint64(k.At)] = uint64(to)
 	}
 	return m
 }

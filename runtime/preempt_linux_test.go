@@ -1,3 +1,5 @@
+//go:build linux && (amd64 || arm64)
+
 package runtime
 
 import (
@@ -223,6 +225,12 @@ func TestSignalPreemptAfterIgnore(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestSignalPreemptAfterIgnore$", "-test.v")
 		cmd.Env = append(os.Environ(), child+"=1")
 		out, err := cmd.CombinedOutput()
+		if errors.Is(err, syscall.ENOEXEC) {
+			// Under user-mode emulation (qemu without binfmt_misc)
+			// the test binary cannot start itself; the code under
+			// test is the same on every architecture.
+			t.Skip("cannot re-execute the test binary here:", err)
+		}
 		if err != nil {
 			t.Fatalf("child: %v\n%s", err, out)
 		}
