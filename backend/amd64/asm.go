@@ -208,29 +208,18 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
-	// checks are the interrupt checks that start where a label is bound,
-	// by offset; skips the jumps back into them (FuncCode.Skips).
+	// checks are the interrupt checks that start where a label is bound
+	// (FuncCode.Skips).
 	checks  []checkMark
-	skips   []skipRef
 	boundAt int   // offset of the last label bound, -1 for none
 	cuts    []cut // relax's buffer
 }
 
 type yieldSite struct{ call, back Label }
 
-// checkMark is an interrupt check at offset at (before relaxation) whose
-// code ends at label past.
-type checkMark struct {
-	at   int
-	past Label
-}
-
-// skipRef is a jump (fixups[fixup]) to the start of an interrupt check
-// that ends at past.
-type skipRef struct {
-	fixup int
-	past  Label
-}
+// checkMark is an interrupt check that starts at label start and ends at
+// label past.
+type checkMark struct{ start, past Label }
 
 // NewAsm returns an empty assembler.
 func NewAsm() *Asm { return &Asm{boundAt: -1} }
@@ -345,23 +334,33 @@ func (a *Asm) Finish() (FuncCode, error) {
 	return FuncCode{Code: a.buf, Relocs: a.relocs, Skips: a.checkSkips()}, nil
 }
 
-// checkSkips lists the jumps back into interrupt checks with their final
-// offsets and widths. Such a jump starts after the check, so its
-// displacement plus the check's length still points backwards and fits
-// the same width.
+// checkSkips lists the jumps back into interrupt checks, with their final
+// offsets and widths once relax has run. Such a jump starts after the
+// check, so its displacement plus the check's length still points
+// backwards and fits the same width.
 func (a *Asm) checkSkips() []backend.CheckSkip {
+	if len(a.checks) == 0 {
+		return nil
+	}
+	length := make(map[int]int, len(a.checks)) // check start -> its length
+	for _, c := range a.checks {
+		length[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
+	}
 	var out []backend.CheckSkip
-	for _, s := range a.skips {
-		f := a.fixups[s.fixup]
-		delta := a.labels[s.past] - a.labels[f.target]
-		width, end := uint8(4), f.at+4
+	for _, f := range a.fixups {
+		if f.base >= 0 || !f.rel8 && f.jump == 0 {
+			continue // a jump table entry, a call or a lea
+		}
+		t := a.labels[f.target]
+		n, ok := length[t]
+		width := uint8(4)
 		if f.rel8 {
-			width, end = 1, f.at+1
+			width = 1
 		}
-		if delta <= 0 || delta > 255 || a.labels[s.past] > end {
-			continue
+		if !ok || f.at < t+n || n <= 0 || n > 255 {
+			continue // not into a check, or a forward jump
 		}
-		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(delta)})
+		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(n)})
 	}
 	return out
 }

@@ -23,12 +23,11 @@ func (a *Asm) Jcc(c Cond, l Label) {
 	if a.backShort(l, 2) {
 		a.bytes(0x70+byte(c), 0)
 		a.shortRef(l)
-	} else {
-		a.bytes(0x0F, 0x80+byte(c))
-		a.labelRef(l, jumpCond)
-		a.imm32(0)
+		return
 	}
-	a.noteSkip(l)
+	a.bytes(0x0F, 0x80+byte(c))
+	a.labelRef(l, jumpCond)
+	a.imm32(0)
 }
 
 // Jmp jumps to l.
@@ -39,12 +38,11 @@ func (a *Asm) Jmp(l Label) {
 	if a.backShort(l, 2) {
 		a.bytes(0xEB, 0)
 		a.shortRef(l)
-	} else {
-		a.byte1(0xE9)
-		a.labelRef(l, jumpAlways)
-		a.imm32(0)
+		return
 	}
-	a.noteSkip(l)
+	a.byte1(0xE9)
+	a.labelRef(l, jumpAlways)
+	a.imm32(0)
 }
 
 // Call calls the code at l.

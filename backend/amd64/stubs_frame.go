@@ -1,8 +1,6 @@
 package amd64
 
 import (
-	"slices"
-
 	"github.com/wasmc/wasmc/frontend/lower"
 	"github.com/wasmc/wasmc/runtime/abi"
 )
@@ -73,28 +71,15 @@ func (a *Asm) PrologueCheck(frame int32, interrupt, stack bool) Label {
 // runtime retargets them past the check when it preempts by signal.
 func (a *Asm) InterruptCheck() {
 	y := yieldSite{call: a.NewLabel(), back: a.NewLabel()}
-	at, atLabel := len(a.buf), a.LabelHere()
+	if a.LabelHere() {
+		c := checkMark{start: a.NewLabel(), past: y.back}
+		a.Bind(c.start)
+		a.checks = append(a.checks, c)
+	}
 	a.AluMI(CMP, S64, M(GuardReg, 0), int32(int64(abi.PreemptRequest-1<<64)))
 	a.Jcc(CondE, y.call)
 	a.Bind(y.back)
 	a.yieldSites = append(a.yieldSites, y)
-	if atLabel {
-		a.checks = append(a.checks, checkMark{at: at, past: y.back})
-	}
-}
-
-// noteSkip records the jump just emitted to l (its fixup is the last) if
-// l is bound at the start of a noted interrupt check: a jump back into a
-// loop header.
-func (a *Asm) noteSkip(l Label) {
-	t := a.labels[l]
-	if t < 0 {
-		return
-	}
-	i, ok := slices.BinarySearchFunc(a.checks, t, func(c checkMark, t int) int { return c.at - t })
-	if ok {
-		a.skips = append(a.skips, skipRef{fixup: len(a.fixups) - 1, past: a.checks[i].past})
-	}
 }
 
 // Epilogue emits the matching exit for a frame of frameSize bytes.
