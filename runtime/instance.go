@@ -385,6 +385,9 @@ func (i *Instance) define() error {
 		store64(i.vmctx, l.Memory(idx), mem.recAddr())
 		i.memories[idx] = mem
 	}
+	if len(i.memories) > 0 {
+		store64(i.vmctx, abi.VMMemBase0, load64(i.memories[0].rec, abi.MemBase))
+	}
 	for ti, t := range m.Tables {
 		idx := m.NumImportedTables + uint32(ti)
 		init := uint64(0)

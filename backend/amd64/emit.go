@@ -477,8 +477,10 @@ func (e *emitter) instr(in *instr) {
 		slot := M(RSP, e.vmctxSlot)
 		a.MovMR(S64, slot, VMCtxReg)
 		a.Mov(S64, VMCtxReg, in.r(1))
+		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
 		a.CallR(in.r(0))
 		a.MovRM(S64, VMCtxReg, slot)
+		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
 	case mCallBltin:
 		a.CallStub(StubBuiltin, uint32(in.imm))
 	case mJmp:

@@ -7,6 +7,7 @@ import (
 	"github.com/wasmc/wasmc/backend/mach"
 	"github.com/wasmc/wasmc/frontend/wasm"
 	"github.com/wasmc/wasmc/regalloc"
+	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/ssa"
 )
 
@@ -188,7 +189,24 @@ func (s *isel) fail(format string, args ...any) {
 }
 
 // isLazy reports whether v is rematerialized at its uses.
-func isLazy(v *ssa.Value) bool { return v.Op.IsConst() || v.Op == ssa.OpVMCtx }
+func isLazy(v *ssa.Value) bool { return v.Op.IsConst() || v.Op == ssa.OpVMCtx || isMemBase0(v) }
+
+// isMemBase0 reports whether v loads memory 0's base from its vmctx slot,
+// which MemBaseReg holds throughout Wasm code.
+func isMemBase0(v *ssa.Value) bool {
+	return v.Op == ssa.OpI64Load && v.AuxInt == abi.VMMemBase0 && v.Args[0].Op == ssa.OpVMCtx
+}
+
+// fixedReg returns the register that always holds lazy value v, if any.
+func fixedReg(v *ssa.Value) (regalloc.Reg, bool) {
+	switch {
+	case v.Op == ssa.OpVMCtx:
+		return regalloc.Reg(VMCtxReg), true
+	case isMemBase0(v):
+		return regalloc.Reg(MemBaseReg), true
+	}
+	return regalloc.NoReg, false
+}
 
 func classOf(t ssa.Type) regalloc.Class {
 	if t.IsFloat() {
@@ -251,8 +269,9 @@ func (s *isel) reg(v *ssa.Value) regalloc.Reg {
 // materialize writes lazy value v into register r.
 func (s *isel) materialize(r regalloc.Reg, v *ssa.Value) {
 	switch v.Op {
-	case ssa.OpVMCtx:
-		s.emitOp(mMov, S64, regOp(r, rDef), regOp(regalloc.Reg(VMCtxReg), rUse))
+	case ssa.OpVMCtx, ssa.OpI64Load:
+		f, _ := fixedReg(v)
+		s.emitOp(mMov, S64, regOp(r, rDef), regOp(f, rUse))
 	case ssa.OpConstF32, ssa.OpConstF64:
 		bits := v.AuxInt
 		if v.Op == ssa.OpConstF32 {

@@ -18,8 +18,8 @@ func (s *isel) address(addr *ssa.Value, off int64) vmem {
 		x, y = y, x
 	}
 	if c, ok := constImm(y, S64); ok && fitsInt32(off+c) {
-		if x.Op == ssa.OpVMCtx {
-			return realMem(VMCtxReg, int32(off+c))
+		if r, ok := fixedReg(x); ok {
+			return vmem{base: r, index: regalloc.NoReg, disp: int32(off + c)}
 		}
 		return s.baseDisp(s.indexReg(x, nil), off+c)
 	}
@@ -28,10 +28,8 @@ func (s *isel) address(addr *ssa.Value, off int64) vmem {
 	if s.fold[x.ID] && x.Block == addr.Block {
 		x, y = y, x
 	}
-	var base regalloc.Reg
-	if x.Op == ssa.OpVMCtx {
-		base = regalloc.Reg(VMCtxReg)
-	} else {
+	base, fixed := fixedReg(x)
+	if !fixed {
 		base = s.indexReg(x, nil)
 	}
 	index := s.indexReg(y, &scale)

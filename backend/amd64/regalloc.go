@@ -36,7 +36,7 @@ type mfunc struct {
 var allocatable = [2][]regalloc.Reg{
 	{regalloc.Reg(RAX), regalloc.Reg(RBX), regalloc.Reg(RCX), regalloc.Reg(RDX),
 		regalloc.Reg(RSI), regalloc.Reg(RDI), regalloc.Reg(R8), regalloc.Reg(R9),
-		regalloc.Reg(R10), regalloc.Reg(R12), regalloc.Reg(R13), regalloc.Reg(ScratchGPR)},
+		regalloc.Reg(R10), regalloc.Reg(R13), regalloc.Reg(ScratchGPR)},
 	{regalloc.Reg(X0), regalloc.Reg(X1), regalloc.Reg(X2), regalloc.Reg(X3),
 		regalloc.Reg(X4), regalloc.Reg(X5), regalloc.Reg(X6), regalloc.Reg(X7),
 		regalloc.Reg(X8), regalloc.Reg(X9), regalloc.Reg(X10), regalloc.Reg(X11),

@@ -9,6 +9,10 @@ import (
 const (
 	ExecReg  = R14 // the ExecCtx; callee-saved, never allocated
 	VMCtxReg = R15 // the current instance's vmctx; callee-saved
+	// MemBaseReg holds memory 0's base address ([VMCtxReg+abi.VMMemBase0])
+	// throughout Wasm code: whatever sets VMCtxReg sets it too (entry
+	// shims, indirect calls, the stubs that call back into Go).
+	MemBaseReg = R12
 	// GuardReg holds the address of the running goroutine's preemption
 	// word (what ExecPreempt holds) throughout Wasm code: stackswitch's
 	// Enter sets it, nothing allocates it, and stubs that use RBP for a
@@ -30,7 +34,8 @@ var (
 
 // CalleeSaved are the allocatable registers a Wasm call preserves (a
 // function saves those it writes; host and builtin stubs save them around
-// the call to Go). None on amd64: with 11 allocatable registers, making
+// the call to Go). None on amd64: with 11 allocatable registers (before
+// R12 held the memory base), making
 // some callee-saved measured no better (instructions executed on the C
 // workloads: R8-R13 with 6 argument registers -0.4..+1.7%, no better with
 // fewer or with leaves that skip the saves; docs/performance.md), so

@@ -78,6 +78,7 @@ func TestEntryShim(t *testing.T) {
 		movss xmm0, dword ptr [r14+0x108]
 		mov rbx, qword ptr [r14+0x110]
 		movsd xmm1, qword ptr [r14+0x118]
+		mov r12, qword ptr [r15]
 		call qword ptr [r14+0x50]
 		mov r11d, eax
 		mov qword ptr [r14+0x100], r11
@@ -125,6 +126,7 @@ func TestHostStub(t *testing.T) {
 		mov eax, dword ptr [r14+0x100]
 		movsd xmm0, qword ptr [r14+0x108]
 		mov r15, qword ptr [r14+0x48]
+		mov r12, qword ptr [r15]
 		pop rbp
 		ret
 	`)
@@ -156,6 +158,7 @@ func TestFixedStubs(t *testing.T) {
 		mov dword ptr [r14+0x34], -0x7ffffffa
 		call qword ptr [r14+0x60]
 		mov r15, qword ptr [r14+0x48]
+		mov r12, qword ptr [r15]
 		pop rbp
 		ret
 	`)

@@ -124,7 +124,14 @@ func (l *Builder) memBase(i uint32) *ssa.Value {
 		return v
 	}
 	rec := l.memRec(i)
-	v := l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, abi.MemBase, rec))
+	var v *ssa.Value
+	if i == 0 {
+		// Memory 0's base has a fixed vmctx slot, which amd64 keeps in a
+		// register (docs/abi.md).
+		v = l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, abi.VMMemBase0, l.vmctx))
+	} else {
+		v = l.inPrelude(l.f.Blocks[0].NewValueAux(ssa.OpI64Load, ssa.I64, abi.MemBase, rec))
+	}
 	l.memBases.put(i, v)
 	return v
 }

@@ -2,6 +2,11 @@ package abi
 
 import "github.com/wasmc/wasmc/frontend/wasm"
 
+// VMMemBase0 is the vmctx offset of memory 0's base address (0 when the
+// module has no memory): at a fixed offset, so that code entering any
+// instance can load it (amd64 keeps it in a register, docs/abi.md).
+const VMMemBase0 = 0
+
 // Layout gives the offsets of a module's vmctx sections. Every section is an
 // array indexed by the module's own index space (imports first).
 type Layout struct {
@@ -20,7 +25,7 @@ type Layout struct {
 // NewLayout lays out the vmctx of module m.
 func NewLayout(m *wasm.Module) *Layout {
 	l := &Layout{}
-	off := uint32(0)
+	off := uint32(VMMemBase0 + 16) // the header: memory 0's base
 	take := func(n int, size uint32) uint32 {
 		at := off
 		off += uint32(n) * size
