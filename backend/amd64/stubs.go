@@ -194,15 +194,19 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 			a.loadValue(sig.Results[i], loc.Reg, argSlot(i))
 		}
 	}
-	a.popExit()
+	a.popExit(false)
 	return a.Finish()
 }
 
-// popExit reloads R15, closes pushExitFrame's frame after callBack (RSP
-// points at the saved RBP) and returns.
-func (a *Asm) popExit() {
+// popExit reloads R15 (and R12 with memBase: a host stub is only ever
+// reached by an indirect call, which reloads R12 itself on return),
+// closes pushExitFrame's frame after callBack (RSP points at the saved
+// RBP) and returns.
+func (a *Asm) popExit(memBase bool) {
 	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
-	a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+	if memBase {
+		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+	}
 	a.Pop(RBP)
 	a.Ret()
 }
@@ -219,7 +223,7 @@ func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a.saveCallee()
 	a.callBack(abi.CallBuiltin | uint32(b))
 	a.restoreCallee()
-	a.popExit()
+	a.popExit(true)
 	return a.Finish()
 }
 
