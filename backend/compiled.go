@@ -52,6 +52,23 @@ type CheckSkip struct {
 	Delta uint8
 }
 
+// CheckSpans maps the code offset where each interrupt check starts to its
+// length: assemblers fill it from their final label positions to list the
+// branches back into checks.
+type CheckSpans map[int]int
+
+// Skip returns the CheckSkip of a branch of the given width at code offset
+// at to target, if target starts a check and the branch lies after it (a
+// loop's back branch): only then does a target moved past the check stay
+// behind the branch and within the same reach.
+func (s CheckSpans) Skip(at, target int, width uint8) (CheckSkip, bool) {
+	n, ok := s[target]
+	if !ok || at < target+n || n <= 0 || n > 255 {
+		return CheckSkip{}, false
+	}
+	return CheckSkip{At: uint32(at), Width: width, Delta: uint8(n)}, true
+}
+
 // FuncRange is a function's code within Compiled.Code and, on amd64
 // (which has no frame pointer), its frame: from code offset Body on, its
 // return address lies Frame bytes above its SP; before Body, at SP.

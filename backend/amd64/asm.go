@@ -342,25 +342,22 @@ func (a *Asm) checkSkips() []backend.CheckSkip {
 	if len(a.checks) == 0 {
 		return nil
 	}
-	length := make(map[int]int, len(a.checks)) // check start -> its length
+	spans := make(backend.CheckSpans, len(a.checks))
 	for _, c := range a.checks {
-		length[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
+		spans[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
 	}
 	var out []backend.CheckSkip
 	for _, f := range a.fixups {
 		if f.base >= 0 || !f.rel8 && f.jump == 0 {
 			continue // a jump table entry, a call or a lea
 		}
-		t := a.labels[f.target]
-		n, ok := length[t]
 		width := uint8(4)
 		if f.rel8 {
 			width = 1
 		}
-		if !ok || f.at < t+n || n <= 0 || n > 255 {
-			continue // not into a check, or a forward jump
+		if k, ok := spans.Skip(f.at, a.labels[f.target], width); ok {
+			out = append(out, k)
 		}
-		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(n)})
 	}
 	return out
 }

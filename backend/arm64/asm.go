@@ -398,9 +398,9 @@ func (a *Asm) checkSkips() []backend.CheckSkip {
 	if len(a.checks) == 0 {
 		return nil
 	}
-	past := make(map[int]int, len(a.checks)) // check start -> its length
+	spans := make(backend.CheckSpans, len(a.checks))
 	for _, c := range a.checks {
-		past[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
+		spans[a.labels[c.start]] = a.labels[c.past] - a.labels[c.start]
 	}
 	var out []backend.CheckSkip
 	for _, f := range a.fixups {
@@ -415,12 +415,12 @@ func (a *Asm) checkSkips() []backend.CheckSkip {
 		default:
 			continue
 		}
-		t := a.labels[f.target]
-		n, ok := past[t]
-		if !ok || f.at < t+n || n <= 0 || n > 255 || binary.LittleEndian.Uint32(a.buf[f.at:])&0xFC000000 == 0x94000000 {
-			continue // not a check, a forward branch, or a BL
+		if binary.LittleEndian.Uint32(a.buf[f.at:])&0xFC000000 == 0x94000000 {
+			continue // a BL
 		}
-		out = append(out, backend.CheckSkip{At: uint32(f.at), Width: width, Delta: uint8(n)})
+		if k, ok := spans.Skip(f.at, a.labels[f.target], width); ok {
+			out = append(out, k)
+		}
 	}
 	slices.SortFunc(out, func(x, y backend.CheckSkip) int { return int(x.At) - int(y.At) })
 	return out
