@@ -571,3 +571,43 @@ func TestSlotsByUse(t *testing.T) {
 		}
 	}
 }
+
+// TestEvictBeforeCuttingInLoop: v3 enters the loop with a register that
+// v4 (coalesced with v6, defined before the loop) takes back inside it,
+// while v1 holds a register through the loop without a use there. v1
+// should give its register up before the loop, rather than v3 being
+// stored and reloaded on every iteration.
+func TestEvictBeforeCuttingInLoop(t *testing.T) {
+	f := mustParse(t, `
+b0:
+  mov v1 r0
+  const v2 10
+  brnz v1 -> b1 b2
+b1:
+  const v6 0
+  jmp -> b6
+b2:
+  const v3 0
+  jmp -> b3
+b3 depth 1:
+  add v4 v3 v2
+  out v3
+  dec v2
+  brnz v2 -> b4 b5
+b4 depth 1:
+  mov v3 v4
+  jmp -> b3
+b5:
+  mov v6 v4
+  jmp -> b6
+b6:
+  out v1
+  ret v6
+`)
+	a := checkToy(t, f, toyInfo(3, 1))
+	for _, e := range a.Edits {
+		if e.Kind != EditMove && f.blocks[e.Pos.Block].depth > 0 {
+			t.Errorf("stack traffic in the loop: %+v\n%s", e, dumpAlloc(f, a))
+		}
+	}
+}

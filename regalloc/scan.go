@@ -246,6 +246,9 @@ func (a *allocator) tryFree(cur *interval) bool {
 		a.toStack(cur, start)
 		return true
 	}
+	if a.evictionBeatsCut(cur, at) {
+		return a.allocBlocked(cur) == nil
+	}
 	cur.reg = regs[best]
 	if h := a.spillPos(cur, at); h != at {
 		// The register is taken inside a loop the value entered unused:
@@ -256,6 +259,23 @@ func (a *allocator) tryFree(cur *interval) bool {
 	}
 	a.cut(cur, kind, at)
 	return true
+}
+
+// evictionBeatsCut reports whether cur, which could hold a free register
+// until at, had better take one from values needed later: cur's next use
+// after at (weighted by its loop depth) comes sooner than the occupants'
+// of the register allocBlocked would take. Without this, a value that
+// enters a loop beside values the loop never touches, and whose free
+// register is taken inside the loop, goes to the stack there and is
+// stored and reloaded on every iteration while they keep theirs.
+func (a *allocator) evictionBeatsCut(cur *interval, at int32) bool {
+	u, d := cur.nextRegUse(at)
+	if u == maxPos || d == 0 {
+		return false // a cut outside loops costs one store and one load
+	}
+	best, score, _ := a.evictChoice(cur)
+	return best >= 0 && a.blockBuf[best] >= cur.end() &&
+		score > float64(u-cur.start())/a.useWeight(u, d)
 }
 
 // spillPos is where it, holding its register, goes to the stack when the
@@ -277,58 +297,9 @@ func (a *allocator) spillPos(it *interval, p int32) int32 {
 // whose occupants are needed last and they go to the stack.
 func (a *allocator) allocBlocked(cur *interval) error {
 	regs := a.info.Allocatable[cur.class]
-	n := len(regs)
 	pos := cur.start()
 	ng := pos&^3 + 4 // next gap: registers used before it cannot be freed
-	useP, wt, blockP := a.useBuf[:n], a.wtBuf[:n], a.blockBuf[:n]
-	for i := range useP {
-		useP[i], wt[i], blockP[i] = maxPos, 1, maxPos
-	}
-	note := func(it *interval, nu int32, d uint8) {
-		if i := a.regIdx[it.reg]; nu < useP[i] {
-			useP[i], wt[i] = nu, a.useWeight(nu, d)
-		}
-	}
-	for _, it := range a.active {
-		if it.class == cur.class {
-			nu, d := a.loopNextUse(it, pos)
-			if nu < ng {
-				nu = pos
-			}
-			note(it, nu, d)
-		}
-	}
-	end := cur.end()
-	near := a.inactiveBefore(cur.class, pos, end)
-	for _, it := range near {
-		if intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
-			nu, d := a.loopNextUse(it, pos)
-			note(it, nu, d)
-		}
-	}
-	for i, r := range regs {
-		if fr := a.fixedAfter(r, pos); len(fr) > 0 && fr[0].from < end {
-			blockP[i] = fixedIntersection(cur.ranges, fr, cur.id)
-		}
-	}
-	best, bestScore := -1, -1.0
-	for i := range regs {
-		if useP[i] <= pos || blockP[i] <= pos {
-			continue
-		}
-		if blockP[i] < end {
-			if a.info.Whole.Has(regs[i]) {
-				continue
-			}
-			if k, _ := a.planCut(cur, blockP[i]); k == cutNone {
-				continue
-			}
-		}
-		s := min(float64(useP[i]-pos)/wt[i], float64(blockP[i]-pos))
-		if s > bestScore {
-			best, bestScore = i, s
-		}
-	}
+	best, bestScore, near := a.evictChoice(cur)
 	u, ud := cur.nextRegUse(pos)
 	if u >= ng {
 		curScore := math.Inf(1)
@@ -356,11 +327,73 @@ func (a *allocator) allocBlocked(cur *interval) error {
 		}
 	}
 	a.advance(pos)
-	if blockP[best] < end {
-		kind, at := a.planCut(cur, blockP[best])
+	if blockP := a.blockBuf[best]; blockP < cur.end() {
+		kind, at := a.planCut(cur, blockP)
 		a.cut(cur, kind, at)
 	}
 	return nil
+}
+
+// evictChoice finds the register allocBlocked would take for cur: the one
+// whose occupants are needed last, weighted by the loop depth of their
+// next use. It returns its index in the class's registers (-1 if none can
+// be taken) and that score; a.blockBuf holds, per register, where a fixed
+// range first blocks cur, and near the inactive intervals that may meet it.
+func (a *allocator) evictChoice(cur *interval) (best int, bestScore float64, near []*interval) {
+	regs := a.info.Allocatable[cur.class]
+	n := len(regs)
+	pos := cur.start()
+	ng := pos&^3 + 4
+	useP, wt, blockP := a.useBuf[:n], a.wtBuf[:n], a.blockBuf[:n]
+	for i := range useP {
+		useP[i], wt[i], blockP[i] = maxPos, 1, maxPos
+	}
+	note := func(it *interval, nu int32, d uint8) {
+		if i := a.regIdx[it.reg]; nu < useP[i] {
+			useP[i], wt[i] = nu, a.useWeight(nu, d)
+		}
+	}
+	for _, it := range a.active {
+		if it.class == cur.class {
+			nu, d := a.loopNextUse(it, pos)
+			if nu < ng {
+				nu = pos
+			}
+			note(it, nu, d)
+		}
+	}
+	end := cur.end()
+	near = a.inactiveBefore(cur.class, pos, end)
+	for _, it := range near {
+		if intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
+			nu, d := a.loopNextUse(it, pos)
+			note(it, nu, d)
+		}
+	}
+	for i, r := range regs {
+		if fr := a.fixedAfter(r, pos); len(fr) > 0 && fr[0].from < end {
+			blockP[i] = fixedIntersection(cur.ranges, fr, cur.id)
+		}
+	}
+	best, bestScore = -1, -1.0
+	for i := range regs {
+		if useP[i] <= pos || blockP[i] <= pos {
+			continue
+		}
+		if blockP[i] < end {
+			if a.info.Whole.Has(regs[i]) {
+				continue
+			}
+			if k, _ := a.planCut(cur, blockP[i]); k == cutNone {
+				continue
+			}
+		}
+		s := min(float64(useP[i]-pos)/wt[i], float64(blockP[i]-pos))
+		if s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	return best, bestScore, near
 }
 
 // loopNextUse is where it needs its register next after pos, for choosing
