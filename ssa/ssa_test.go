@@ -225,6 +225,31 @@ func TestLayoutRPO(t *testing.T) {
 	}
 }
 
+// TestLayoutKeepsLoopsTogether: reverse postorder puts the loop's exit
+// arm (and what follows it) between the header and the latch; the layout
+// moves them after the loop.
+func TestLayoutKeepsLoopsTogether(t *testing.T) {
+	f := NewFunc("f", 0, sig([]Type{I32}, nil))
+	b0, h, exitArm, end, body := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	x := b0.NewParam(I32)
+	b0.Jump(h)
+	h.BrIf(x, Edge{body, nil}, Edge{exitArm, nil})
+	body.Jump(h)
+	exitArm.Jump(end)
+	end.Return()
+	if got := f.rpo(); got[2] != exitArm || got[4] != body {
+		t.Fatalf("reverse postorder %v: the test wants the exit arm before the latch", got)
+	}
+	layoutRPO(f)
+	mustVerify(t, f)
+	want := []*Block{b0, h, body, exitArm, end}
+	for i, b := range want {
+		if f.Blocks[i] != b {
+			t.Fatalf("layout %v, want %v", f.Blocks, want)
+		}
+	}
+}
+
 func TestDeadBlocks(t *testing.T) {
 	f := NewFunc("f", 0, sig(nil, nil))
 	b0, dead, live := f.NewBlock(), f.NewBlock(), f.NewBlock()
