@@ -72,7 +72,12 @@ b3:
   out v3
   ret v1
 `)
-	a := checkToy(t, f, toyInfo(4, 1))
+	noStackEditsInLoops(t, f, checkToy(t, f, toyInfo(4, 1)))
+}
+
+// noStackEditsInLoops fails t for each spill or reload inside a loop.
+func noStackEditsInLoops(t *testing.T, f *tFunc, a *Allocation) {
+	t.Helper()
 	for _, e := range a.Edits {
 		if f.blocks[e.Pos.Block].depth > 0 && e.Kind != EditMove {
 			t.Errorf("spill or reload inside the loop: %+v\n%s", e, dumpAlloc(f, a))
@@ -604,10 +609,5 @@ b6:
   out v1
   ret v6
 `)
-	a := checkToy(t, f, toyInfo(3, 1))
-	for _, e := range a.Edits {
-		if e.Kind != EditMove && f.blocks[e.Pos.Block].depth > 0 {
-			t.Errorf("stack traffic in the loop: %+v\n%s", e, dumpAlloc(f, a))
-		}
-	}
+	noStackEditsInLoops(t, f, checkToy(t, f, toyInfo(3, 1)))
 }
