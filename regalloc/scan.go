@@ -246,8 +246,8 @@ func (a *allocator) tryFree(cur *interval) bool {
 		a.toStack(cur, start)
 		return true
 	}
-	if a.evictionBeatsCut(cur, at) {
-		return a.allocBlocked(cur) == nil
+	if c, ok := a.evictionBeatsCut(cur, at); ok {
+		return a.evict(cur, c) == nil
 	}
 	cur.reg = regs[best]
 	if h := a.spillPos(cur, at); h != at {
@@ -268,14 +268,14 @@ func (a *allocator) tryFree(cur *interval) bool {
 // enters a loop beside values the loop never touches, and whose free
 // register is taken inside the loop, goes to the stack there and is
 // stored and reloaded on every iteration while they keep theirs.
-func (a *allocator) evictionBeatsCut(cur *interval, at int32) bool {
+func (a *allocator) evictionBeatsCut(cur *interval, at int32) (eviction, bool) {
 	u, d := cur.nextRegUse(at)
 	if u == maxPos || d == 0 {
-		return false // a cut outside loops costs one store and one load
+		return eviction{}, false // a cut outside loops costs one store and one load
 	}
-	best, score, _ := a.evictChoice(cur)
-	return best >= 0 && a.blockBuf[best] >= cur.end() &&
-		score > float64(u-cur.start())/a.useWeight(u, d)
+	c := a.evictChoice(cur)
+	return c, c.best >= 0 && a.blockBuf[c.best] >= cur.end() &&
+		c.score > float64(u-cur.start())/a.useWeight(u, d)
 }
 
 // spillPos is where it, holding its register, goes to the stack when the
@@ -296,17 +296,34 @@ func (a *allocator) spillPos(it *interval, p int32) int32 {
 // cur waits on the stack until its first use, or it takes the register
 // whose occupants are needed last and they go to the stack.
 func (a *allocator) allocBlocked(cur *interval) error {
+	return a.evict(cur, a.evictChoice(cur))
+}
+
+// eviction is the register evictChoice picked for an interval: its index
+// in the class's registers (-1 if none can be taken), the weighted
+// distance to its occupants' next use, and the inactive intervals that
+// may meet the interval.
+type eviction struct {
+	best  int
+	score float64
+	near  []*interval
+}
+
+// evict gives cur the register of c, sending its occupants to the stack,
+// unless cur's own next use is later than theirs: then cur waits on the
+// stack.
+func (a *allocator) evict(cur *interval, c eviction) error {
 	regs := a.info.Allocatable[cur.class]
 	pos := cur.start()
 	ng := pos&^3 + 4 // next gap: registers used before it cannot be freed
-	best, bestScore, near := a.evictChoice(cur)
+	best := c.best
 	u, ud := cur.nextRegUse(pos)
 	if u >= ng {
 		curScore := math.Inf(1)
 		if u != maxPos {
 			curScore = float64(u-pos) / a.useWeight(u, ud)
 		}
-		if best < 0 || curScore > bestScore {
+		if best < 0 || curScore > c.score {
 			a.toStack(cur, pos)
 			return nil
 		}
@@ -321,7 +338,7 @@ func (a *allocator) allocBlocked(cur *interval) error {
 			a.toStack(it, a.spillPos(it, pos))
 		}
 	}
-	for _, it := range near {
+	for _, it := range c.near {
 		if it.reg == r && intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
 			a.heap.push(a.split(it, it.nextStart(pos)))
 		}
@@ -336,10 +353,9 @@ func (a *allocator) allocBlocked(cur *interval) error {
 
 // evictChoice finds the register allocBlocked would take for cur: the one
 // whose occupants are needed last, weighted by the loop depth of their
-// next use. It returns its index in the class's registers (-1 if none can
-// be taken) and that score; a.blockBuf holds, per register, where a fixed
-// range first blocks cur, and near the inactive intervals that may meet it.
-func (a *allocator) evictChoice(cur *interval) (best int, bestScore float64, near []*interval) {
+// next use. a.blockBuf holds, per register, where a fixed range first
+// blocks cur.
+func (a *allocator) evictChoice(cur *interval) eviction {
 	regs := a.info.Allocatable[cur.class]
 	n := len(regs)
 	pos := cur.start()
@@ -363,7 +379,7 @@ func (a *allocator) evictChoice(cur *interval) (best int, bestScore float64, nea
 		}
 	}
 	end := cur.end()
-	near = a.inactiveBefore(cur.class, pos, end)
+	near := a.inactiveBefore(cur.class, pos, end)
 	for _, it := range near {
 		if intersectFrom(cur.ranges, it.ranges, int(it.cur)) != maxPos {
 			nu, d := a.loopNextUse(it, pos)
@@ -375,7 +391,7 @@ func (a *allocator) evictChoice(cur *interval) (best int, bestScore float64, nea
 			blockP[i] = fixedIntersection(cur.ranges, fr, cur.id)
 		}
 	}
-	best, bestScore = -1, -1.0
+	best, bestScore := -1, -1.0
 	for i := range regs {
 		if useP[i] <= pos || blockP[i] <= pos {
 			continue
@@ -393,7 +409,7 @@ func (a *allocator) evictChoice(cur *interval) (best int, bestScore float64, nea
 			best, bestScore = i, s
 		}
 	}
-	return best, bestScore, near
+	return eviction{best, bestScore, near}
 }
 
 // loopNextUse is where it needs its register next after pos, for choosing

@@ -11,16 +11,19 @@ import "slices"
 // Unreachable blocks are dropped (deadBlocks has removed them already).
 func layoutRPO(f *Func) {
 	order := f.rpo()
-	if out := loopsTogether(f, order); out != nil {
+	out := loopsTogether(f, order)
+	if out != nil {
 		order = out
 	}
 	n := copy(f.Blocks, order)
 	clear(f.Blocks[n:])
 	f.Blocks = f.Blocks[:n]
+	clear(out) // f's buffer: drop the pointers
 }
 
-// loopsTogether returns order with each loop's blocks contiguous, or nil
-// when f has no loops or its nesting is too deep to walk cheaply.
+// loopsTogether returns order with each loop's blocks contiguous, in a
+// buffer of f's that layoutRPO clears after use, or nil when f has no loops or
+// its nesting is too deep to walk cheaply.
 func loopsTogether(f *Func, order []*Block) []*Block {
 	d := f.dominators()
 	loops := findLoops(f, d, d.order)
@@ -35,8 +38,8 @@ func loopsTogether(f *Func, order []*Block) []*Block {
 	}
 	// Each loop's blocks in reverse postorder, one after another in flat.
 	budget := 8*len(f.Blocks) + 1024
-	flat := make([]*Block, 0, len(order))
-	at := make([]int, len(loops)+1)
+	flat, at := f.scratch.layoutFlat[:0], append(f.scratch.layoutAt[:0], 0)
+	defer func() { clear(flat); f.scratch.layoutFlat, f.scratch.layoutAt = flat[:0], at[:0] }()
 	for i, lp := range loops {
 		body := lp.body(tags, int32(i), &f.scratch)
 		if budget -= len(body); budget < 0 {
@@ -46,32 +49,26 @@ func loopsTogether(f *Func, order []*Block) []*Block {
 		k := len(flat)
 		flat = append(flat, body...)
 		slices.SortFunc(flat[k:], func(a, b *Block) int { return int(d.rpo[a.ID] - d.rpo[b.ID]) })
-		at[i+1] = len(flat)
+		at = append(at, len(flat))
 	}
 	placed := f.tempBool(0, n)
-	out := make([]*Block, 0, len(order))
-	var placeLoop func(i int)
-	placeLoop = func(i int) {
-		for _, b := range flat[at[i]:at[i+1]] {
-			switch h := heads[b.ID]; {
+	out := f.scratch.layoutOut[:0]
+	// place lays out blocks (reverse postorder of loop self, or of the
+	// whole function for -1), each inner loop whole from its header on.
+	var place func(blocks []*Block, self int32)
+	place = func(blocks []*Block, self int32) {
+		for _, b := range blocks {
+			switch h := heads[b.ID] - 1; {
 			case placed[b.ID]:
-			case h != 0 && int(h-1) != i:
-				placeLoop(int(h - 1)) // an inner loop, from its header on
+			case h >= 0 && h != self:
+				place(flat[at[h]:at[h+1]], h)
 			default:
 				placed[b.ID] = true
 				out = append(out, b)
 			}
 		}
 	}
-	for _, b := range order {
-		switch h := heads[b.ID]; {
-		case placed[b.ID]:
-		case h != 0:
-			placeLoop(int(h - 1))
-		default:
-			placed[b.ID] = true
-			out = append(out, b)
-		}
-	}
+	place(order, -1)
+	f.scratch.layoutOut = out[:0]
 	return out
 }

@@ -22,6 +22,9 @@ type scratch struct {
 	inAt       []int32 // computeIncoming
 	inEdges    []*Edge
 	inFill     []int32
+	layoutFlat []*Block // layoutRPO: loop bodies
+	layoutAt   []int
+	layoutOut  []*Block
 	midFor     []*Block // splitCriticalEdges
 	midSrc     []int32
 	rematOrder [4][]*Value
