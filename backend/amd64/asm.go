@@ -208,6 +208,9 @@ type Asm struct {
 	// yieldSites are the out-of-line calls of interrupt checks to the yield
 	// stub, each returning to the code after its check.
 	yieldSites []yieldSite
+	// instanceCalls are the out-of-line indirect calls into other
+	// instances (CallIndirect).
+	instanceCalls []instanceCall
 	// checks are the interrupt checks that start where a label is bound
 	// (FuncCode.Skips).
 	checks  []checkMark
@@ -294,6 +297,16 @@ func (a *Asm) Finish() (FuncCode, error) {
 		a.Bind(y.call)
 		a.CallStub(StubYield, 0)
 		a.Jmp(y.back)
+	}
+	for _, c := range a.instanceCalls {
+		a.Bind(c.call)
+		a.MovMR(S64, c.slot, VMCtxReg)
+		a.Mov(S64, VMCtxReg, c.vmctx)
+		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+		a.CallR(c.code)
+		a.MovRM(S64, VMCtxReg, c.slot)
+		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+		a.Jmp(c.back)
 	}
 	for _, f := range a.fixups {
 		if a.labels[f.target] < 0 {

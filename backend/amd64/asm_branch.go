@@ -71,6 +71,28 @@ func (a *Asm) CallR(r Reg) {
 	}
 }
 
+// CallIndirect calls code with vmctx as the callee's instance context
+// (call_indirect, call_ref, imports). Most such calls stay in the caller's
+// instance: then R15 and R12 already hold what the callee needs, and the
+// call is a compare, an untaken branch and the call. A call into another
+// instance branches to an out-of-line copy (emitted by Finish) that saves
+// R15 in slot, switches R15 and R12, calls, restores both and jumps back.
+func (a *Asm) CallIndirect(code, vmctx Reg, slot Mem) {
+	c := instanceCall{call: a.NewLabel(), back: a.NewLabel(), code: code, vmctx: vmctx, slot: slot}
+	a.Alu(CMP, S64, VMCtxReg, vmctx)
+	a.Jcc(CondNE, c.call)
+	a.CallR(code)
+	a.Bind(c.back)
+	a.instanceCalls = append(a.instanceCalls, c)
+}
+
+// instanceCall is CallIndirect's out-of-line call into another instance.
+type instanceCall struct {
+	call, back  Label
+	code, vmctx Reg
+	slot        Mem
+}
+
 // CallM calls the address stored at m.
 func (a *Asm) CallM(m Mem) { a.emit(asmInst{op: []byte{0xFF}, reg: 2}, asmM(m)) }
 

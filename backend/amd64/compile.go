@@ -91,7 +91,7 @@ func (f *mfunc) newAsm() *Asm {
 	a := NewAsm() // what NewAsm sets, with the old arrays
 	a.buf, a.labels, a.fixups, a.relocs = f.asm.buf[:0], f.asm.labels[:0], f.asm.fixups[:0], f.asm.relocs[:0]
 	a.trapSites, a.trapOrder, a.yieldSites, a.cuts = f.asm.trapSites, f.asm.trapOrder[:0], f.asm.yieldSites[:0], f.asm.cuts[:0]
-	a.checks = f.asm.checks[:0]
+	a.checks, a.instanceCalls = f.asm.checks[:0], f.asm.instanceCalls[:0]
 	clear(a.trapSites)
 	*f.asm = *a
 	return f.asm

@@ -474,13 +474,7 @@ func (e *emitter) instr(in *instr) {
 	case mCall:
 		a.CallFunc(uint32(in.imm))
 	case mCallInd:
-		slot := M(RSP, e.vmctxSlot)
-		a.MovMR(S64, slot, VMCtxReg)
-		a.Mov(S64, VMCtxReg, in.r(1))
-		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
-		a.CallR(in.r(0))
-		a.MovRM(S64, VMCtxReg, slot)
-		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+		a.CallIndirect(in.r(0), in.r(1), M(RSP, e.vmctxSlot))
 	case mCallBltin:
 		a.CallStub(StubBuiltin, uint32(in.imm))
 	case mJmp:

@@ -221,3 +221,31 @@ func TestEmitLeafStackCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestEmitCallIndirect(t *testing.T) {
+	// An indirect call whose callee runs in the caller's instance is a
+	// compare of R15 with the callee's vmctx, an untaken branch and the
+	// call; the switch of R15 and R12 to another instance and back sits
+	// out of line after the function's return, and jumps back.
+	f := ssa.NewFunc("callind", 0, sig([]ssa.Type{ssa.I64, ssa.I64, ssa.I64}, ssa.I64))
+	b := f.NewBlock()
+	x, code, vm := b.NewParam(ssa.I64), b.NewParam(ssa.I64), b.NewParam(ssa.I64)
+	call := b.NewValue(ssa.OpCallIndirect, ssa.I64, code, vm, x)
+	call.Sig = sig([]ssa.Type{ssa.I64}, ssa.I64)
+	b.Return(b.NewValue(ssa.OpI64Add, ssa.I64, call, x))
+	got := ops(t, f)
+	if !containsSeq(got, "cmp r15, r", "jnz", "call r", "add", "ret",
+		"mov qword ptr [rsp", "mov r15, r", "mov r12, qword ptr [r15]", "call r",
+		"mov r15, qword ptr [rsp", "mov r12, qword ptr [r15]", "jmp") {
+		t.Errorf("call_indirect code:\n%s", strings.Join(got, "\n"))
+	}
+	calls := 0
+	for _, c := range got {
+		if strings.HasPrefix(c, "call r") {
+			calls++
+		}
+	}
+	if calls != 2 {
+		t.Errorf("want the call on the fast path and in the out-of-line switch, got %d calls:\n%s", calls, strings.Join(got, "\n"))
+	}
+}

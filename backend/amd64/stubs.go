@@ -194,19 +194,17 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 			a.loadValue(sig.Results[i], loc.Reg, argSlot(i))
 		}
 	}
-	a.popExit(false)
+	a.popExit()
 	return a.Finish()
 }
 
-// popExit reloads R15 (and R12 with memBase: a host stub is only ever
-// reached by an indirect call, which reloads R12 itself on return),
-// closes pushExitFrame's frame after callBack (RSP points at the saved
-// RBP) and returns.
-func (a *Asm) popExit(memBase bool) {
+// popExit reloads R15 and R12 (the Go code called back may have run
+// another instance, and an indirect call within the instance leaves R12
+// as it finds it), closes pushExitFrame's frame after callBack (RSP points
+// at the saved RBP) and returns.
+func (a *Asm) popExit() {
 	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
-	if memBase {
-		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
-	}
+	a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
 	a.Pop(RBP)
 	a.Ret()
 }
@@ -223,7 +221,7 @@ func BuiltinStub(b abi.Builtin) (FuncCode, error) {
 	a.saveCallee()
 	a.callBack(abi.CallBuiltin | uint32(b))
 	a.restoreCallee()
-	a.popExit(true)
+	a.popExit()
 	return a.Finish()
 }
 

@@ -126,6 +126,7 @@ func TestHostStub(t *testing.T) {
 		mov eax, dword ptr [r14+0x100]
 		movsd xmm0, qword ptr [r14+0x108]
 		mov r15, qword ptr [r14+0x48]
+		mov r12, qword ptr [r15]
 		pop rbp
 		ret
 	`)
