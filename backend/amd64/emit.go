@@ -383,6 +383,14 @@ func (e *emitter) instr(in *instr) {
 			a.Lea(in.size, in.r(0), m)
 		}
 	case mAdd, mSub, mAnd, mOr, mXor:
+		if in.args[0].kind == kMem { // a store's read-modify-write
+			if in.args[1].kind == kImm {
+				a.AluMI(aluOps[in.op], in.size, in.m(0), int32(in.args[1].imm))
+			} else {
+				a.AluMR(aluOps[in.op], in.size, in.m(0), in.r(1))
+			}
+			break
+		}
 		if in.args[1].kind == kMem {
 			a.AluRM(aluOps[in.op], in.size, in.r(0), in.m(1))
 		} else if in.args[1].kind == kImm {

@@ -38,6 +38,11 @@ func (s *isel) foldLoads() {
 			condAt[t.Args[0].ID] = len(vals)
 		}
 		for i, u := range vals {
+			if ld := s.rmwLoad(u, b); ld != nil && writers[i] == writers[at[ld.ID]+1] {
+				s.foldRMW(u, ld)
+			}
+		}
+		for i, u := range vals {
 			if s.fold[u.ID] && !isCompare(u.Op) {
 				continue
 			}
@@ -54,6 +59,104 @@ func (s *isel) foldLoads() {
 			}
 		}
 	}
+}
+
+// rmwOp returns the machine op for the integer op that a store of
+// op(load, y) to the loaded address does in memory (sub only with the
+// load first), or false.
+func rmwOp(op ssa.Op) (mop, bool) {
+	switch op {
+	case ssa.OpI32Add, ssa.OpI64Add:
+		return mAdd, true
+	case ssa.OpI32Sub, ssa.OpI64Sub:
+		return mSub, true
+	case ssa.OpI32And, ssa.OpI64And:
+		return mAnd, true
+	case ssa.OpI32Or, ssa.OpI64Or:
+		return mOr, true
+	case ssa.OpI32Xor, ssa.OpI64Xor:
+		return mXor, true
+	}
+	return 0, false
+}
+
+// rmwLoad returns the load that store u can read, modify and write back in
+// one instruction (add [m], y): u stores op(load, y) to the address and
+// offset it loaded from, at the same width or narrower (the low bytes of
+// the result depend only on the low bytes of the operands), and the
+// load and op have no other use. The caller checks that nothing between
+// the load and u writes memory or traps.
+func (s *isel) rmwLoad(u *ssa.Value, b *ssa.Block) *ssa.Value {
+	if !u.Op.IsStore() || len(u.Args) != 2 || u.Args[1].Type.IsFloat() {
+		return nil
+	}
+	val := u.Args[1]
+	if _, ok := rmwOp(val.Op); !ok || !s.foldable(val, u) {
+		return nil
+	}
+	cands := val.Args
+	if val.Op == ssa.OpI32Sub || val.Op == ssa.OpI64Sub {
+		cands = val.Args[:1]
+	}
+	for _, ld := range cands {
+		if ld.Op.IsLoad() && !ld.Type.IsFloat() && ld.Uses == 1 && ld.Block == b && !s.fold[ld.ID] &&
+			sameAddress(ld.Args[0], u.Args[0]) && ld.AuxInt == u.AuxInt && ld.Op.AccessSize() >= u.Op.AccessSize() &&
+			val.Args[0] != val.Args[1] {
+			return ld
+		}
+	}
+	return nil
+}
+
+// sameAddress reports whether addresses a and b are the same value or
+// the same sum: remat gives each access its own copy of an address
+// (memory base plus an extended index) to fold into the access.
+func sameAddress(a, b *ssa.Value) bool {
+	if a == b {
+		return true
+	}
+	if a.Op != ssa.OpI64Add || b.Op != ssa.OpI64Add {
+		return false
+	}
+	same := func(x, y *ssa.Value) bool {
+		return x == y || x.Op == y.Op && (x.Op == ssa.OpI64ExtendI32U && x.Args[0] == y.Args[0] ||
+			x.Op == ssa.OpI64Shl && x.Args[0] == y.Args[0] && x.Args[1] == y.Args[1])
+	}
+	return same(a.Args[0], b.Args[0]) && same(a.Args[1], b.Args[1])
+}
+
+// foldRMW marks the load and op that store u does in memory, and u's
+// address, which only the load shared, as emitted by u.
+func (s *isel) foldRMW(u, ld *ssa.Value) {
+	s.fold[u.Args[1].ID], s.fold[ld.ID] = true, true
+	addr := u.Args[0]
+	if addr.Op != ssa.OpI64Add || addr.Uses != 2 || addr.Block != u.Block || s.fold[addr.ID] {
+		return
+	}
+	s.fold[addr.ID] = true
+	for _, x := range addr.Args {
+		if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && s.foldable(x, u) {
+			s.fold[x.ID] = true
+			if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && s.foldable(z, u) {
+				s.fold[z.ID] = true
+			}
+		}
+	}
+}
+
+// rmw returns the op and the other operand of store v when it was folded
+// into a read-modify-write (foldRMW).
+func (s *isel) rmw(v *ssa.Value) (mop, *ssa.Value, bool) {
+	val := v.Args[1]
+	op, ok := rmwOp(val.Op)
+	if !ok || !s.fold[val.ID] {
+		return 0, nil, false
+	}
+	ld, y := val.Args[0], val.Args[1]
+	if !ld.Op.IsLoad() || !s.fold[ld.ID] {
+		ld, y = y, ld
+	}
+	return op, y, ld.Op.IsLoad() && s.fold[ld.ID]
 }
 
 // loadToFold returns the operand of u that may be read from memory by u's

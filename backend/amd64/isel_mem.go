@@ -111,6 +111,11 @@ func (s *isel) store(v *ssa.Value) {
 	default:
 		sz = S64
 	}
+	if op, y, ok := s.rmw(v); ok {
+		src := s.src(y, sz)
+		s.emitOp(op, sz, memOp(s.address(v.Args[0], v.AuxInt)), src)
+		return
+	}
 	var src operand
 	op := mStore
 	switch {

@@ -345,3 +345,59 @@ b3: ; preds [2]
   movimm.32 =v3, $0
   ret.8 v3@rax`)
 }
+
+// counterFunc builds count[i] += d on a memory at base (an i64 param) as
+// the frontend and remat leave it: the load and the store each with their
+// own copy of base + zext(i << 2), and between them what between adds.
+func counterFunc(op ssa.Op, loadFirst bool, between func(b *ssa.Block, base *ssa.Value)) *ssa.Func {
+	f := ssa.NewFunc("count", 0, sig([]ssa.Type{ssa.I64, ssa.I32, ssa.I32}))
+	b := f.NewBlock()
+	base, i, d := b.NewParam(ssa.I64), b.NewParam(ssa.I32), b.NewParam(ssa.I32)
+	idx := b.NewValue(ssa.OpI32Shl, ssa.I32, i, b.NewValueAux(ssa.OpConstI32, ssa.I32, 2))
+	addr := func() *ssa.Value {
+		return b.NewValue(ssa.OpI64Add, ssa.I64, base, b.NewValue(ssa.OpI64ExtendI32U, ssa.I64, idx))
+	}
+	ld := b.NewValueAux(ssa.OpI32Load, ssa.I32, 8, addr())
+	if between != nil {
+		between(b, base)
+	}
+	x, y := ld, d
+	if !loadFirst {
+		x, y = d, ld
+	}
+	b.NewValueAux(ssa.OpI32Store, ssa.TypeNone, 8, addr(), b.NewValue(op, ssa.I32, x, y))
+	b.Return()
+	return f
+}
+
+func TestIselReadModifyWrite(t *testing.T) {
+	// count[i] += d is one add to memory; so is count[i] -= d.
+	for _, op := range []ssa.Op{ssa.OpI32Add, ssa.OpI32Sub} {
+		got := listing(t, counterFunc(op, true, nil))
+		name := map[ssa.Op]string{ssa.OpI32Add: "add", ssa.OpI32Sub: "sub"}[op]
+		if !strings.Contains(got, name+".32 [v0+v3*1+8], v2") || strings.Contains(got, "store") {
+			t.Errorf("%v: want one %s to memory:\n%s", op, name, got)
+		}
+	}
+	// d - count[i] is not count[i] op d; a store between the load and the
+	// store may change count[i]; a possible trap between them must come
+	// first, as the load's would.
+	for name, f := range map[string]*ssa.Func{
+		"sub reversed": counterFunc(ssa.OpI32Sub, false, nil),
+		"store between": counterFunc(ssa.OpI32Add, true, func(b *ssa.Block, base *ssa.Value) {
+			b.NewValueAux(ssa.OpI32Store, ssa.TypeNone, 0, base, b.NewValueAux(ssa.OpConstI32, ssa.I32, 7))
+		}),
+		"trap between": counterFunc(ssa.OpI32Add, true, func(b *ssa.Block, base *ssa.Value) {
+			b.NewValueAux(ssa.OpTrapIf, ssa.TypeNone, 1, b.NewValue(ssa.OpI64Eqz, ssa.I32, base))
+		}),
+		"call between": counterFunc(ssa.OpI32Add, true, func(b *ssa.Block, base *ssa.Value) {
+			c := b.NewValueAux(ssa.OpCall, ssa.TypeNone, 0)
+			c.Sig = sig(nil)
+		}),
+	} {
+		f.FaultingLoads = true
+		if got := listing(t, f); !strings.Contains(got, "store.32 [v0+v3*1+8]") {
+			t.Errorf("%s: want the store kept:\n%s", name, got)
+		}
+	}
+}
