@@ -82,10 +82,10 @@ func rmwOp(op ssa.Op) (mop, bool) {
 
 // rmwLoad returns the load that store u can read, modify and write back in
 // one instruction (add [m], y): u stores op(load, y) to the address and
-// offset it loaded from, at the same width or narrower (the low bytes of
-// the result depend only on the low bytes of the operands), and the
-// load and op have no other use. The caller checks that nothing between
-// the load and u writes memory or traps.
+// offset it loaded from, at the same width (a wider load may trap where
+// the store would not), and the load and op have no other use. The
+// caller checks that nothing between the load and u writes memory or
+// traps.
 func (s *isel) rmwLoad(u *ssa.Value, b *ssa.Block) *ssa.Value {
 	if !u.Op.IsStore() || len(u.Args) != 2 || u.Args[1].Type.IsFloat() {
 		return nil
@@ -100,7 +100,7 @@ func (s *isel) rmwLoad(u *ssa.Value, b *ssa.Block) *ssa.Value {
 	}
 	for _, ld := range cands {
 		if ld.Op.IsLoad() && !ld.Type.IsFloat() && ld.Uses == 1 && ld.Block == b && !s.fold[ld.ID] &&
-			sameAddress(ld.Args[0], u.Args[0]) && ld.AuxInt == u.AuxInt && ld.Op.AccessSize() >= u.Op.AccessSize() &&
+			sameAddress(ld.Args[0], u.Args[0]) && ld.AuxInt == u.AuxInt && ld.Op.AccessSize() == u.Op.AccessSize() &&
 			val.Args[0] != val.Args[1] {
 			return ld
 		}

@@ -1,8 +1,9 @@
 ;; Stores of op(load, y) to the loaded address, which amd64 does in one
 ;; read-modify-write instruction (add [m], y): every ALU op and width,
-;; a store narrower than its load (only the low bytes are written), wrap
-;; at the access width, globals, a load whose address is another value
-;; than the store's, and the trap of an access out of bounds.
+;; wrap at the access width, globals, a store narrower than its load
+;; (which stays a load and a store: the wider load may trap where the
+;; store would not), a load whose address is another value than the
+;; store's, and the trap of an access out of bounds.
 (module
   (memory 1)
   (global $g (mut i32) (i32.const 40))
@@ -37,10 +38,16 @@
   (func (export "dec16") (param $p i32) (result i32)
     (i32.store16 (local.get $p) (i32.sub (i32.load16_s (local.get $p)) (i32.const 1)))
     (i32.load (local.get $p)))
-  ;; A 32-bit load, a byte stored back: the byte of the sum.
+  ;; A 32-bit load, a byte stored back: the byte of the sum; the load
+  ;; traps at the last byte of memory (narrow_only), where a byte access
+  ;; would not.
   (func (export "narrow") (param $p i32) (param $d i32) (result i32)
     (i32.store8 (local.get $p) (i32.add (i32.load (local.get $p)) (local.get $d)))
     (i32.load (local.get $p)))
+  (func (export "narrow_only") (param $p i32) (param $d i32)
+    (i32.store8 (local.get $p) (i32.add (i32.load (local.get $p)) (local.get $d))))
+  (func (export "store32of64_only") (param $p i32) (param $d i64)
+    (i64.store32 (local.get $p) (i64.add (i64.load (local.get $p)) (local.get $d))))
   (func (export "store32of64") (param $p i32) (param $d i64) (result i64)
     (i64.store32 (local.get $p) (i64.add (i64.load (local.get $p)) (local.get $d)))
     (i64.load (local.get $p)))
@@ -107,3 +114,5 @@
 (assert_trap (invoke "add32" (i32.const 65530) (i32.const 1)) "out of bounds memory access")
 (assert_trap (invoke "inc8" (i32.const 65536)) "out of bounds memory access")
 (assert_trap (invoke "add64" (i32.const -1) (i64.const 1)) "out of bounds memory access")
+(assert_trap (invoke "narrow_only" (i32.const 65535) (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "store32of64_only" (i32.const 65532) (i64.const 1)) "out of bounds memory access")
