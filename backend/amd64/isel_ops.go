@@ -95,8 +95,12 @@ func (s *isel) foldArith(u *ssa.Value) {
 			s.fold[x.ID] = true
 		}
 	case u.Op == ssa.OpI32Eqz || u.Op == ssa.OpI64Eqz:
-		// eqz(x & y) is a test of x against y.
-		if x := u.Args[0]; (x.Op == ssa.OpI32And || x.Op == ssa.OpI64And) && s.foldable(x, u) {
+		// eqz(x & y) is a test of x against y; eqz of a comparison is the
+		// comparison with the opposite condition (for floats, the one that
+		// holds when unordered: eqz(a >= b) is not a < b, which simplify
+		// therefore leaves).
+		x := u.Args[0]
+		if (x.Op == ssa.OpI32And || x.Op == ssa.OpI64And || isCompare(x.Op) && len(x.Args) == 2) && s.foldable(x, u) {
 			s.fold[x.ID] = true
 		}
 	case isCompare(u.Op) && len(u.Args) == 2 && !u.Args[0].Type.IsFloat():
@@ -195,7 +199,9 @@ func (s *isel) testAnd(v *ssa.Value) {
 func (s *isel) compare(v *ssa.Value) cc {
 	switch v.Op {
 	case ssa.OpI32Eqz, ssa.OpI64Eqz:
-		if x := v.Args[0]; s.fold[x.ID] {
+		if x := v.Args[0]; s.fold[x.ID] && isCompare(x.Op) {
+			return s.compare(x).invert()
+		} else if s.fold[x.ID] {
 			s.testAnd(x)
 			return cc(CondE)
 		}
