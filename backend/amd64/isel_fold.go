@@ -31,6 +31,10 @@ func (s *isel) foldLoads() {
 				condAt[v.Args[0].ID] = i
 			case ssa.OpSelect:
 				condAt[v.Args[2].ID] = i
+			case ssa.OpI32Add:
+				if _, _, c := flagAdd(v); c != nil && s.fold[c.ID] {
+					condAt[c.ID] = i
+				}
 			}
 		}
 		writers[len(vals)+1] = writers[len(vals)]

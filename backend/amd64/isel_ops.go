@@ -69,6 +69,10 @@ func (s *isel) foldInto(u *ssa.Value) {
 func (s *isel) foldArith(u *ssa.Value) {
 	switch {
 	case u.Op == ssa.OpI32Add || u.Op == ssa.OpI64Add:
+		if _, sh, c := flagAdd(u); c != nil && !s.fold[sh.ID] && !s.fold[c.ID] {
+			s.fold[sh.ID], s.fold[c.ID] = true, true
+			return
+		}
 		for _, x := range u.Args {
 			if indexScale(x) != 0 && s.foldable(x, u) {
 				s.fold[x.ID] = true
@@ -536,11 +540,46 @@ func (s *isel) extend(v *ssa.Value, op mop, from, to Size) {
 	s.emit(in)
 }
 
+// flagAdd matches i32.add(x, cmp << k) with k = 1..31, clang's form of
+// c ? x + 2^k : x: it returns x, the shift and the comparison when the
+// shift and the comparison have no other use (in v's block). add selects
+// it as the comparison, lea t2, [x+2^k] and cmov, instead of setcc,
+// movzx, shl and add. (cmp itself, k = 0, is no shorter so.)
+func flagAdd(v *ssa.Value) (x, sh, c *ssa.Value) {
+	if v.Op != ssa.OpI32Add {
+		return nil, nil, nil
+	}
+	only := func(a, u *ssa.Value) bool { return a.Uses == 1 && a.Block == u.Block }
+	for i, y := range v.Args {
+		x := v.Args[1-i]
+		if y.Op != ssa.OpI32Shl || !only(y, v) || isLazy(x) {
+			continue
+		}
+		n, ok := constImm(y.Args[1], S32)
+		if c := y.Args[0]; ok && n > 0 && n < 32 && isCompare(c.Op) && only(c, y) {
+			return x, y, c
+		}
+	}
+	return nil, nil, nil
+}
+
 // add uses LEA as a three-operand add (a two-address add with a folded
 // load).
 func (s *isel) add(v *ssa.Value) {
 	a, b := v.Args[0], v.Args[1]
 	sz := sizeOf(v.Type)
+	if x, sh, c := flagAdd(v); c != nil && s.fold[sh.ID] && s.fold[c.ID] {
+		rx := s.reg(x)
+		cond := s.flags(c) // lea and mov leave the flags alone
+		t, step := s.vreg(v), s.newVReg(regalloc.ClassInt)
+		k, _ := constImm(sh.Args[1], S32)
+		s.emitOp(mLea, S32, regOp(step, rDef), memOp(vmem{base: rx, index: regalloc.NoReg, disp: int32(uint32(1) << k)}))
+		s.emitOp(mMov, S32, regOp(t, rDef), regOp(rx, rUse))
+		in := instr{op: mCmov, size: S32, cond: cond}
+		in.add(regOp(t, rUseDef), regOp(step, rUse))
+		s.emit(in)
+		return
+	}
 	if s.foldedLoad(a) || s.foldedLoad(b) {
 		s.binary(v, mAdd)
 		return

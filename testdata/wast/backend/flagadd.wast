@@ -1,0 +1,56 @@
+;; x + (cmp << k), clang's form of c ? x + 2^k : x, which amd64 selects as
+;; the comparison, lea and cmov: integer and float comparisons (NaN
+;; included), shifts from 1 to 31 (2^31 wraps), the comparison's operand
+;; the same value as x, and the pattern inside a loop, as zopfli's
+;; ZopfliFindLongestMatch has it.
+(module
+  (func (export "le_u15") (param $x i32) (param $a i32) (param $b i32) (result i32)
+    (i32.add (local.get $x) (i32.shl (i32.le_u (local.get $a) (local.get $b)) (i32.const 15))))
+  (func (export "lt_s1") (param $x i32) (param $a i32) (param $b i32) (result i32)
+    (i32.add (i32.shl (i32.lt_s (local.get $a) (local.get $b)) (i32.const 1)) (local.get $x)))
+  (func (export "eq31") (param $x i32) (param $a i32) (result i32)
+    (i32.add (local.get $x) (i32.shl (i32.eq (local.get $a) (i32.const 7)) (i32.const 31))))
+  (func (export "eqz_self") (param $x i32) (result i32)
+    (i32.add (local.get $x) (i32.shl (i32.eqz (local.get $x)) (i32.const 4))))
+  (func (export "f64ge") (param $x i32) (param $a f64) (param $b f64) (result i32)
+    (i32.add (local.get $x) (i32.shl (f64.ge (local.get $a) (local.get $b)) (i32.const 3))))
+  (func (export "f32eq") (param $x i32) (param $a f32) (param $b f32) (result i32)
+    (i32.add (local.get $x) (i32.shl (f32.eq (local.get $a) (local.get $b)) (i32.const 2))))
+  (func (export "f32ne") (param $x i32) (param $a f32) (param $b f32) (result i32)
+    (i32.add (local.get $x) (i32.shl (f32.ne (local.get $a) (local.get $b)) (i32.const 2))))
+  ;; The comparison also used elsewhere: not the pattern, same result.
+  (func (export "shared") (param $x i32) (param $a i32) (param $b i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.gt_u (local.get $a) (local.get $b)))
+    (i32.add (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 8))) (local.get $c)))
+  ;; dist += p <= pp ? 2^15 : 0 in a loop, with x live after the add.
+  (func (export "loop") (param $n i32) (result i32)
+    (local $i i32) (local $d i32) (local $s i32)
+    (loop $l
+      (local.set $d (i32.add (local.get $d)
+        (i32.shl (i32.le_u (i32.and (local.get $i) (i32.const 7)) (i32.const 3)) (i32.const 15))))
+      (local.set $s (i32.add (local.get $s) (i32.and (local.get $d) (i32.const 0xffff))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.xor (local.get $d) (local.get $s))))
+
+(assert_return (invoke "le_u15" (i32.const 5) (i32.const 1) (i32.const 2)) (i32.const 32773))
+(assert_return (invoke "le_u15" (i32.const 5) (i32.const 2) (i32.const 2)) (i32.const 32773))
+(assert_return (invoke "le_u15" (i32.const 5) (i32.const -1) (i32.const 2)) (i32.const 5))
+(assert_return (invoke "lt_s1" (i32.const 5) (i32.const -1) (i32.const 2)) (i32.const 7))
+(assert_return (invoke "lt_s1" (i32.const 5) (i32.const 2) (i32.const 2)) (i32.const 5))
+(assert_return (invoke "eq31" (i32.const 5) (i32.const 7)) (i32.const 0x80000005))
+(assert_return (invoke "eq31" (i32.const 0x80000000) (i32.const 7)) (i32.const 0))
+(assert_return (invoke "eq31" (i32.const 5) (i32.const 8)) (i32.const 5))
+(assert_return (invoke "eqz_self" (i32.const 0)) (i32.const 16))
+(assert_return (invoke "eqz_self" (i32.const 3)) (i32.const 3))
+(assert_return (invoke "f64ge" (i32.const 1) (f64.const 2) (f64.const 2)) (i32.const 9))
+(assert_return (invoke "f64ge" (i32.const 1) (f64.const 1) (f64.const 2)) (i32.const 1))
+(assert_return (invoke "f64ge" (i32.const 1) (f64.const nan) (f64.const 2)) (i32.const 1))
+(assert_return (invoke "f32eq" (i32.const 1) (f32.const 2) (f32.const 2)) (i32.const 5))
+(assert_return (invoke "f32eq" (i32.const 1) (f32.const nan) (f32.const nan)) (i32.const 1))
+(assert_return (invoke "f32ne" (i32.const 1) (f32.const nan) (f32.const nan)) (i32.const 5))
+(assert_return (invoke "f32ne" (i32.const 1) (f32.const 2) (f32.const 2)) (i32.const 1))
+(assert_return (invoke "shared" (i32.const 1) (i32.const 3) (i32.const 2)) (i32.const 258))
+(assert_return (invoke "shared" (i32.const 1) (i32.const 2) (i32.const 3)) (i32.const 1))
+(assert_return (invoke "loop" (i32.const 100)) (i32.const 1507328))
