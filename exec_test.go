@@ -155,6 +155,65 @@ func TestDeadlineStopsRecursion(t *testing.T) {
 	}
 }
 
+// TestDeepRecursionThroughStubs recurses until the stack is exhausted
+// through a host function, a builtin (memory.size is inline, memory.grow
+// calls the runtime) and frames of about 1 KiB (values live across the
+// call): on amd64 prologues of frames that small leave the overflow to
+// the guard region below the stack, so the fault may come in a stub or
+// in a frame's first store. Each is the stack-exhausted trap, the
+// recursing function on top of the backtrace, and the runtime usable
+// after it.
+func TestDeepRecursionThroughStubs(t *testing.T) {
+	r, ctx := newRuntime(t)
+	calls := 0
+	_, err := r.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithFunc(func(x int64) int64 { calls++; return x + 1 }).Export("inc").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := `(module
+  (import "env" "inc" (func $inc (param i64) (result i64)))
+  (memory 1)
+  (func $host (export "host") (param i64) (result i64)
+    (i64.add (call $inc (local.get 0)) (call $host (i64.add (local.get 0) (i64.const 1)))))
+  (func $grow (export "grow") (param i64) (result i64)
+    (drop (memory.grow (i32.const 0)))
+    (i64.add (local.get 0) (call $grow (i64.add (local.get 0) (i64.const 1)))))
+  (func $wide (export "wide") (param i64) (result f64)`
+	// 120 f64 values live across the recursive call make a frame of
+	// about 1 KiB.
+	for i := 0; i < 120; i++ {
+		src += "\n    (f64.convert_i64_s (i64.add (local.get 0) (i64.const " + itoa(i) + ")))"
+	}
+	src += "\n    (call $wide (i64.add (local.get 0) (i64.const 1)))"
+	for i := 0; i < 120; i++ {
+		src += "\n    f64.add"
+	}
+	src += "))"
+	m := instantiate(t, r, "", []byte(src))
+	index := map[string]uint32{"host": 1, "grow": 2, "wide": 3}
+	for _, name := range []string{"host", "grow", "wide", "host"} {
+		_, err := m.ExportedFunction(name).Call(ctx, 0)
+		var trap *wasmc.Trap
+		if !errors.As(err, &trap) || trap.Kind != wasmc.TrapStackExhausted {
+			t.Fatalf("%s: deep recursion: %v", name, err)
+		}
+		if len(trap.Frames) == 0 || trap.Frames[0].Index != index[name] {
+			t.Errorf("%s: backtrace %v", name, trap.Frames)
+		}
+	}
+	if calls == 0 {
+		t.Error("the host function never ran")
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
 func TestDeepRecursionExhaustsStack(t *testing.T) {
 	r, ctx := newRuntime(t)
 	m := instantiate(t, r, "", []byte(`(module

@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the layout this package writes.
-const FormatVersion = 9 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention; 5: amd64 frames without RBP, sizes in the function table; 6: amd64 RBP holds the preemption word's address; 7: check skips in the metadata; 8: arm64 check skips; 9: memory 0's base at vmctx offset 0 (amd64 R12)
+const FormatVersion = 10 // 2: code flags (guard pages) at info offset 296; 3: stubs rely on stackswitch for vmctx, StatusDone, ExecReg; 4: callee-saved registers in the Wasm calling convention; 5: amd64 frames without RBP, sizes in the function table; 6: amd64 RBP holds the preemption word's address; 7: check skips in the metadata; 8: arm64 check skips; 9: memory 0's base at vmctx offset 0 (amd64 R12); 10: amd64 frames within abi.LeafFrame leave overflow to the stack's guard region
 
 // Errors that Load wraps, for errors.Is.
 var (

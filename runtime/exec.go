@@ -50,13 +50,23 @@ type execCtx struct {
 // maxNest bounds nesting on one context; deeper calls take a fresh one.
 const maxNest = 64
 
-// stackMargin is kept free above the guard page for stubs and leaf
+// stackMargin is kept free above the guard region for stubs and leaf
 // functions (abi.LeafFrame), which do not check the stack limit
 // themselves.
 const stackMargin = 16 << 10
 
 // A leaf's frame, the call into it and the stubs it calls fit the margin.
 const _ = uint(stackMargin - 2*abi.LeafFrame)
+
+// stackGuard is the PROT_NONE region below each Wasm stack. Code compiled
+// for guard pages (amd64) does not check the limit in prologues whose
+// frame is at most abi.LeafFrame: the call's push of the return address
+// touches the stack at each entry, so a frame that small, the next
+// call's push and any stub's frame land in the guard before they could
+// pass it, and the fault handler reports the stack overflow.
+const stackGuard = 64 << 10
+
+const _ = uint(stackGuard - 2*abi.LeafFrame)
 
 var stackSize atomic.Int64
 
@@ -73,7 +83,7 @@ func newExecCtx() (*execCtx, error) {
 	if err := stackswitch.CheckRuntime(); err != nil {
 		return nil, err
 	}
-	guard := uint64(pageSize)
+	guard := uint64(stackGuard)
 	stack := roundPage(uint64(stackSize.Load()))
 	b, err := mapRW(guard + stack + abi.ExecCtxSize)
 	if err != nil {

@@ -61,9 +61,9 @@ const (
 	faultTabEntry = 32      // start, end, funcEnd, unused
 )
 
-// faultGuardSize is the size of the Wasm stacks' guard page: a fault there
-// is a stack overflow.
-var faultGuardSize = uint64(pageSize)
+// faultGuardSize is the size of the Wasm stacks' guard region: a fault
+// there is a stack overflow.
+var faultGuardSize = uint64(stackGuard)
 
 // faultCount counts the faults turned into traps (for tests).
 var faultCount uint64

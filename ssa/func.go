@@ -67,6 +67,11 @@ type Func struct {
 	// FaultingLoads: linear-memory loads are unchecked and may trap by
 	// faulting (guard pages), so they are kept even when unused.
 	FaultingLoads bool
+	// StackGuard: the runtime turns a fault in the Wasm stack's guard
+	// region into the stack-overflow trap (guard pages), so a prologue
+	// whose frame is at most abi.LeafFrame may leave the limit check to
+	// the guard (set by the frontend).
+	StackGuard bool
 	// SharedMemory: the function accesses a shared memory, whose bytes
 	// another thread may change between two loads of one address.
 	SharedMemory bool
@@ -110,7 +115,7 @@ func (f *Func) Reset(name string, index uint32, sig *Signature) {
 	f.Name, f.Index, f.Sig = name, index, sig
 	f.Blocks = f.Blocks[:0] // its old elements are in f.blocks anyway
 	f.Mems = f.Mems[:0]
-	f.FaultingLoads, f.NoEntryCheck, f.SharedMemory = false, false, false
+	f.FaultingLoads, f.StackGuard, f.NoEntryCheck, f.SharedMemory = false, false, false, false
 	f.nextValue, f.nextBlock = 0, 0
 	f.slab, f.cur = 0, nil
 	if len(f.slabs) > 0 {

@@ -122,12 +122,21 @@ func (e *emitter) encode(mf *mfunc, alloc *regalloc.Allocation) (FuncCode, error
 	if top > 1<<30 {
 		return FuncCode{}, fmt.Errorf("amd64: frame of %s too large", mf.name)
 	}
-	calls, callsAny := mf.calls()
+	calls, callsAny, callsStubs := mf.calls()
 	e.frame = FrameSize(top, callsAny)
 	for range mf.blocks {
 		e.labels = append(e.labels, e.a.NewLabel())
 	}
-	body := e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, calls || e.frame > abi.LeafFrame)
+	// A frame within LeafFrame is checked against the limit when the
+	// function calls (leaves use the margin above the guard). With the
+	// stack's guard region (stackGuard), only when it may call a stub that
+	// uses the stack: stubs run with the margin, so that an overflow
+	// always faults in a function, whose frame backtraces know.
+	check := calls
+	if mf.stackGuard {
+		check = callsStubs
+	}
+	body := e.a.PrologueCheck(e.frame, !mf.noEntryCheck && calls, check || e.frame > abi.LeafFrame)
 	for k, r := range e.saved {
 		e.a.MovMR(S64, e.savedSlot(k), r)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
+	"github.com/wasmc/wasmc/runtime/abi"
 	"github.com/wasmc/wasmc/ssa"
 )
 
@@ -203,6 +204,30 @@ func TestEmitLoopGuard(t *testing.T) {
 		}) {
 			t.Errorf("loop (call %v): want the check through RBP and no load of the address:\n%s", withCall, strings.Join(code, "\n"))
 		}
+	}
+}
+
+func TestEmitStackGuardCheck(t *testing.T) {
+	// Compiled for guard pages, a function whose calls are direct leaves
+	// a stack overflow to the guard region; one that calls a builtin
+	// (whose stub uses the stack) checks the limit.
+	limit := "qword ptr [r14+0x20]"
+	checks := func(f *ssa.Func) bool {
+		f.StackGuard = true
+		return slices.ContainsFunc(ops(t, f), func(c string) bool {
+			return strings.HasPrefix(c, "cmp rsp, ") && strings.HasSuffix(c, limit)
+		})
+	}
+	if checks(guardLoop(true)) {
+		t.Error("direct calls only: want no stack check")
+	}
+	f := guardLoop(false)
+	b := f.Blocks[0]
+	grow := b.NewValueAux(ssa.OpCallBuiltin, ssa.I32, int64(abi.BuiltinMemoryGrow),
+		b.NewValueAux(ssa.OpConstI32, ssa.I32, 0), b.NewValueAux(ssa.OpConstI32, ssa.I32, 1))
+	grow.Sig = sig([]ssa.Type{ssa.I32, ssa.I32}, ssa.I32)
+	if !checks(f) {
+		t.Error("a builtin call: want the stack check")
 	}
 }
 

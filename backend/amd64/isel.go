@@ -123,7 +123,7 @@ func (s *isel) reset(f *ssa.Func) {
 	for _, b := range s.mfBuf.blocks {
 		b.instrs = nil
 	}
-	s.mfBuf = mfunc{name: f.Name, noEntryCheck: f.NoEntryCheck, blocks: s.mfBuf.blocks[:0], classes: s.mfBuf.classes[:0]}
+	s.mfBuf = mfunc{name: f.Name, noEntryCheck: f.NoEntryCheck, stackGuard: f.StackGuard, blocks: s.mfBuf.blocks[:0], classes: s.mfBuf.classes[:0]}
 	s.mf = &s.mfBuf
 	s.ints.Reset()
 	s.opnds.Reset()

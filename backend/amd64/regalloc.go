@@ -18,8 +18,11 @@ type mfunc struct {
 	// noEntryCheck: the prologue needs no preemption check even if the
 	// function calls (ssa.Func.NoEntryCheck).
 	noEntryCheck bool
-	blocks       []*mblock
-	classes      []regalloc.Class // class of virtual register FirstVirtual+i
+	// stackGuard: a frame of at most abi.LeafFrame needs no limit check
+	// (ssa.Func.StackGuard).
+	stackGuard bool
+	blocks     []*mblock
+	classes    []regalloc.Class // class of virtual register FirstVirtual+i
 	// outArea is the largest outgoing argument/result area of a call.
 	outArea int32
 	// asm, when set, is the assembler to encode with (a Compiler's, reused).

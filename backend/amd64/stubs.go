@@ -277,6 +277,12 @@ const yieldFrame = (len(yieldSaved)*8 + 16*16 + 15) &^ 15
 // sees no register clobbered.
 func YieldStub() (FuncCode, error) {
 	a := NewAsm()
+	// Too close to the stack's guard region for the save area (a function
+	// without a limit check of its own can get there): yield at a later
+	// check instead.
+	later := a.NewLabel()
+	a.AluRM(CMP, S64, RSP, execMem(abi.ExecStackLimit))
+	a.Jcc(CondB, later)
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
 	a.AluI(SUB, S64, RSP, int32(yieldFrame))
@@ -286,6 +292,7 @@ func YieldStub() (FuncCode, error) {
 	a.CallStub(StubExit, 0)
 	a.restoreAll()
 	a.Leave()
+	a.Bind(later)
 	a.Ret()
 	return a.Finish()
 }

@@ -91,19 +91,23 @@ func (a *Asm) Epilogue(frameSize int32) {
 }
 
 // calls reports whether mf calls a Wasm or host function (funcs; builtins
-// never run Wasm, so only then does its prologue need the interrupt check)
-// and whether it calls anything at all, builtins included (all, for RSP's
-// alignment at the call).
-func (mf *mfunc) calls() (funcs, all bool) {
+// never run Wasm, so only then does its prologue need the interrupt check),
+// whether it calls anything at all, builtins included (all, for RSP's
+// alignment at the call), and whether it may call a stub that uses the
+// Wasm stack, a builtin's or a host function's (stubs: a host stub is
+// reached through an indirect call).
+func (mf *mfunc) calls() (funcs, all, stubs bool) {
 	for _, b := range mf.blocks {
 		for i := range b.instrs {
 			switch b.instrs[i].op {
-			case mCall, mCallInd:
-				return true, true
+			case mCall:
+				funcs, all = true, true
+			case mCallInd:
+				return true, true, true
 			case mCallBltin:
-				all = true
+				all, stubs = true, true
 			}
 		}
 	}
-	return false, all
+	return funcs, all, stubs
 }

@@ -161,6 +161,7 @@ func (l *Builder) Function(funcIndex uint32) (f *ssa.Func, err error) {
 		l.reset()
 	}()
 	l.f.Sig = l.sig(m.Funcs[def])
+	l.f.StackGuard = l.opts.GuardPages
 	code := &m.Codes[def]
 	l.code = code
 	l.defs.start(len(code.Body))

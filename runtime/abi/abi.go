@@ -31,10 +31,13 @@ const (
 // LeafFrame is the largest frame of a function that calls no Wasm or host
 // function and skips the prologue's stack check: its caller checked, and
 // the runtime keeps more than twice this (stackMargin) free between
-// ExecStackLimit and the guard page, for it and the stubs it may call.
+// ExecStackLimit and the guard region, for it and the stubs it may call.
 // A function that calls and has a frame this small checks SP itself
 // against the limit rather than SP - frame: its frame and a leaf's below
-// it fit the margin, and its callees check again.
+// it fit the margin, and its callees check again. Code compiled for guard
+// pages on amd64 leaves such a frame to the guard region (the runtime's
+// stackGuard, larger than twice this) unless the function calls a stub
+// that uses the stack (docs/abi.md).
 const LeafFrame = 4 << 10
 
 // Status says why Wasm returned to Go.
