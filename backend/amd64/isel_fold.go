@@ -137,15 +137,7 @@ func (s *isel) foldRMW(u, ld *ssa.Value) {
 	if addr.Op != ssa.OpI64Add || addr.Uses != 2 || addr.Block != u.Block || s.fold[addr.ID] {
 		return
 	}
-	s.fold[addr.ID] = true
-	for _, x := range addr.Args {
-		if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && s.foldable(x, u) {
-			s.fold[x.ID] = true
-			if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && s.foldable(z, u) {
-				s.fold[z.ID] = true
-			}
-		}
-	}
+	s.foldAddress(addr, u)
 }
 
 // rmw returns the op and the other operand of store v when it was folded

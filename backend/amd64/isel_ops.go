@@ -51,13 +51,19 @@ func (s *isel) foldInto(u *ssa.Value) {
 		if addr.Op != ssa.OpI64Add || !s.foldable(addr, u) {
 			return
 		}
-		s.fold[addr.ID] = true
-		for _, x := range addr.Args {
-			if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && s.foldable(x, u) {
-				s.fold[x.ID] = true
-				if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && s.foldable(z, u) {
-					s.fold[z.ID] = true
-				}
+		s.foldAddress(addr, u)
+	}
+}
+
+// foldAddress marks address addr (an i64.add) as emitted by access u, with
+// the zero-extension or scaling shift of its index that only u uses.
+func (s *isel) foldAddress(addr, u *ssa.Value) {
+	s.fold[addr.ID] = true
+	for _, x := range addr.Args {
+		if (x.Op == ssa.OpI64ExtendI32U || x.Op == ssa.OpI64Shl && shiftScale(x) != 0) && s.foldable(x, u) {
+			s.fold[x.ID] = true
+			if z := x.Args[0]; x.Op == ssa.OpI64Shl && z.Op == ssa.OpI64ExtendI32U && s.foldable(z, u) {
+				s.fold[z.ID] = true
 			}
 		}
 	}
