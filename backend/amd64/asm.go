@@ -299,14 +299,7 @@ func (a *Asm) Finish() (FuncCode, error) {
 		a.Jmp(y.back)
 	}
 	for _, c := range a.instanceCalls {
-		a.Bind(c.call)
-		a.MovMR(S64, c.slot, VMCtxReg)
-		a.Mov(S64, VMCtxReg, c.vmctx)
-		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
-		a.CallR(c.code)
-		a.MovRM(S64, VMCtxReg, c.slot)
-		a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
-		a.Jmp(c.back)
+		a.instanceSwitch(c)
 	}
 	for _, f := range a.fixups {
 		if a.labels[f.target] < 0 {

@@ -93,6 +93,22 @@ type instanceCall struct {
 	slot        Mem
 }
 
+// instanceSwitch emits c's out-of-line call (Finish).
+func (a *Asm) instanceSwitch(c instanceCall) {
+	a.Bind(c.call)
+	a.MovMR(S64, c.slot, VMCtxReg)
+	a.Mov(S64, VMCtxReg, c.vmctx)
+	a.loadMemBase()
+	a.CallR(c.code)
+	a.MovRM(S64, VMCtxReg, c.slot)
+	a.loadMemBase()
+	a.Jmp(c.back)
+}
+
+// loadMemBase sets R12 to memory 0's base from R15's vmctx: whatever sets
+// R15 calls it (docs/abi.md).
+func (a *Asm) loadMemBase() { a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0)) }
+
 // CallM calls the address stored at m.
 func (a *Asm) CallM(m Mem) { a.emit(asmInst{op: []byte{0xFF}, reg: 2}, asmM(m)) }
 

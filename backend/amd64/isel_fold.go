@@ -104,8 +104,7 @@ func (s *isel) rmwLoad(u *ssa.Value, b *ssa.Block) *ssa.Value {
 	}
 	for _, ld := range cands {
 		if ld.Op.IsLoad() && !ld.Type.IsFloat() && ld.Uses == 1 && ld.Block == b && !s.fold[ld.ID] &&
-			sameAddress(ld.Args[0], u.Args[0]) && ld.AuxInt == u.AuxInt && ld.Op.AccessSize() == u.Op.AccessSize() &&
-			val.Args[0] != val.Args[1] {
+			sameAddress(ld.Args[0], u.Args[0]) && ld.AuxInt == u.AuxInt && ld.Op.AccessSize() == u.Op.AccessSize() {
 			return ld
 		}
 	}

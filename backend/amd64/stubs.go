@@ -98,7 +98,7 @@ func EntryShim(sig *wasm.FuncType) (FuncCode, error) {
 			a.loadValue(sig.Params[i], loc.Reg, argSlot(i))
 		}
 	}
-	a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+	a.loadMemBase()
 	a.CallM(execMem(abi.ExecTarget))
 	for i, loc := range l.Results {
 		if loc.OnStack() {
@@ -204,7 +204,7 @@ func HostStub(sig *wasm.FuncType, importIndex uint32) (FuncCode, error) {
 // at the saved RBP) and returns.
 func (a *Asm) popExit() {
 	a.MovRM(S64, VMCtxReg, execMem(abi.ExecVMCtx))
-	a.MovRM(S64, MemBaseReg, M(VMCtxReg, abi.VMMemBase0))
+	a.loadMemBase()
 	a.Pop(RBP)
 	a.Ret()
 }
