@@ -47,23 +47,40 @@ func preemptHandlerAddr() uintptr
 func signalPreempt() bool { return signalPreemptReady() == nil }
 
 // signalPreemptLoad reports whether a module being loaded may skip its
-// loops' checks: signal preemption is on and the handler still sits in
-// front of SIGURG. A program may have reset SIGURG since (signal.Ignore
-// installs SIG_IGN, a later signal.Notify Go's own handler): ours is put
-// back in front of a handler, and with none the module keeps its checks.
-// Ignoring SIGURG after a module is loaded (or setting
-// GODEBUG=asyncpreemptoff=1 from within the program) stops the signals its
-// loops rely on, as it does for Go's own loops without calls.
+// loops' checks: signal preemption is on and the handler is still in
+// front of SIGURG, where it has been since it was installed. Anything
+// that moves it (signal.Ignore, signal.Reset, signal.Notify) ends signal
+// preemption for good: while SIGURG was ignored or at its default, the
+// kernel dropped the Go runtime's preemption signals, and Go sends a
+// thread no more of them until its handler has seen the last one (the
+// per-thread pending mark, runtime.preemptM), so some threads never get
+// one again. A loop without checks on such a thread stops only for
+// cancellations (which signal the thread themselves), and a GC waiting
+// for it waits for ever. Modules loaded from then on keep their checks;
+// ignoring SIGURG after a module is loaded (or setting
+// GODEBUG=asyncpreemptoff=1 from within the program) stops the signals
+// its loops rely on, as it does for Go's own loops without calls.
 func signalPreemptLoad() bool {
 	if !signalPreempt() || !signalPreemptWanted() { // GODEBUG may have changed
 		return false
 	}
 	preemptMu.Lock()
 	defer preemptMu.Unlock()
-	return installPreemptHandler() == nil
+	if preemptDisplaced {
+		return false
+	}
+	var cur sigactiont
+	if err := rtSigaction(uintptr(unix.SIGURG), nil, &cur); err != nil || cur.handler != preemptHandlerAddr() {
+		preemptDisplaced = true
+		return false
+	}
+	return true
 }
 
-var preemptMu sync.Mutex
+var (
+	preemptMu        sync.Mutex
+	preemptDisplaced bool // SIGURG's handler was changed after ours went in front
+)
 
 var signalPreemptReady = sync.OnceValue(func() error {
 	if !signalPreemptWanted() {
