@@ -92,7 +92,10 @@ bus:
 // TrapStub, ExitStub): the trap, its PC and SP (where the backtrace starts
 // stepping over frames), the vmctx, then
 // back to Go at GoSP/GoBP, returning from stackswitch's Enter or Resume.
+// It clears the direction flag, which a fault inside a backward
+// memory.copy leaves set and Go's memmove and memclr need clear.
 TEXT faultExit<>(SB), NOSPLIT|NOFRAME, $0-0
+	CLD
 	MOVL	AX, const_faultExecTrapCode(R14)
 	MOVL	$const_faultStatusTrap, const_faultExecStatus(R14)
 	MOVQ	BX, const_faultExecTrapPC(R14)

@@ -5,10 +5,12 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
 	goruntime "runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -266,4 +268,114 @@ func TestSignalPreemptAfterIgnore(t *testing.T) {
 		spin(mod)
 		goruntime.GC()
 	}
+}
+
+// backCopyWAT copies most of its memory one byte up, again and again: a
+// memory.copy whose destination starts inside its source runs backward
+// (on amd64 a rep movsb with the direction flag set), long enough that
+// preemption signals land inside it.
+const backCopyWAT = `(module
+  (memory 10)
+  (func (export "back") (param $n i32)
+    (loop $l
+      (memory.copy (i32.const 1) (i32.const 0) (i32.const 500000))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "at") (param i32) (result i32) (i32.load8_u (local.get 0))))`
+
+// TestSignalPreemptInBackwardCopy preempts a backward memory.copy over and
+// over while other goroutines clear buffers between sentinels. Go's
+// memclr and memmove use string instructions that assume the direction
+// flag clear: Go code run on the thread after a preemption that left it
+// set (this goroutine's yield, or whatever the scheduler runs there)
+// clears and copies backward, over its neighbours.
+func TestSignalPreemptInBackwardCopy(t *testing.T) {
+	if !signalPreempt() {
+		t.Skip("signal preemption is off:", signalPreemptReady())
+	}
+	inst := instantiate(t, compileWAT(t, backCopyWAT), nil)
+	mem := inst.memories[0]
+	pattern := func(i int) byte { return byte(i*7 + 3) }
+	for i, b := 0, mem.Bytes(); i < 600000; i++ {
+		b[i] = pattern(i)
+	}
+	if _, err := inst.ExportedFunction("back").Call(context.Background(), 1); err != nil {
+		t.Fatal(err) // makes the instance's own execution context
+	}
+	for i, b := 0, mem.Bytes(); i < 600000; i++ {
+		b[i] = pattern(i)
+	}
+	e := inst.home.e
+	ctx, cancel := context.WithCancel(context.Background()) // watched: notes the thread
+	defer cancel()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var bad atomic.Value
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				e.requestYield()
+				e.wakeThread()
+				for t0 := time.Now(); time.Since(t0) < 20*time.Microsecond; {
+				}
+			}
+		}
+	}()
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 3*4096)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for i := range buf {
+					buf[i] = 0xAA
+				}
+				clear(buf[4096 : 2*4096])
+				for i, v := range buf {
+					if want := byte(0xAA); i >= 4096 && i < 2*4096 && v != 0 || (i < 4096 || i >= 2*4096) && v != want {
+						bad.Store(fmt.Sprintf("byte %d of a cleared buffer is %#x", i, v))
+						return
+					}
+				}
+				goruntime.Gosched()
+			}
+		}()
+	}
+	before := atomic.LoadUint64(&preemptCount)
+	start := time.Now()
+	const n = 40
+	calls := 0
+	for ; atomic.LoadUint64(&preemptCount)-before < 500 && time.Since(start) < 30*time.Second && bad.Load() == nil; calls++ {
+		if _, err := inst.ExportedFunction("back").Call(ctx, n); err != nil {
+			close(stop)
+			wg.Wait()
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if msg := bad.Load(); msg != nil {
+		t.Fatal(msg)
+	}
+	// Each copy shifted the pattern up by one byte.
+	shift := calls * n
+	for i, b := range mem.Bytes()[:500000] {
+		want := pattern(0)
+		if i >= shift {
+			want = pattern(i - shift)
+		}
+		if b != want {
+			t.Fatalf("memory[%d] = %#x after %d copies, want %#x", i, b, shift, want)
+		}
+	}
+	t.Logf("%d preemptions by signal in %d calls", atomic.LoadUint64(&preemptCount)-before, calls)
 }

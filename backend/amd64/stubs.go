@@ -312,6 +312,11 @@ func PreemptStub() (FuncCode, error) {
 	a.Push(RBP)
 	a.Mov(S64, RBP, RSP)
 	a.Pushfq()
+	// The signal may land inside a backward memory.copy (MemMove): Go
+	// must not run with the direction flag set, or its memclr and
+	// memmove clear and copy backward, over their neighbours. popfq
+	// restores it for the copy.
+	a.Cld()
 	a.AluI(SUB, S64, RSP, int32(yieldFrame+8))
 	a.saveAll()
 	a.MovMR(S64, execMem(abi.ExecVMCtx), VMCtxReg)

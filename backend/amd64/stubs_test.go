@@ -201,10 +201,11 @@ func TestPreemptStub(t *testing.T) {
 	if n < 14 {
 		t.Fatalf("%d lines", n)
 	}
-	checkLines(t, "preempt stub entry", lines[:4], `
+	checkLines(t, "preempt stub entry", lines[:5], `
 		push rbp
 		mov rbp, rsp
 		pushfq
+		cld
 		sub rsp, 0x178
 	`)
 	checkLines(t, "preempt stub exit", lines[n-9:], `
