@@ -169,23 +169,7 @@ func TestSignalPreemptEverywhere(t *testing.T) {
 	e := inst.home.e
 	ctx, cancel := context.WithCancel(context.Background()) // watched: notes the thread
 	defer cancel()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				e.requestYield()
-				e.wakeThread()
-				for t0 := time.Now(); time.Since(t0) < 10*time.Microsecond; {
-				}
-			}
-		}
-	}()
-	defer func() { close(stop); <-done }()
+	defer pester(e, 10*time.Microsecond)()
 	before := atomic.LoadUint64(&preemptCount)
 	start := time.Now()
 	for calls := 1; ; calls++ {
@@ -205,6 +189,28 @@ func TestSignalPreemptEverywhere(t *testing.T) {
 			t.Fatalf("only %d preemptions by signal in %d calls over a minute", preempted, calls)
 		}
 	}
+}
+
+// pester asks e's goroutine to stop every interval, as a cancellation
+// watcher would without cancelling (the run must be watched, so that e
+// knows its thread), until the returned function is called.
+func pester(e *execCtx, interval time.Duration) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-quit:
+				return
+			default:
+				e.requestYield()
+				e.wakeThread()
+				for t0 := time.Now(); time.Since(t0) < interval; { // spin: sleeps are too coarse
+				}
+			}
+		}
+	}()
+	return sync.OnceFunc(func() { close(quit); <-done })
 }
 
 // patched reports whether mod was loaded with its check skips applied.
@@ -307,24 +313,10 @@ func TestSignalPreemptInBackwardCopy(t *testing.T) {
 	e := inst.home.e
 	ctx, cancel := context.WithCancel(context.Background()) // watched: notes the thread
 	defer cancel()
+	defer pester(e, 20*time.Microsecond)()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var bad atomic.Value
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				e.requestYield()
-				e.wakeThread()
-				for t0 := time.Now(); time.Since(t0) < 20*time.Microsecond; {
-				}
-			}
-		}
-	}()
 	for range 3 {
 		wg.Add(1)
 		go func() {
@@ -377,5 +369,9 @@ func TestSignalPreemptInBackwardCopy(t *testing.T) {
 			t.Fatalf("memory[%d] = %#x after %d copies, want %#x", i, b, shift, want)
 		}
 	}
-	t.Logf("%d preemptions by signal in %d calls", atomic.LoadUint64(&preemptCount)-before, calls)
+	preempted := atomic.LoadUint64(&preemptCount) - before
+	if preempted < 100 {
+		t.Fatalf("only %d preemptions by signal in %d calls", preempted, calls)
+	}
+	t.Logf("%d preemptions by signal in %d calls", preempted, calls)
 }
