@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -183,7 +184,7 @@ func TestDeepRecursionThroughStubs(t *testing.T) {
 	// 120 f64 values live across the recursive call make a frame of
 	// about 1 KiB.
 	for i := 0; i < 120; i++ {
-		src += "\n    (f64.convert_i64_s (i64.add (local.get 0) (i64.const " + itoa(i) + ")))"
+		src += "\n    (f64.convert_i64_s (i64.add (local.get 0) (i64.const " + strconv.Itoa(i) + ")))"
 	}
 	src += "\n    (call $wide (i64.add (local.get 0) (i64.const 1)))"
 	for i := 0; i < 120; i++ {
@@ -205,13 +206,6 @@ func TestDeepRecursionThroughStubs(t *testing.T) {
 	if calls == 0 {
 		t.Error("the host function never ran")
 	}
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
 
 func TestDeepRecursionExhaustsStack(t *testing.T) {

@@ -64,23 +64,19 @@ func signalPreemptLoad() bool {
 	if !signalPreempt() || !signalPreemptWanted() { // GODEBUG may have changed
 		return false
 	}
-	preemptMu.Lock()
-	defer preemptMu.Unlock()
-	if preemptDisplaced {
+	if preemptDisplaced.Load() {
 		return false
 	}
 	var cur sigactiont
 	if err := rtSigaction(uintptr(unix.SIGURG), nil, &cur); err != nil || cur.handler != preemptHandlerAddr() {
-		preemptDisplaced = true
+		preemptDisplaced.Store(true)
 		return false
 	}
 	return true
 }
 
-var (
-	preemptMu        sync.Mutex
-	preemptDisplaced bool // SIGURG's handler was changed after ours went in front
-)
+// preemptDisplaced: SIGURG's handler was changed after ours went in front.
+var preemptDisplaced atomic.Bool
 
 var signalPreemptReady = sync.OnceValue(func() error {
 	if !signalPreemptWanted() {
@@ -105,14 +101,12 @@ var signalPreemptReady = sync.OnceValue(func() error {
 })
 
 // installPreemptHandler puts the handler in front of Go's for SIGURG, with
-// the flags, mask and restorer Go installed its own with.
+// the flags, mask and restorer Go installed its own with (once:
+// signalPreemptReady).
 func installPreemptHandler() error {
 	var old sigactiont
 	if err := rtSigaction(uintptr(unix.SIGURG), nil, &old); err != nil {
 		return fmt.Errorf("runtime: rt_sigaction: %w", err)
-	}
-	if old.handler == preemptHandlerAddr() {
-		return nil
 	}
 	if old.handler <= 1 || old.flags&saSiginfo == 0 || old.flags&saOnstack == 0 {
 		return errors.New("runtime: no Go handler for SIGURG (ignored?)")
