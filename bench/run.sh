@@ -6,6 +6,7 @@
 #   BENCH_ROUNDS   timed rounds (default 5)   BENCH_ONLY  regexp of workloads
 #   BENCH_SKIP_COMPILE=1  skip the compile-time section
 #   BENCH_SKIP_ARM64=1    skip the arm64 output check (qemu user-mode)
+#   BENCH_SKIP_HOSTCALL=1 skip the host call section
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -42,6 +43,12 @@ report=$BENCH_WORK/report.md
     echo "## Compilation"
     echo
     "$BENCH_WORK/benchrun" compile -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_COMPILE_ROUNDS:-3}"
+  fi
+  if [ -z "${BENCH_SKIP_HOSTCALL:-}" ]; then
+    echo
+    echo "## Host calls"
+    echo
+    GO=$GO "$BENCH_WORK/benchrun" hostcall -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_ROUNDS:-5}"
   fi
 } | tee "$report"
 echo "run: report in $report"

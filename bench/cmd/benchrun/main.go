@@ -1,9 +1,10 @@
 // Command benchrun is the benchmark suite's runner (bench/run.sh drives
 // it). `benchrun run` times every workload under every engine, interleaved
 // round by round, checks outputs agree and prints a Markdown report;
-// `benchrun compile` measures compilation. The other subcommands are the
-// engines it starts: `wazero` (a WASI program under wazero's compiler) and
-// `kernel` (a kernel under wasmc or wazero, in-process).
+// `benchrun compile` measures compilation, `benchrun hostcall` the host
+// call round trip. The other subcommands are the engines it starts:
+// `wazero` (a WASI program under wazero's compiler) and `kernel` (a
+// kernel under wasmc or wazero, in-process).
 package main
 
 import (
@@ -24,7 +25,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun run|arm64|compile|wazero|kernel ...")
+		fmt.Fprintln(os.Stderr, "usage: benchrun run|arm64|compile|hostcall|wazero|kernel ...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -37,6 +38,8 @@ func main() {
 		os.Exit(compileSuite(args))
 	case "compile-one":
 		os.Exit(compileOne(args))
+	case "hostcall":
+		os.Exit(hostSuite(args))
 	case "wazero":
 		os.Exit(wazeroRun(args))
 	case "kernel":

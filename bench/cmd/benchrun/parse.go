@@ -17,40 +17,48 @@ type goBench struct {
 	pass  bool
 }
 
-// parseGoBench reads `go test -bench` output. Lines look like
-// "BenchmarkX/sub-8   1000   1234 ns/op   56 B/op"; the -N suffix
-// (GOMAXPROCS) differs between engines and is dropped.
+// parseGoBench reads `go test -bench` output (see benchLine).
 func parseGoBench(out string) goBench {
 	var g goBench
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 1 && f[0] == "PASS" {
+		if strings.TrimSpace(sc.Text()) == "PASS" {
 			g.pass = true
 		}
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
-			continue
-		}
-		for i := 2; i+1 < len(f); i++ {
-			if f[i+1] != "ns/op" {
-				continue
-			}
-			v, err := strconv.ParseFloat(f[i], 64)
-			if err != nil {
-				break
-			}
-			name := f[0]
-			if j := strings.LastIndexByte(name, '-'); j > 0 {
-				if _, err := strconv.Atoi(name[j+1:]); err == nil {
-					name = name[:j]
-				}
-			}
+		if name, ns, ok := benchLine(sc.Text()); ok {
 			g.names = append(g.names, name)
-			g.nsOp += v
-			break
+			g.nsOp += ns
 		}
 	}
 	return g
+}
+
+// benchLine parses one result line of `go test -bench`, such as
+// "BenchmarkX/sub-8   1000   1234 ns/op   56 B/op", into the benchmark's
+// name without the -N suffix (GOMAXPROCS, which differs between engines)
+// and its ns/op.
+func benchLine(line string) (name string, nsOp float64, ok bool) {
+	f := strings.Fields(line)
+	if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+		return "", 0, false
+	}
+	for i := 2; i+1 < len(f); i++ {
+		if f[i+1] != "ns/op" {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return "", 0, false
+		}
+		name = f[0]
+		if j := strings.LastIndexByte(name, '-'); j > 0 {
+			if _, err := strconv.Atoi(name[j+1:]); err == nil {
+				name = name[:j]
+			}
+		}
+		return name, v, true
+	}
+	return "", 0, false
 }
 
 // key is what must agree across engines.

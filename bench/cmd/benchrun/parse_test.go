@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +55,21 @@ func TestAgreement(t *testing.T) {
 	}
 	if a := agreement(map[string]string{"native": "x", "wasmc": "x", "node": "y"}); a != "DIFFER: node" {
 		t.Errorf("agreement = %q", a)
+	}
+}
+
+func TestHostReport(t *testing.T) {
+	ns := []map[string][]float64{
+		{"BenchmarkHostCallDirect/wasmc": {31, 30, 40}, "BenchmarkHostCallDirect/wazero": {100, 93, 101}},
+		{"BenchmarkHostCallDirect/wasmc": {32}, "BenchmarkHostCallDirect/wazero": {96}},
+	}
+	r := hostReport(ns, 3)
+	want := "| HostCallDirect (host call round trip, `CallWithStack`) | 31.0 | 100.0 | 3.23x | 32.0 | 96.0 | 3.00x |\n"
+	if !strings.Contains(r, want) {
+		t.Errorf("report lacks %q:\n%s", want, r)
+	}
+	// Benchmarks that printed nothing show as missing, not as zero.
+	if want := "| CallEmpty (Go -> Wasm, empty function, `Call`) | - | - | - | - | - | - |\n"; !strings.Contains(r, want) {
+		t.Errorf("report lacks %q:\n%s", want, r)
 	}
 }
