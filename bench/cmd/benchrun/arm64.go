@@ -17,8 +17,7 @@ import (
 // the kernels) are built by bench/run.sh.
 func arm64Suite(args []string) int {
 	fs := flag.NewFlagSet("arm64", flag.ExitOnError)
-	repo := fs.String("repo", ".", "repository root")
-	work := fs.String("work", "bench/.work", "work directory of bench/build.sh")
+	repo, work := dirFlags(fs)
 	only := fs.String("only", "", "regexp selecting workloads by group/name")
 	qemu := fs.String("qemu", "qemu-aarch64-static", "the arm64 user-mode emulator")
 	fs.Parse(args)

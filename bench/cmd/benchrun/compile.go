@@ -111,8 +111,7 @@ type compileStat struct {
 func compileSuite(args []string) int {
 	fs := flag.NewFlagSet("compile", flag.ExitOnError)
 	rounds := fs.Int("rounds", 3, "interleaved rounds")
-	repo := fs.String("repo", ".", "repository root")
-	work := fs.String("work", "bench/.work", "work directory of bench/build.sh")
+	repo, work := dirFlags(fs)
 	fs.Parse(args)
 	c := findTools(*repo, *work)
 	var mods []string

@@ -34,8 +34,7 @@ var hostSettings = []struct{ label, godebug string }{
 func hostSuite(args []string) int {
 	fs := flag.NewFlagSet("hostcall", flag.ExitOnError)
 	rounds := fs.Int("rounds", 5, "interleaved rounds")
-	repo := fs.String("repo", ".", "repository root")
-	work := fs.String("work", "bench/.work", "work directory")
+	repo, work := dirFlags(fs)
 	benchtime := fs.String("benchtime", "1s", "-test.benchtime of each run")
 	fs.Parse(args)
 	bin, err := filepath.Abs(filepath.Join(*work, "hostbench.test"))

@@ -228,11 +228,17 @@ func findTools(repo, work string) *config {
 	return c
 }
 
+// dirFlags declares the flags naming the repository and bench/build.sh's
+// work directory, which every subcommand takes.
+func dirFlags(fs *flag.FlagSet) (repo, work *string) {
+	return fs.String("repo", ".", "repository root"),
+		fs.String("work", "bench/.work", "work directory of bench/build.sh")
+}
+
 func suite(args []string) int {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	rounds := fs.Int("rounds", 5, "timed rounds (after one warm-up round)")
-	repo := fs.String("repo", ".", "repository root")
-	work := fs.String("work", "bench/.work", "work directory of bench/build.sh")
+	repo, work := dirFlags(fs)
 	only := fs.String("only", "", "regexp selecting workloads by group/name")
 	fs.Parse(args)
 	c := findTools(*repo, *work)
