@@ -5,6 +5,7 @@
 # measures compilation. Writes the report to $BENCH_WORK/report.md.
 #   BENCH_ROUNDS   timed rounds (default 5)   BENCH_ONLY  regexp of workloads
 #   BENCH_SKIP_COMPILE=1  skip the compile-time section
+#   BENCH_COMPILE_ROUNDS  compile rounds (default 5)
 #   BENCH_SKIP_ARM64=1    skip the arm64 output check (qemu user-mode)
 #   BENCH_SKIP_HOSTCALL=1 skip the host call section
 set -u
@@ -42,7 +43,7 @@ report=$BENCH_WORK/report.md
     echo
     echo "## Compilation"
     echo
-    "$BENCH_WORK/benchrun" compile -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_COMPILE_ROUNDS:-3}"
+    "$BENCH_WORK/benchrun" compile -repo "$repo" -work "$BENCH_WORK" -rounds "${BENCH_COMPILE_ROUNDS:-5}"
   fi
   if [ -z "${BENCH_SKIP_HOSTCALL:-}" ]; then
     echo

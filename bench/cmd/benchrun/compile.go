@@ -110,7 +110,7 @@ type compileStat struct {
 
 func compileSuite(args []string) int {
 	fs := flag.NewFlagSet("compile", flag.ExitOnError)
-	rounds := fs.Int("rounds", 3, "interleaved rounds")
+	rounds := fs.Int("rounds", 5, "interleaved rounds")
 	repo, work := dirFlags(fs)
 	fs.Parse(args)
 	c := findTools(*repo, *work)
